@@ -1,0 +1,10 @@
+//! hnn-lab's science core: Hamiltonian systems, integrators, data, the HNN and baseline in
+//! candle, training, and the paper's Table 1 metrics. Nothing here depends on Bevy.
+
+pub mod data;
+pub mod integrate;
+pub mod nn;
+pub mod physics;
+pub mod rng;
+pub mod scene;
+pub mod train;

@@ -1,0 +1,12 @@
+//! Networks: a tanh MLP with its input gradient written out as tensor algebra, the HNN and
+//! baseline built on it, and a plain-f64 copy of the weights for fast CPU inference.
+
+mod field;
+mod init;
+mod mlp;
+mod snapshot;
+
+pub use field::{symplectic, symplectic_pair, FieldModel, ModelKind};
+pub use init::orthogonal;
+pub use mlp::{fresh, Layer, Mlp};
+pub use snapshot::{FieldSnapshot, MlpWeights};

@@ -1,0 +1,173 @@
+use candle_core::{DType, Result};
+
+use super::{symplectic_pair, FieldModel, Mlp, ModelKind};
+use crate::data::Scaling;
+
+/// An immutable f64 copy of an MLP's weights: evaluation, figures and the app's twins call it
+/// per point without tensor overhead, while training keeps its tensors to itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MlpWeights {
+    pub sizes: Vec<usize>,
+    /// Per layer, W as (in × out) row-major.
+    pub w: Vec<Vec<f64>>,
+    pub b: Vec<Option<Vec<f64>>>,
+}
+
+impl MlpWeights {
+    pub fn from_mlp(m: &Mlp) -> Result<Self> {
+        let mut sizes = vec![m.layers[0].w.dims()[0]];
+        let (mut w, mut b) = (Vec::new(), Vec::new());
+        for l in &m.layers {
+            sizes.push(l.w.dims()[1]);
+            w.push(l.w.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?);
+            b.push(match &l.b {
+                Some(t) => Some(t.to_dtype(DType::F64)?.to_vec1::<f64>()?),
+                None => None,
+            });
+        }
+        Ok(Self { sizes, w, b })
+    }
+
+    /// Output for one input, and the hidden activations.
+    fn forward_hidden(&self, x: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let mut h = x.to_vec();
+        let mut hidden = Vec::with_capacity(self.w.len() - 1);
+        let last = self.w.len() - 1;
+        for (i, w) in self.w.iter().enumerate() {
+            let (n_in, n_out) = (self.sizes[i], self.sizes[i + 1]);
+            let mut a = match &self.b[i] {
+                Some(b) => b.clone(),
+                None => vec![0.0; n_out],
+            };
+            for (k, hk) in h.iter().enumerate().take(n_in) {
+                let row = &w[k * n_out..(k + 1) * n_out];
+                for (aj, wj) in a.iter_mut().zip(row) {
+                    *aj += hk * wj;
+                }
+            }
+            if i < last {
+                a.iter_mut().for_each(|v| *v = v.tanh());
+                hidden.push(a.clone());
+            }
+            h = a;
+        }
+        (h, hidden)
+    }
+
+    pub fn forward(&self, x: &[f64]) -> Vec<f64> {
+        self.forward_hidden(x).0
+    }
+
+    /// Value and input gradient of a scalar-output MLP.
+    pub fn value_and_grad(&self, x: &[f64]) -> (f64, Vec<f64>) {
+        let (out, hidden) = self.forward_hidden(x);
+        let l = self.w.len();
+        // δ for the last hidden layer: (1 − h²) ⊙ w_L.
+        let mut delta: Vec<f64> = hidden[l - 2]
+            .iter()
+            .zip(&self.w[l - 1])
+            .map(|(h, w)| (1.0 - h * h) * w)
+            .collect();
+        for k in (0..l - 1).rev() {
+            let (n_in, n_out) = (self.sizes[k], self.sizes[k + 1]);
+            let w = &self.w[k];
+            let mut back = vec![0.0; n_in];
+            for (i, bi) in back.iter_mut().enumerate() {
+                let row = &w[i * n_out..(i + 1) * n_out];
+                *bi = row.iter().zip(&delta).map(|(a, b)| a * b).sum();
+            }
+            if k > 0 {
+                for (b, h) in back.iter_mut().zip(&hidden[k - 1]) {
+                    *b *= 1.0 - h * h;
+                }
+            }
+            delta = back;
+        }
+        (out[0], delta)
+    }
+}
+
+/// A trained model ready for inference in the data's own units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldSnapshot {
+    pub kind: ModelKind,
+    pub mlp: MlpWeights,
+    pub scaling: Scaling,
+}
+
+impl FieldSnapshot {
+    pub fn new(model: &FieldModel, scaling: Scaling) -> Result<Self> {
+        Ok(Self {
+            kind: model.kind,
+            mlp: MlpWeights::from_mlp(&model.mlp)?,
+            scaling,
+        })
+    }
+
+    /// Predicted dx/dt in data units.
+    pub fn field(&self, x: [f64; 2]) -> [f64; 2] {
+        let u = self.scaling.to_model(x);
+        let du = match self.kind {
+            ModelKind::Baseline => {
+                let o = self.mlp.forward(&u);
+                [o[0], o[1]]
+            }
+            ModelKind::Hnn => {
+                let (_, g) = self.mlp.value_and_grad(&u);
+                symplectic_pair([g[0], g[1]])
+            }
+        };
+        self.scaling.deriv_from_model(du)
+    }
+
+    /// The learned Hamiltonian in data units (HNN only), up to an additive constant.
+    pub fn energy(&self, x: [f64; 2]) -> Option<f64> {
+        match self.kind {
+            ModelKind::Hnn => {
+                Some(self.mlp.forward(&self.scaling.to_model(x))[0] * self.scaling.energy_factor())
+            }
+            ModelKind::Baseline => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::mlp::fresh;
+    use candle_core::{Device, Tensor};
+
+    #[test]
+    fn snapshot_matches_tensor_model() {
+        let (_vm, m) = fresh(&[2, 30, 20, 1], DType::F64, 5).unwrap();
+        let snap = MlpWeights::from_mlp(&m).unwrap();
+        let pts = [0.4, -0.2, -1.5, 0.9];
+        let x = Tensor::from_slice(&pts, (2, 2), &Device::Cpu).unwrap();
+        let out = m.forward(&x).unwrap().to_vec2::<f64>().unwrap();
+        let grad = m.input_grad(&x).unwrap().to_vec2::<f64>().unwrap();
+        for (r, p) in pts.chunks(2).enumerate() {
+            let (v, g) = snap.value_and_grad(p);
+            assert!((v - out[r][0]).abs() < 1e-12);
+            assert!((g[0] - grad[r][0]).abs() < 1e-12 && (g[1] - grad[r][1]).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn hnn_snapshot_field_conserves_its_energy_to_first_order() {
+        let (_vm, m) = fresh(&[2, 16, 16, 1], DType::F64, 2).unwrap();
+        let snap = FieldSnapshot {
+            kind: ModelKind::Hnn,
+            mlp: MlpWeights::from_mlp(&m).unwrap(),
+            scaling: Scaling {
+                s: [2.0, 0.3],
+                tau: 0.7,
+            },
+        };
+        let x = [0.5, -0.1];
+        let f = snap.field(x);
+        let eps = 1e-6;
+        let e = |d: f64| snap.energy([x[0] + d * f[0], x[1] + d * f[1]]).unwrap();
+        let rate = (e(eps) - e(-eps)) / (2.0 * eps);
+        assert!(rate.abs() < 1e-8, "dH/dt along the learned flow = {rate}");
+    }
+}

@@ -1,0 +1,267 @@
+//! Trained models on disk: `<dir>/<kind>.safetensors` plus one `<dir>/meta.ron` describing
+//! them. Every write goes to a temporary file first and is renamed into place, so an
+//! interrupted save never leaves a half-written model.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use candle_core::{DType, Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use super::Trainer;
+use crate::data::Scaling;
+use crate::nn::{FieldSnapshot, MlpWeights, ModelKind};
+use crate::scene::Scene;
+
+/// What was trained, from what, and how it ended.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ModelMeta {
+    pub sizes: Vec<usize>,
+    pub scaling: Scaling,
+    pub steps: usize,
+    pub seed: u64,
+    pub final_train_loss: f64,
+    pub final_test_loss: f64,
+    pub train_seconds: f64,
+    pub device: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ModelsMeta {
+    pub scene: String,
+    pub scene_hash: String,
+    pub crate_version: String,
+    pub models: BTreeMap<ModelKind, ModelMeta>,
+}
+
+fn weights_path(dir: &Path, kind: ModelKind) -> PathBuf {
+    dir.join(format!("{}.safetensors", kind.name()))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    write(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
+}
+
+/// Saves one trained model and records it in `meta.ron` (keeping the other model's entry when
+/// it was trained from the same scene).
+pub fn save_model(dir: &Path, scene: &Scene, trainer: &Trainer, meta: ModelMeta) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_atomic(&weights_path(dir, trainer.kind), |tmp| {
+        Ok(trainer.varmap.save(tmp)?)
+    })?;
+    let mut all = match load_meta(dir) {
+        Ok(m) if m.scene_hash == scene.hash() => m,
+        _ => ModelsMeta {
+            scene: scene.name.clone(),
+            scene_hash: scene.hash(),
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            models: BTreeMap::new(),
+        },
+    };
+    all.crate_version = env!("CARGO_PKG_VERSION").to_string();
+    all.models.insert(trainer.kind, meta);
+    let text = ron::ser::to_string_pretty(&all, ron::ser::PrettyConfig::default())?;
+    write_atomic(&dir.join("meta.ron"), |tmp| Ok(std::fs::write(tmp, text)?))
+}
+
+pub fn load_meta(dir: &Path) -> Result<ModelsMeta> {
+    let path = dir.join("meta.ron");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let meta: ModelsMeta = ron::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.span.start, e.code))?;
+    let ours = env!("CARGO_PKG_VERSION");
+    let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    if minor(&meta.crate_version) != minor(ours) {
+        bail!(
+            "{}: models were made by hnn-lab {} but this is {ours}; retrain them (hnn-lab train)",
+            path.display(),
+            meta.crate_version
+        );
+    }
+    Ok(meta)
+}
+
+/// Loads a trained model for inference, checking every tensor's name and shape against the
+/// architecture recorded in `meta.ron`. A scene-hash mismatch is returned as a warning.
+pub fn load_snapshot(
+    dir: &Path,
+    kind: ModelKind,
+    scene: &Scene,
+) -> Result<(FieldSnapshot, Option<String>)> {
+    let meta = load_meta(dir)?;
+    let Some(m) = meta.models.get(&kind) else {
+        bail!(
+            "{}: no {} model recorded (train it with --model {})",
+            dir.join("meta.ron").display(),
+            kind.name(),
+            kind.name()
+        );
+    };
+    let path = weights_path(dir, kind);
+    let tensors = candle_core::safetensors::load(&path, &Device::Cpu)
+        .map_err(|e| anyhow::anyhow!("{}: not a readable safetensors file: {e}", path.display()))?;
+    let n = m.sizes.len() - 1;
+    let mut w = Vec::with_capacity(n);
+    let mut b = Vec::with_capacity(n);
+    let get = |name: &str, shape: &[usize]| -> Result<Vec<f64>> {
+        let t: &Tensor = tensors
+            .get(name)
+            .ok_or_else(|| anyhow::anyhow!("{}: tensor {name} is missing", path.display()))?;
+        if t.dims() != shape {
+            bail!(
+                "{}: tensor {name} has shape {:?}, expected {shape:?} for layer sizes {:?}",
+                path.display(),
+                t.dims(),
+                m.sizes
+            );
+        }
+        let v = t.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?;
+        if v.iter().any(|x| !x.is_finite()) {
+            bail!("{}: tensor {name} holds non-finite values", path.display());
+        }
+        Ok(v)
+    };
+    for i in 0..n {
+        w.push(get(&format!("l{i}.weight"), &[m.sizes[i], m.sizes[i + 1]])?);
+        b.push(if i + 1 < n {
+            Some(get(&format!("l{i}.bias"), &[m.sizes[i + 1]])?)
+        } else {
+            None
+        });
+    }
+    if tensors.len() != 2 * n - 1 {
+        bail!(
+            "{}: holds {} tensors, expected {} for layer sizes {:?}",
+            path.display(),
+            tensors.len(),
+            2 * n - 1,
+            m.sizes
+        );
+    }
+    let want = kind.sizes(2, &scene.model.hidden);
+    if m.sizes != want {
+        bail!(
+            "{}: model has layer sizes {:?} but the scene asks for {want:?}",
+            path.display(),
+            m.sizes
+        );
+    }
+    let warning = (meta.scene_hash != scene.hash()).then(|| {
+        format!(
+            "warning: {} was trained from a different version of scene {} (hash {} vs {})",
+            path.display(),
+            scene.name,
+            meta.scene_hash,
+            scene.hash()
+        )
+    });
+    let snap = FieldSnapshot {
+        kind,
+        mlp: MlpWeights {
+            sizes: m.sizes.clone(),
+            w,
+            b,
+        },
+        scaling: m.scaling,
+    };
+    Ok((snap, warning))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::synthetic_dataset;
+    use crate::physics::Spring;
+    use crate::scene::DataSpec;
+
+    fn setup() -> (Scene, Trainer, tempfile::TempDir) {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&Spring::default(), spec);
+        let mut t = Trainer::new(ModelKind::Hnn, &scene, &data, &Device::Cpu).unwrap();
+        t.train_step().unwrap();
+        (scene, t, tempfile::tempdir().unwrap())
+    }
+
+    fn meta(t: &Trainer) -> ModelMeta {
+        ModelMeta {
+            sizes: t.model.kind.sizes(2, &[8, 8]),
+            scaling: t.scaling,
+            steps: 1,
+            seed: 0,
+            final_train_loss: 0.5,
+            final_test_loss: 0.6,
+            train_seconds: 0.1,
+            device: "cpu".into(),
+        }
+    }
+
+    #[test]
+    fn save_load_round_trip_and_no_temp_files_left() {
+        let (scene, t, dir) = setup();
+        save_model(dir.path(), &scene, &t, meta(&t)).unwrap();
+        let (snap, warn) = load_snapshot(dir.path(), ModelKind::Hnn, &scene).unwrap();
+        assert!(warn.is_none());
+        assert_eq!(snap, t.snapshot().unwrap());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert!(load_snapshot(dir.path(), ModelKind::Baseline, &scene)
+            .unwrap_err()
+            .to_string()
+            .contains("no baseline"));
+    }
+
+    #[test]
+    fn garbage_and_wrong_shape_are_clear_errors() {
+        let (scene, t, dir) = setup();
+        save_model(dir.path(), &scene, &t, meta(&t)).unwrap();
+        let wpath = dir.path().join("hnn.safetensors");
+        std::fs::write(&wpath, b"this is not a model").unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("hnn.safetensors") && e.contains("not a readable safetensors"),
+            "{e}"
+        );
+
+        // A model with other widths saved under the same name.
+        let mut other = scene.clone();
+        other.model.hidden = vec![4, 8];
+        let DataSpec::Synthetic(spec) = &other.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&Spring::default(), spec);
+        let t2 = Trainer::new(ModelKind::Hnn, &other, &data, &Device::Cpu).unwrap();
+        t2.varmap.save(&wpath).unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("l0.weight") && e.contains("shape"), "{e}");
+
+        std::fs::write(dir.path().join("meta.ron"), "(scene: 3").unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("meta.ron:1:"), "{e}");
+    }
+}
