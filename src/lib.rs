@@ -2,6 +2,8 @@
 //! candle, training, and the paper's Table 1 metrics. Nothing here depends on Bevy.
 
 pub mod data;
+pub mod device;
+pub mod eval;
 pub mod integrate;
 pub mod nn;
 pub mod physics;

@@ -1,0 +1,69 @@
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+
+use hnn_lab::data::synthetic_dataset;
+use hnn_lab::device;
+use hnn_lab::nn::ModelKind;
+use hnn_lab::physics::Spring;
+use hnn_lab::scene::{DataSpec, Scene, SyntheticSpec};
+use hnn_lab::train::Trainer;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// One line of JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+    /// Timed steps per model (after 20 warm-up steps).
+    #[arg(long, default_value_t = 200)]
+    pub steps: usize,
+}
+
+/// Median wall time of one step, in ms.
+fn median_ms(mut step: impl FnMut() -> Result<()>, warmup: usize, n: usize) -> Result<f64> {
+    for _ in 0..warmup {
+        step()?;
+    }
+    let mut t = Vec::with_capacity(n);
+    for _ in 0..n {
+        let s = Instant::now();
+        step()?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    t.sort_by(f64::total_cmp);
+    Ok(t[t.len() / 2])
+}
+
+pub fn run(a: BenchArgs) -> Result<()> {
+    let dev = device::select(&a.device)?;
+    // The paper's spring task: full batch of 750 points, MLP 2-200-200-out.
+    let scene = Scene {
+        name: "bench".into(),
+        system: hnn_lab::scene::SystemSpec::Spring { k: 1.0, m: 1.0 },
+        data: DataSpec::Synthetic(SyntheticSpec::default()),
+        model: Default::default(),
+        train: Default::default(),
+        eval: Default::default(),
+        source: Default::default(),
+    };
+    let data = synthetic_dataset(&Spring::default(), &SyntheticSpec::default());
+    let mut out = serde_json::Map::new();
+    for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+        let mut t = Trainer::new(kind, &scene, &data, &dev)?;
+        let ms = median_ms(|| t.train_step().map(|_| ()).map_err(Into::into), 20, a.steps.max(1))?;
+        out.insert(format!("spring_{}_ms", kind.name()), json!(ms));
+    }
+    out.insert("device".into(), json!(device::describe(&dev)));
+    if a.json {
+        println!("{}", serde_json::Value::Object(out));
+    } else {
+        for (k, v) in &out {
+            println!("{k:>22}: {v}");
+        }
+    }
+    Ok(())
+}

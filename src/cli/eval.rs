@@ -1,0 +1,78 @@
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+
+use hnn_lab::data::load_dataset;
+use hnn_lab::eval::{evaluate, ModelMetrics};
+use hnn_lab::nn::ModelKind;
+use hnn_lab::scene::Scene;
+use hnn_lab::train::load_snapshot;
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[arg(long)]
+    pub scene: PathBuf,
+    /// Folder of trained models (default: models/<scene name>).
+    #[arg(long)]
+    pub models: Option<PathBuf>,
+    /// Data file replacing a recorded scene's.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// End with one line of JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Metrics of both models of a scene.
+pub fn evaluate_scene(scene: &Scene, models: &std::path::Path, data: Option<&std::path::Path>) -> Result<[(ModelKind, ModelMetrics); 2]> {
+    let dataset = load_dataset(scene, data)?;
+    let one = |kind| -> Result<(ModelKind, ModelMetrics)> {
+        let (snap, warning) = load_snapshot(models, kind, scene)?;
+        if let Some(w) = warning {
+            eprintln!("{w}");
+        }
+        Ok((kind, evaluate(scene, &dataset, &snap)))
+    };
+    Ok([one(ModelKind::Baseline)?, one(ModelKind::Hnn)?])
+}
+
+pub fn run(a: EvalArgs) -> Result<()> {
+    let scene = Scene::load(&a.scene)?;
+    let dir = super::models_dir(&scene, a.models.as_deref());
+    let rows = evaluate_scene(&scene, &dir, a.data.as_deref())?;
+    println!("{}: Table 1 metrics (x1e-3, data units; ± standard error)", scene.name);
+    println!("| model | train loss | test loss | energy MSE |");
+    println!("|---|---|---|---|");
+    for (kind, m) in &rows {
+        println!(
+            "| {} | {} | {} | {} |",
+            kind.name(),
+            milli(m.train_loss, m.train_loss_sem),
+            milli(m.test_loss, m.test_loss_sem),
+            milli(m.energy_mse, m.energy_mse_sem)
+        );
+    }
+    if a.json {
+        let mut obj = json!({ "scene": scene.name });
+        for (kind, m) in &rows {
+            obj[kind.name()] = serde_json::to_value(m)?;
+        }
+        println!("{obj}");
+    }
+    Ok(())
+}
+
+/// `value ± sem` in units of 1e-3 with three significant digits.
+pub fn milli(v: f64, sem: f64) -> String {
+    format!("{} ± {}", sig3(v * 1e3), sig3(sem * 1e3))
+}
+
+fn sig3(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}

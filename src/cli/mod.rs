@@ -1,0 +1,79 @@
+//! Command-line interface. Each subcommand lives in its own file; all the science is in the
+//! library.
+
+mod bench;
+mod eval;
+mod figures;
+mod table;
+mod train;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use hnn_lab::nn::ModelKind;
+use hnn_lab::scene::Scene;
+
+#[derive(Parser, Debug)]
+#[command(name = "hnn-lab", version, about = "Hamiltonian Neural Networks lab")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train the HNN and/or the baseline on a scene and save them.
+    Train(train::TrainArgs),
+    /// Print a scene's Table 1 row for its trained models.
+    Eval(eval::EvalArgs),
+    /// Every task in one Markdown table beside the paper's Table 1.
+    Table(table::TableArgs),
+    /// Draw the paper's Figure 2 panels for a scene as PNG files.
+    Figures(figures::FiguresArgs),
+    /// Time training steps (median ms per step after a warm-up).
+    Bench(bench::BenchArgs),
+}
+
+/// Which models a command applies to.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Which {
+    Hnn,
+    Baseline,
+    Both,
+}
+
+impl Which {
+    pub fn kinds(self) -> Vec<ModelKind> {
+        match self {
+            Which::Hnn => vec![ModelKind::Hnn],
+            Which::Baseline => vec![ModelKind::Baseline],
+            Which::Both => vec![ModelKind::Baseline, ModelKind::Hnn],
+        }
+    }
+}
+
+/// `models/<scene name>` next to the scene's `scenes/` folder, unless given.
+pub fn models_dir(scene: &Scene, given: Option<&Path>) -> PathBuf {
+    match given {
+        Some(p) => p.to_path_buf(),
+        None => scene.resolve(Path::new("..")).join("models").join(&scene.name),
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Train(a)) => train::run(a),
+        Some(Command::Eval(a)) => eval::run(a),
+        Some(Command::Table(a)) => table::run(a),
+        Some(Command::Figures(a)) => figures::run(a),
+        Some(Command::Bench(a)) => bench::run(a),
+        None => {
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            println!("\nThe interactive app is not built yet; use the subcommands above.");
+            Ok(())
+        }
+    }
+}

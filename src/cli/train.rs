@@ -1,0 +1,109 @@
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use hnn_lab::data::load_dataset;
+use hnn_lab::device;
+use hnn_lab::scene::Scene;
+use hnn_lab::train::{save_model, ModelMeta, Trainer};
+
+use super::Which;
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long)]
+    pub scene: PathBuf,
+    #[arg(long, value_enum, default_value = "both")]
+    pub model: Which,
+    /// Training steps (default: the scene's).
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Seed of the weight initialisation (default: the scene's); the data keep the scene's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Data file replacing a recorded scene's.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Output folder (default: models/<scene name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+    /// No progress bar (for logs).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+pub fn run(a: TrainArgs) -> Result<()> {
+    let mut scene = Scene::load(&a.scene)?;
+    if let Some(s) = a.steps {
+        anyhow::ensure!(s > 0, "--steps must be > 0");
+        scene.train.steps = s;
+    }
+    if let Some(s) = a.seed {
+        scene.train.seed = s;
+    }
+    let dev = device::select(&a.device)?;
+    let data = load_dataset(&scene, a.data.as_deref())?;
+    let out = super::models_dir(&scene, a.out.as_deref());
+    eprintln!(
+        "scene {}: {} train / {} test samples, device {}",
+        scene.name,
+        data.train.len(),
+        data.test.len(),
+        device::describe(&dev)
+    );
+    for kind in a.model.kinds() {
+        train_one(&scene, &data, kind, &dev, &out, a.quiet)?;
+    }
+    Ok(())
+}
+
+pub fn train_one(
+    scene: &Scene,
+    data: &hnn_lab::data::Dataset,
+    kind: hnn_lab::nn::ModelKind,
+    dev: &candle_core::Device,
+    out: &std::path::Path,
+    quiet: bool,
+) -> Result<()> {
+    let mut t = Trainer::new(kind, scene, data, dev)?;
+    let steps = scene.train.steps;
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(steps as u64) };
+    bar.set_style(ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {per_sec} {msg}")?.progress_chars("=> "));
+    bar.set_prefix(kind.name());
+    let start = Instant::now();
+    let mut loss = f32::NAN;
+    for i in 0..steps {
+        loss = t.train_step()?;
+        anyhow::ensure!(loss.is_finite(), "{}: training diverged at step {i} (loss {loss})", kind.name());
+        if i % 50 == 0 || i + 1 == steps {
+            bar.set_position(i as u64 + 1);
+            bar.set_message(format!("train {loss:.3e} test {:.3e}", t.test_loss()?));
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let test = t.test_loss()?;
+    bar.finish();
+    eprintln!(
+        "{}: {steps} steps in {secs:.1} s ({:.2} ms/step), final train loss {loss:.4e}, test loss {test:.4e} (scaled units)",
+        kind.name(),
+        1e3 * secs / steps as f64
+    );
+    let meta = ModelMeta {
+        sizes: kind.sizes(2, &scene.model.hidden),
+        scaling: t.scaling,
+        steps,
+        seed: scene.train.seed,
+        final_train_loss: loss as f64,
+        final_test_loss: test as f64,
+        train_seconds: secs,
+        device: hnn_lab::device::describe(dev),
+    };
+    save_model(out, scene, &t, meta)?;
+    eprintln!("saved {}/{}.safetensors", out.display(), kind.name());
+    Ok(())
+}
