@@ -4,6 +4,7 @@
 pub mod data;
 pub mod device;
 pub mod eval;
+pub mod figures;
 pub mod integrate;
 pub mod nn;
 pub mod physics;

@@ -50,17 +50,20 @@ impl Adam {
             let Some(g) = grads.get(var.as_tensor()) else {
                 continue;
             };
-            let theta = var.as_tensor();
+            // Detached, or each moment would keep the previous step's graph alive and the
+            // history would grow without bound.
+            let theta = var.as_tensor().detach();
+            let g = g.detach();
             let g = if self.weight_decay != 0.0 {
                 (g + theta.affine(self.weight_decay, 0.0)?)?
             } else {
-                g.clone()
+                g
             };
-            *m = ((&*m * self.beta1)? + (&g * (1.0 - self.beta1))?)?;
-            *v = ((&*v * self.beta2)? + (g.sqr()? * (1.0 - self.beta2))?)?;
+            *m = ((&*m * self.beta1)? + (&g * (1.0 - self.beta1))?)?.detach();
+            *v = ((&*v * self.beta2)? + (g.sqr()? * (1.0 - self.beta2))?)?.detach();
             let denom = (v.affine(1.0 / bc2, 0.0)?.sqrt()? + self.eps)?;
             let update = (m.affine(self.lr / bc1, 0.0)? / denom)?;
-            var.set(&(theta - update)?)?;
+            var.set(&(theta - update)?.detach())?;
         }
         Ok(())
     }

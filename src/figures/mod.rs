@@ -1,0 +1,119 @@
+//! PNG figures in the style of the paper's Figure 2: the true and learned vector fields with
+//! energy contours, trajectories, and energy over time for truth, baseline and HNN.
+
+mod contour;
+mod panels;
+
+pub use contour::contour_segments;
+pub use panels::{phase_panel, PhaseLayers};
+
+use std::path::Path;
+use std::sync::Once;
+
+use anyhow::{anyhow, Result};
+use plotters::prelude::*;
+
+use crate::data::Dataset;
+use crate::eval::rollouts;
+use crate::nn::FieldSnapshot;
+use crate::scene::Scene;
+
+/// Colours shared by every figure: truth black, baseline red, HNN blue.
+pub const TRUTH: RGBColor = RGBColor(20, 20, 20);
+pub const BASELINE: RGBColor = RGBColor(214, 39, 40);
+pub const HNN: RGBColor = RGBColor(31, 119, 180);
+
+/// plotters draws text with a font registered from bytes, so no system font library is needed.
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+        for style in [FontStyle::Normal, FontStyle::Bold, FontStyle::Italic, FontStyle::Oblique] {
+            let _ = plotters::style::register_font("sans-serif", style, bytes);
+        }
+    });
+}
+
+/// The plotting window in (q, p): the data's extent with a margin, symmetric about 0.
+fn window(data: &Dataset) -> (f64, f64) {
+    let all = data.train.x.iter().chain(&data.test.x);
+    let (mut q, mut p) = (0.0f64, 0.0f64);
+    for x in all {
+        q = q.max(x[0].abs());
+        p = p.max(x[1].abs());
+    }
+    (1.15 * q.max(1e-3), 1.15 * p.max(1e-3))
+}
+
+/// Writes `<out>/<scene>_fields.png` (2×2 panels) and returns its path.
+pub fn scene_figure(scene: &Scene, data: &Dataset, baseline: &FieldSnapshot, hnn: &FieldSnapshot, out: &Path) -> Result<std::path::PathBuf> {
+    register_fonts();
+    std::fs::create_dir_all(out)?;
+    let path = out.join(format!("{}_fields.png", scene.name));
+    let h = scene.system.hamiltonian();
+    let (wq, wp) = window(data);
+    let rb = rollouts(scene, data, baseline);
+    let rh = rollouts(scene, data, hnn);
+    {
+        let root = BitMapBackend::new(&path, (1400, 1200)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
+        let (title, body) = root.split_vertically(50);
+        title
+            .draw_text(
+                &format!("{}: true vs learned dynamics (first evaluation rollout)", scene.name),
+                &("sans-serif", 28).into_font().color(&BLACK),
+                (20, 12),
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+        let areas = body.split_evenly((2, 2));
+        let truth_traj = &rh.truth[0];
+        phase_panel(
+            &areas[0],
+            "Data and true field, true H contours",
+            (wq, wp),
+            PhaseLayers {
+                field: &|x| h.field(x),
+                energy: Some(&|x| h.energy(x)),
+                points: &data.train.x,
+                trajectories: vec![(truth_traj.as_slice(), TRUTH)],
+                colour: TRUTH,
+            },
+        )?;
+        phase_panel(
+            &areas[1],
+            "Baseline NN: learned field and rollout",
+            (wq, wp),
+            PhaseLayers {
+                field: &|x| baseline.field(x),
+                energy: None,
+                points: &[],
+                trajectories: vec![(truth_traj.as_slice(), RGBColor(170, 170, 170)), (rb.model[0].as_slice(), BASELINE)],
+                colour: BASELINE,
+            },
+        )?;
+        phase_panel(
+            &areas[2],
+            "HNN: learned field, learned H contours, rollout",
+            (wq, wp),
+            PhaseLayers {
+                field: &|x| hnn.field(x),
+                energy: Some(&|x| hnn.energy(x).unwrap_or(0.0)),
+                points: &[],
+                trajectories: vec![(truth_traj.as_slice(), RGBColor(170, 170, 170)), (rh.model[0].as_slice(), HNN)],
+                colour: HNN,
+            },
+        )?;
+        let series = [
+            ("truth", TRUTH, truth_traj),
+            ("baseline", BASELINE, &rb.model[0]),
+            ("HNN", HNN, &rh.model[0]),
+        ];
+        let energies: Vec<Vec<(f64, f64)>> = series
+            .iter()
+            .map(|(_, _, traj)| rh.times.iter().zip(traj.iter()).map(|(t, x)| (*t, h.energy(*x))).collect())
+            .collect();
+        panels::energy_panel(&areas[3], "Total energy (true H) along the rollouts", &series.map(|s| (s.0, s.1)), &energies)?;
+        root.present().map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(path)
+}
