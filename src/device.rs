@@ -11,10 +11,16 @@ pub fn select(name: &str) -> Result<Device> {
             if cfg!(feature = "cuda") {
                 Ok(Device::new_cuda(0)?)
             } else {
-                bail!("--device cuda: this build has no CUDA support (rebuild with --features cuda)")
+                bail!(
+                    "--device cuda: this build has no CUDA support (rebuild with --features cuda)"
+                )
             }
         }
-        "auto" => Ok(if cfg!(feature = "cuda") { Device::cuda_if_available(0)? } else { Device::Cpu }),
+        "auto" => Ok(if cfg!(feature = "cuda") {
+            Device::cuda_if_available(0)?
+        } else {
+            Device::Cpu
+        }),
         other => bail!("--device {other:?}: expected auto, cpu or cuda"),
     }
 }

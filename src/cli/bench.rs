@@ -9,7 +9,8 @@ use hnn_lab::device;
 use hnn_lab::nn::ModelKind;
 use hnn_lab::physics::Spring;
 use hnn_lab::scene::{DataSpec, Scene, SyntheticSpec};
-use hnn_lab::train::Trainer;
+use hnn_lab::train::fused::step_flops;
+use hnn_lab::train::{Backend, Trainer};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -38,6 +39,8 @@ fn median_ms(mut step: impl FnMut() -> Result<()>, warmup: usize, n: usize) -> R
     Ok(t[t.len() / 2])
 }
 
+/// Keys: `spring_{hnn,baseline}_ms` for the device's default backend, the same with
+/// `_candle_ms` for the candle reference on CPU, and `_gflops` for the default backend.
 pub fn run(a: BenchArgs) -> Result<()> {
     let dev = device::select(&a.device)?;
     // The paper's spring task: full batch of 750 points, MLP 2-200-200-out.
@@ -52,17 +55,36 @@ pub fn run(a: BenchArgs) -> Result<()> {
     };
     let data = synthetic_dataset(&Spring::default(), &SyntheticSpec::default());
     let mut out = serde_json::Map::new();
-    for kind in [ModelKind::Hnn, ModelKind::Baseline] {
-        let mut t = Trainer::new(kind, &scene, &data, &dev)?;
-        let ms = median_ms(|| t.train_step().map(|_| ()).map_err(Into::into), 20, a.steps.max(1))?;
-        out.insert(format!("spring_{}_ms", kind.name()), json!(ms));
-    }
     out.insert("device".into(), json!(device::describe(&dev)));
+    let default = Backend::for_device(&dev);
+    let mut backends = vec![default];
+    if default == Backend::Fused {
+        backends.push(Backend::Candle);
+    }
+    for backend in backends {
+        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+            let mut t = Trainer::with_backend(kind, &scene, &data, &dev, backend)?;
+            let ms = median_ms(
+                || t.train_step().map(|_| ()).map_err(Into::into),
+                20,
+                a.steps.max(1),
+            )?;
+            let key = match backend == default {
+                true => format!("spring_{}", kind.name()),
+                false => format!("spring_{}_candle", kind.name()),
+            };
+            if backend == default {
+                let flops = step_flops(kind, &kind.sizes(2, &scene.model.hidden), data.train.len());
+                out.insert(format!("{key}_gflops"), json!(flops / (ms * 1e-3) / 1e9));
+            }
+            out.insert(format!("{key}_ms"), json!(ms));
+        }
+    }
     if a.json {
         println!("{}", serde_json::Value::Object(out));
     } else {
         for (k, v) in &out {
-            println!("{k:>22}: {v}");
+            println!("{k:>28}: {v}");
         }
     }
     Ok(())

@@ -26,7 +26,11 @@ pub struct EvalArgs {
 }
 
 /// Metrics of both models of a scene.
-pub fn evaluate_scene(scene: &Scene, models: &std::path::Path, data: Option<&std::path::Path>) -> Result<[(ModelKind, ModelMetrics); 2]> {
+pub fn evaluate_scene(
+    scene: &Scene,
+    models: &std::path::Path,
+    data: Option<&std::path::Path>,
+) -> Result<[(ModelKind, ModelMetrics); 2]> {
     let dataset = load_dataset(scene, data)?;
     let one = |kind| -> Result<(ModelKind, ModelMetrics)> {
         let (snap, warning) = load_snapshot(models, kind, scene)?;
@@ -42,7 +46,10 @@ pub fn run(a: EvalArgs) -> Result<()> {
     let scene = Scene::load(&a.scene)?;
     let dir = super::models_dir(&scene, a.models.as_deref());
     let rows = evaluate_scene(&scene, &dir, a.data.as_deref())?;
-    println!("{}: Table 1 metrics (x1e-3, data units; ± standard error)", scene.name);
+    println!(
+        "{}: Table 1 metrics (x1e-3, data units; ± standard error)",
+        scene.name
+    );
     println!("| model | train loss | test loss | energy MSE |");
     println!("|---|---|---|---|");
     for (kind, m) in &rows {

@@ -58,7 +58,10 @@ impl Which {
 pub fn models_dir(scene: &Scene, given: Option<&Path>) -> PathBuf {
     match given {
         Some(p) => p.to_path_buf(),
-        None => scene.resolve(Path::new("..")).join("models").join(&scene.name),
+        None => scene
+            .resolve(Path::new(".."))
+            .join("models")
+            .join(&scene.name),
     }
 }
 

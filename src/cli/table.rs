@@ -25,9 +25,35 @@ pub struct TableArgs {
 /// The paper's Table 1 (Greydanus et al. 2019), ×10⁻³: (train, test, energy) as
 /// [baseline, hnn] strings.
 const PAPER: &[(&str, &str, [&str; 6])] = &[
-    ("spring", "Ideal mass-spring", ["37 ± 2", "37 ± 2", "37 ± 2", "36 ± 2", "170 ± 20", "0.38 ± 0.1"]),
-    ("pendulum", "Ideal pendulum", ["33 ± 2", "33 ± 2", "35 ± 2", "35 ± 2", "42 ± 10", "25 ± 5"]),
-    ("real_pendulum", "Real pendulum", ["2.7 ± 0.2", "9.2 ± 0.5", "2.2 ± 0.3", "6.0 ± 0.6", "390 ± 70", "14 ± 5"]),
+    (
+        "spring",
+        "Ideal mass-spring",
+        [
+            "37 ± 2",
+            "37 ± 2",
+            "37 ± 2",
+            "36 ± 2",
+            "170 ± 20",
+            "0.38 ± 0.1",
+        ],
+    ),
+    (
+        "pendulum",
+        "Ideal pendulum",
+        ["33 ± 2", "33 ± 2", "35 ± 2", "35 ± 2", "42 ± 10", "25 ± 5"],
+    ),
+    (
+        "real_pendulum",
+        "Real pendulum",
+        [
+            "2.7 ± 0.2",
+            "9.2 ± 0.5",
+            "2.2 ± 0.3",
+            "6.0 ± 0.6",
+            "390 ± 70",
+            "14 ± 5",
+        ],
+    ),
 ];
 
 pub fn run(a: TableArgs) -> Result<()> {

@@ -72,14 +72,25 @@ pub fn train_one(
 ) -> Result<()> {
     let mut t = Trainer::new(kind, scene, data, dev)?;
     let steps = scene.train.steps;
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(steps as u64) };
-    bar.set_style(ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {per_sec} {msg}")?.progress_chars("=> "));
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(steps as u64)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {per_sec} {msg}")?
+            .progress_chars("=> "),
+    );
     bar.set_prefix(kind.name());
     let start = Instant::now();
     let mut loss = f32::NAN;
     for i in 0..steps {
         loss = t.train_step()?;
-        anyhow::ensure!(loss.is_finite(), "{}: training diverged at step {i} (loss {loss})", kind.name());
+        anyhow::ensure!(
+            loss.is_finite(),
+            "{}: training diverged at step {i} (loss {loss})",
+            kind.name()
+        );
         if i % 50 == 0 || i + 1 == steps {
             bar.set_position(i as u64 + 1);
             bar.set_message(format!("train {loss:.3e} test {:.3e}", t.test_loss()?));

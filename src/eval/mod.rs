@@ -46,7 +46,12 @@ pub fn energy_errors(h: &dyn Hamiltonian, r: &Rollouts) -> Vec<Vec<f64>> {
     r.truth
         .iter()
         .zip(&r.model)
-        .map(|(t, m)| t.iter().zip(m).map(|(a, b)| (h.energy(*a) - h.energy(*b)).powi(2)).collect())
+        .map(|(t, m)| {
+            t.iter()
+                .zip(m)
+                .map(|(a, b)| (h.energy(*a) - h.energy(*b)).powi(2))
+                .collect()
+        })
         .collect()
 }
 
@@ -57,7 +62,10 @@ pub fn energy_mse(h: &dyn Hamiltonian, r: &Rollouts, splits: usize) -> Stat {
     if errs.len() == 1 {
         grouped_sem(&errs[0], splits)
     } else {
-        let per_traj: Vec<f64> = errs.iter().map(|e| e.iter().sum::<f64>() / e.len() as f64).collect();
+        let per_traj: Vec<f64> = errs
+            .iter()
+            .map(|e| e.iter().sum::<f64>() / e.len() as f64)
+            .collect();
         grouped_sem(&per_traj, splits)
     }
 }
@@ -97,7 +105,11 @@ mod tests {
         assert_eq!(s.mean, 2.5);
         assert!((s.sem - 2.0 / 2f64.sqrt()).abs() < 1e-12);
         // A single recorded trajectory is split over time: errors 0, 9 in two chunks.
-        let one = Rollouts { times: r.times.clone(), truth: vec![r.truth[0].clone()], model: vec![r.model[0].clone()] };
+        let one = Rollouts {
+            times: r.times.clone(),
+            truth: vec![r.truth[0].clone()],
+            model: vec![r.model[0].clone()],
+        };
         let s = energy_mse(&Spring::default(), &one, 2);
         assert_eq!(s.mean, 4.5);
         assert!((s.sem - 4.5 / 2f64.sqrt()).abs() < 1e-12);

@@ -14,10 +14,17 @@ pub struct Rollouts {
 }
 
 fn unbatch(states: &[Vec<f64>], n: usize) -> Vec<Vec<[f64; 2]>> {
-    (0..n).map(|i| states.iter().map(|s| [s[2 * i], s[2 * i + 1]]).collect()).collect()
+    (0..n)
+        .map(|i| states.iter().map(|s| [s[2 * i], s[2 * i + 1]]).collect())
+        .collect()
 }
 
-fn solve(f: impl Fn([f64; 2]) -> [f64; 2], x0: &[[f64; 2]], times: &[f64], rtol: f64) -> Vec<Vec<[f64; 2]>> {
+fn solve(
+    f: impl Fn([f64; 2]) -> [f64; 2],
+    x0: &[[f64; 2]],
+    times: &[f64],
+    rtol: f64,
+) -> Vec<Vec<[f64; 2]>> {
     let flat: Vec<f64> = x0.iter().flatten().copied().collect();
     let mut field = |x: &[f64], dx: &mut [f64]| {
         for (xi, di) in x.chunks(2).zip(dx.chunks_mut(2)) {
@@ -37,18 +44,28 @@ pub fn rollouts(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Rollout
     match &scene.data {
         DataSpec::Synthetic(spec) => {
             let mut rng = Rng::new(scene.eval.seed);
-            let x0: Vec<[f64; 2]> = (0..scene.eval.trajectories).map(|_| initial_state(&mut rng, spec.radius)).collect();
+            let x0: Vec<[f64; 2]> = (0..scene.eval.trajectories)
+                .map(|_| initial_state(&mut rng, spec.radius))
+                .collect();
             let times = linspace(0.0, scene.eval.t_end, scene.eval.points);
             let h = scene.system.hamiltonian();
             let truth = solve(|x| h.field(x), &x0, &times, rtol);
             let learned = solve(|x| model.field(x), &x0, &times, rtol);
-            Rollouts { times, truth, model: learned }
+            Rollouts {
+                times,
+                truth,
+                model: learned,
+            }
         }
         DataSpec::Recorded(_) => {
             let t0 = data.test.t[0];
             let times: Vec<f64> = data.test.t.iter().map(|t| t - t0).collect();
             let learned = solve(|x| model.field(x), &data.test.x[..1], &times, rtol);
-            Rollouts { times, truth: vec![data.test.x.clone()], model: learned }
+            Rollouts {
+                times,
+                truth: vec![data.test.x.clone()],
+                model: learned,
+            }
         }
     }
 }

@@ -9,11 +9,17 @@ pub struct Stat {
 pub fn mean_sem(v: &[f64]) -> Stat {
     let n = v.len() as f64;
     if v.is_empty() {
-        return Stat { mean: f64::NAN, sem: f64::NAN };
+        return Stat {
+            mean: f64::NAN,
+            sem: f64::NAN,
+        };
     }
     let mean = v.iter().sum::<f64>() / n;
     let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
-    Stat { mean, sem: var.sqrt() / n.sqrt() }
+    Stat {
+        mean,
+        sem: var.sqrt() / n.sqrt(),
+    }
 }
 
 /// Mean of all values, with the standard error of the means of `k` contiguous groups
@@ -27,7 +33,10 @@ pub fn grouped_sem(v: &[f64], k: usize) -> Stat {
             v[a..b].iter().sum::<f64>() / (b - a) as f64
         })
         .collect();
-    Stat { mean, sem: mean_sem(&groups).sem }
+    Stat {
+        mean,
+        sem: mean_sem(&groups).sem,
+    }
 }
 
 #[cfg(test)]

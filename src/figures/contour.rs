@@ -1,9 +1,18 @@
 /// Line segments of the level set f = `level` of a function sampled on a grid
 /// (`values[j][i]` at (xs[i], ys[j])), by marching squares with linear interpolation.
-pub fn contour_segments(xs: &[f64], ys: &[f64], values: &[Vec<f64>], level: f64) -> Vec<[(f64, f64); 2]> {
+pub fn contour_segments(
+    xs: &[f64],
+    ys: &[f64],
+    values: &[Vec<f64>],
+    level: f64,
+) -> Vec<[(f64, f64); 2]> {
     let mut segs = Vec::new();
     let lerp = |a: (f64, f64, f64), b: (f64, f64, f64)| {
-        let t = if (b.2 - a.2).abs() < 1e-300 { 0.5 } else { (level - a.2) / (b.2 - a.2) };
+        let t = if (b.2 - a.2).abs() < 1e-300 {
+            0.5
+        } else {
+            (level - a.2) / (b.2 - a.2)
+        };
         (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
     };
     for j in 0..ys.len().saturating_sub(1) {
@@ -52,7 +61,10 @@ mod tests {
     fn circle_level_set_lies_on_the_circle() {
         let xs = linspace(-2.0, 2.0, 81);
         let ys = linspace(-2.0, 2.0, 81);
-        let values: Vec<Vec<f64>> = ys.iter().map(|y| xs.iter().map(|x| x * x + y * y).collect()).collect();
+        let values: Vec<Vec<f64>> = ys
+            .iter()
+            .map(|y| xs.iter().map(|x| x * x + y * y).collect())
+            .collect();
         let segs = contour_segments(&xs, &ys, &values, 1.0);
         assert!(segs.len() > 50);
         for s in &segs {

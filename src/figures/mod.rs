@@ -28,7 +28,12 @@ pub fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-        for style in [FontStyle::Normal, FontStyle::Bold, FontStyle::Italic, FontStyle::Oblique] {
+        for style in [
+            FontStyle::Normal,
+            FontStyle::Bold,
+            FontStyle::Italic,
+            FontStyle::Oblique,
+        ] {
             let _ = plotters::style::register_font("sans-serif", style, bytes);
         }
     });
@@ -46,7 +51,13 @@ fn window(data: &Dataset) -> (f64, f64) {
 }
 
 /// Writes `<out>/<scene>_fields.png` (2×2 panels) and returns its path.
-pub fn scene_figure(scene: &Scene, data: &Dataset, baseline: &FieldSnapshot, hnn: &FieldSnapshot, out: &Path) -> Result<std::path::PathBuf> {
+pub fn scene_figure(
+    scene: &Scene,
+    data: &Dataset,
+    baseline: &FieldSnapshot,
+    hnn: &FieldSnapshot,
+    out: &Path,
+) -> Result<std::path::PathBuf> {
     register_fonts();
     std::fs::create_dir_all(out)?;
     let path = out.join(format!("{}_fields.png", scene.name));
@@ -60,7 +71,10 @@ pub fn scene_figure(scene: &Scene, data: &Dataset, baseline: &FieldSnapshot, hnn
         let (title, body) = root.split_vertically(50);
         title
             .draw_text(
-                &format!("{}: true vs learned dynamics (first evaluation rollout)", scene.name),
+                &format!(
+                    "{}: true vs learned dynamics (first evaluation rollout)",
+                    scene.name
+                ),
                 &("sans-serif", 28).into_font().color(&BLACK),
                 (20, 12),
             )
@@ -87,7 +101,10 @@ pub fn scene_figure(scene: &Scene, data: &Dataset, baseline: &FieldSnapshot, hnn
                 field: &|x| baseline.field(x),
                 energy: None,
                 points: &[],
-                trajectories: vec![(truth_traj.as_slice(), RGBColor(170, 170, 170)), (rb.model[0].as_slice(), BASELINE)],
+                trajectories: vec![
+                    (truth_traj.as_slice(), RGBColor(170, 170, 170)),
+                    (rb.model[0].as_slice(), BASELINE),
+                ],
                 colour: BASELINE,
             },
         )?;
@@ -99,7 +116,10 @@ pub fn scene_figure(scene: &Scene, data: &Dataset, baseline: &FieldSnapshot, hnn
                 field: &|x| hnn.field(x),
                 energy: Some(&|x| hnn.energy(x).unwrap_or(0.0)),
                 points: &[],
-                trajectories: vec![(truth_traj.as_slice(), RGBColor(170, 170, 170)), (rh.model[0].as_slice(), HNN)],
+                trajectories: vec![
+                    (truth_traj.as_slice(), RGBColor(170, 170, 170)),
+                    (rh.model[0].as_slice(), HNN),
+                ],
                 colour: HNN,
             },
         )?;
@@ -110,10 +130,22 @@ pub fn scene_figure(scene: &Scene, data: &Dataset, baseline: &FieldSnapshot, hnn
         ];
         let energies: Vec<Vec<(f64, f64)>> = series
             .iter()
-            .map(|(_, _, traj)| rh.times.iter().zip(traj.iter()).map(|(t, x)| (*t, h.energy(*x))).collect())
+            .map(|(_, _, traj)| {
+                rh.times
+                    .iter()
+                    .zip(traj.iter())
+                    .map(|(t, x)| (*t, h.energy(*x)))
+                    .collect()
+            })
             .collect();
-        panels::energy_panel(&areas[3], "Total energy (true H) along the rollouts", &series.map(|s| (s.0, s.1)), &energies)?;
-        root.present().map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
+        panels::energy_panel(
+            &areas[3],
+            "Total energy (true H) along the rollouts",
+            &series.map(|s| (s.0, s.1)),
+            &energies,
+        )?;
+        root.present()
+            .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
     }
     Ok(path)
 }

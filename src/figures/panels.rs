@@ -19,7 +19,12 @@ pub struct PhaseLayers<'a> {
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
 /// A (q, p) panel: field arrows, energy contours, data points and trajectories.
-pub fn phase_panel(area: &Area, title: &str, (wq, wp): (f64, f64), layers: PhaseLayers) -> Result<()> {
+pub fn phase_panel(
+    area: &Area,
+    title: &str,
+    (wq, wp): (f64, f64),
+    layers: PhaseLayers,
+) -> Result<()> {
     let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 20))
@@ -28,26 +33,44 @@ pub fn phase_panel(area: &Area, title: &str, (wq, wp): (f64, f64), layers: Phase
         .y_label_area_size(50)
         .build_cartesian_2d(-wq..wq, -wp..wp)
         .map_err(err)?;
-    chart.configure_mesh().x_desc("q").y_desc("p").light_line_style(WHITE).draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("q")
+        .y_desc("p")
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(err)?;
 
     if let Some(energy) = layers.energy {
         let (xs, ys) = (linspace(-wq, wq, 80), linspace(-wp, wp, 80));
-        let grid: Vec<Vec<f64>> = ys.iter().map(|&p| xs.iter().map(|&q| energy([q, p])).collect()).collect();
+        let grid: Vec<Vec<f64>> = ys
+            .iter()
+            .map(|&p| xs.iter().map(|&q| energy([q, p])).collect())
+            .collect();
         let mut flat: Vec<f64> = grid.iter().flatten().copied().collect();
         flat.sort_by(f64::total_cmp);
         for k in 1..10 {
             let level = flat[k * flat.len() / 10];
             let segs = contour_segments(&xs, &ys, &grid, level);
             chart
-                .draw_series(segs.iter().map(|s| PathElement::new(vec![s[0], s[1]], RGBColor(150, 150, 150).stroke_width(1))))
+                .draw_series(segs.iter().map(|s| {
+                    PathElement::new(vec![s[0], s[1]], RGBColor(150, 150, 150).stroke_width(1))
+                }))
                 .map_err(err)?;
         }
     }
 
     // Arrows on a 17×17 grid, lengths relative to the largest.
     let (qs, ps) = (linspace(-wq, wq, 17), linspace(-wp, wp, 17));
-    let arrows: Vec<([f64; 2], [f64; 2])> = ps.iter().flat_map(|&p| qs.iter().map(move |&q| [q, p])).map(|x| (x, (layers.field)(x))).collect();
-    let max = arrows.iter().map(|(_, f)| (f[0] / wq).hypot(f[1] / wp)).fold(1e-12, f64::max);
+    let arrows: Vec<([f64; 2], [f64; 2])> = ps
+        .iter()
+        .flat_map(|&p| qs.iter().map(move |&q| [q, p]))
+        .map(|x| (x, (layers.field)(x)))
+        .collect();
+    let max = arrows
+        .iter()
+        .map(|(_, f)| (f[0] / wq).hypot(f[1] / wp))
+        .fold(1e-12, f64::max);
     let cell = 2.0 / 16.0 * 0.9;
     let style = layers.colour.mix(0.7).stroke_width(1);
     for (x, f) in &arrows {
@@ -57,30 +80,68 @@ pub fn phase_panel(area: &Area, title: &str, (wq, wp): (f64, f64), layers: Phase
         let (uq, up) = (dq / wq, dp / wp);
         let len = uq.hypot(up).max(1e-12);
         let (bq, bp) = (-uq / len * 0.25 * len, -up / len * 0.25 * len);
-        let head = |s: f64| (tip.0 + (bq * 0.94 - s * bp * 0.5) * wq, tip.1 + (bp * 0.94 + s * bq * 0.5) * wp);
-        chart.draw_series(std::iter::once(PathElement::new(vec![(x[0], x[1]), tip], style))).map_err(err)?;
-        chart.draw_series(std::iter::once(PathElement::new(vec![head(1.0), tip, head(-1.0)], style))).map_err(err)?;
+        let head = |s: f64| {
+            (
+                tip.0 + (bq * 0.94 - s * bp * 0.5) * wq,
+                tip.1 + (bp * 0.94 + s * bq * 0.5) * wp,
+            )
+        };
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x[0], x[1]), tip],
+                style,
+            )))
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![head(1.0), tip, head(-1.0)],
+                style,
+            )))
+            .map_err(err)?;
     }
 
     chart
-        .draw_series(layers.points.iter().map(|x| Circle::new((x[0], x[1]), 2, RGBColor(120, 120, 120).filled())))
+        .draw_series(
+            layers
+                .points
+                .iter()
+                .map(|x| Circle::new((x[0], x[1]), 2, RGBColor(120, 120, 120).filled())),
+        )
         .map_err(err)?;
     for (traj, colour) in &layers.trajectories {
         chart
-            .draw_series(LineSeries::new(traj.iter().map(|x| (x[0], x[1])), colour.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                traj.iter().map(|x| (x[0], x[1])),
+                colour.stroke_width(2),
+            ))
             .map_err(err)?;
         if let Some(x) = traj.first() {
-            chart.draw_series(std::iter::once(Circle::new((x[0], x[1]), 5, colour.filled()))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (x[0], x[1]),
+                    5,
+                    colour.filled(),
+                )))
+                .map_err(err)?;
         }
     }
     Ok(())
 }
 
 /// Curves over time with a legend.
-pub fn energy_panel(area: &Area, title: &str, series: &[(&str, RGBColor)], values: &[Vec<(f64, f64)>]) -> Result<()> {
+pub fn energy_panel(
+    area: &Area,
+    title: &str,
+    series: &[(&str, RGBColor)],
+    values: &[Vec<(f64, f64)>],
+) -> Result<()> {
     let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
     let t_max = values.iter().flatten().map(|v| v.0).fold(1e-9, f64::max);
-    let (lo, hi) = values.iter().flatten().map(|v| v.1).fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = values
+        .iter()
+        .flatten()
+        .map(|v| v.1)
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     let pad = 0.1 * (hi - lo).max(1e-3 * hi.abs().max(1e-9));
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 20))
@@ -89,7 +150,13 @@ pub fn energy_panel(area: &Area, title: &str, series: &[(&str, RGBColor)], value
         .y_label_area_size(60)
         .build_cartesian_2d(0.0..t_max, (lo - pad)..(hi + pad))
         .map_err(err)?;
-    chart.configure_mesh().x_desc("time").y_desc("energy").light_line_style(WHITE).draw().map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time")
+        .y_desc("energy")
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(err)?;
     for ((name, colour), v) in series.iter().zip(values) {
         let c = *colour;
         chart

@@ -54,8 +54,9 @@ fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<
 /// it was trained from the same scene).
 pub fn save_model(dir: &Path, scene: &Scene, trainer: &Trainer, meta: ModelMeta) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tensors = trainer.tensors()?;
     write_atomic(&weights_path(dir, trainer.kind), |tmp| {
-        Ok(trainer.varmap.save(tmp)?)
+        Ok(candle_core::safetensors::save(&tensors, tmp)?)
     })?;
     let mut all = match load_meta(dir) {
         Ok(m) if m.scene_hash == scene.hash() => m,
@@ -200,7 +201,7 @@ mod tests {
 
     fn meta(t: &Trainer) -> ModelMeta {
         ModelMeta {
-            sizes: t.model.kind.sizes(2, &[8, 8]),
+            sizes: t.kind.sizes(2, &[8, 8]),
             scaling: t.scaling,
             steps: 1,
             seed: 0,
@@ -252,7 +253,7 @@ mod tests {
         };
         let data = synthetic_dataset(&Spring::default(), spec);
         let t2 = Trainer::new(ModelKind::Hnn, &other, &data, &Device::Cpu).unwrap();
-        t2.varmap.save(&wpath).unwrap();
+        candle_core::safetensors::save(&t2.tensors().unwrap(), &wpath).unwrap();
         let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
             .unwrap_err()
             .to_string();

@@ -1,146 +1,166 @@
-use candle_core::{DType, Device, Result, Tensor};
-use candle_nn::{VarBuilder, VarMap};
+use std::collections::HashMap;
 
-use super::Adam;
-use crate::data::{Dataset, Scaling, Split};
-use crate::nn::{FieldModel, FieldSnapshot, ModelKind};
-use crate::rng::Rng;
+use candle_core::{Device, Result, Tensor};
+
+use super::fused::FusedNet;
+use super::CandleTrainer;
+use crate::data::{Dataset, Scaling};
+use crate::nn::{FieldSnapshot, MlpWeights, ModelKind};
 use crate::scene::Scene;
+
+/// Which implementation runs the steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// candle tensors and autograd: any device, the reference.
+    Candle,
+    /// Hand-written CPU kernels, several times faster on the CPU.
+    Fused,
+}
+
+impl Backend {
+    /// The fused kernels on the CPU, candle elsewhere.
+    pub fn for_device(dev: &Device) -> Self {
+        if dev.is_cpu() {
+            Backend::Fused
+        } else {
+            Backend::Candle
+        }
+    }
+}
+
+struct Fused {
+    net: FusedNet,
+    x: Vec<f32>,
+    y: Vec<f32>,
+    x_test: Vec<f32>,
+    y_test: Vec<f32>,
+}
 
 /// One model being trained full-batch on a low-dimensional dataset, advanced a step at a time
 /// so that the CLI (with a progress bar) and the app (on its own thread) can both drive it.
+/// Both backends start from the same initial weights for the same seed.
 pub struct Trainer {
     pub kind: ModelKind,
-    pub varmap: VarMap,
-    pub model: FieldModel,
     pub scaling: Scaling,
     pub step: usize,
-    opt: Adam,
-    x: Tensor,
-    y: Tensor,
-    x_test: Tensor,
-    y_test: Tensor,
+    candle: CandleTrainer,
+    fused: Option<Fused>,
 }
 
-/// States and targets of a split as (N, 2) tensors in model units.
-fn tensors(split: &Split, sc: &Scaling, dev: &Device) -> Result<(Tensor, Tensor)> {
-    let x: Vec<f32> = split
-        .x
-        .iter()
-        .flat_map(|x| sc.to_model(*x))
-        .map(|v| v as f32)
-        .collect();
-    let y: Vec<f32> = split
-        .dx
-        .iter()
-        .flat_map(|d| sc.deriv_to_model(*d))
-        .map(|v| v as f32)
-        .collect();
-    Ok((
-        Tensor::from_vec(x, (split.len(), 2), dev)?,
-        Tensor::from_vec(y, (split.len(), 2), dev)?,
-    ))
+fn flat(t: &Tensor) -> Result<Vec<f32>> {
+    t.flatten_all()?.to_vec1::<f32>()
 }
 
 impl Trainer {
     pub fn new(kind: ModelKind, scene: &Scene, data: &Dataset, dev: &Device) -> Result<Self> {
-        let scaling = Scaling::fit(&data.train);
-        let mut varmap = VarMap::new();
-        let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
-        let mut rng = Rng::new(scene.train.seed);
-        let model = FieldModel::new(kind, &mut varmap, vb, 2, &scene.model.hidden, &mut rng)?;
-        let opt = Adam::new(
-            varmap.all_vars(),
-            scene.train.learning_rate,
-            scene.train.weight_decay,
-        )?;
-        let (x, y) = tensors(&data.train, &scaling, dev)?;
-        let (x_test, y_test) = tensors(&data.test, &scaling, dev)?;
+        Self::with_backend(kind, scene, data, dev, Backend::for_device(dev))
+    }
+
+    pub fn with_backend(
+        kind: ModelKind,
+        scene: &Scene,
+        data: &Dataset,
+        dev: &Device,
+        backend: Backend,
+    ) -> Result<Self> {
+        let candle = CandleTrainer::new(kind, scene, data, dev)?;
+        let fused = match backend {
+            Backend::Candle => None,
+            Backend::Fused => {
+                let init = MlpWeights::from_mlp(&candle.model.mlp)?;
+                let (x, y) = candle.train_tensors();
+                let (xt, yt) = candle.test_tensors();
+                let (x, y, x_test, y_test) = (flat(x)?, flat(y)?, flat(xt)?, flat(yt)?);
+                let net = FusedNet::new(
+                    kind,
+                    &init,
+                    data.train.len(),
+                    scene.train.learning_rate,
+                    scene.train.weight_decay,
+                );
+                Some(Fused {
+                    net,
+                    x,
+                    y,
+                    x_test,
+                    y_test,
+                })
+            }
+        };
         Ok(Self {
             kind,
-            varmap,
-            model,
-            scaling,
+            scaling: candle.scaling,
             step: 0,
-            opt,
-            x,
-            y,
-            x_test,
-            y_test,
+            candle,
+            fused,
         })
     }
 
-    fn loss(&self, x: &Tensor, y: &Tensor) -> Result<Tensor> {
-        (self.model.field(x)? - y)?.sqr()?.mean_all()
+    pub fn backend(&self) -> Backend {
+        if self.fused.is_some() {
+            Backend::Fused
+        } else {
+            Backend::Candle
+        }
     }
 
     /// One full-batch Adam step; returns the training loss before the step (model units).
     pub fn train_step(&mut self) -> Result<f32> {
-        let loss = self.loss(&self.x, &self.y)?;
-        let grads = loss.backward()?;
-        self.opt.step(&grads)?;
         self.step += 1;
-        loss.to_dtype(DType::F32)?.to_scalar::<f32>()
-    }
-
-    /// Test loss in model units (the CLI shows it; metrics in data units come from `eval`).
-    pub fn test_loss(&self) -> Result<f32> {
-        self.loss(&self.x_test, &self.y_test)?.to_scalar::<f32>()
-    }
-
-    pub fn snapshot(&self) -> Result<FieldSnapshot> {
-        FieldSnapshot::new(&self.model, self.scaling)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::data::synthetic_dataset;
-    use crate::physics::Spring;
-    use crate::scene::{DataSpec, SyntheticSpec};
-
-    pub(crate) fn tiny_scene() -> Scene {
-        let text = r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
-            data: Synthetic((trajectories: 8, points: 10, noise_std: 0.0)),
-            model: (hidden: [32, 32]), train: (steps: 200, learning_rate: 3e-3))"#;
-        ron::from_str(text).unwrap()
-    }
-
-    fn data(scene: &Scene) -> Dataset {
-        let DataSpec::Synthetic(spec) = &scene.data else {
-            unreachable!()
-        };
-        synthetic_dataset(&Spring::default(), spec as &SyntheticSpec)
-    }
-
-    #[test]
-    fn both_models_learn_the_spring() {
-        let scene = tiny_scene();
-        let d = data(&scene);
-        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
-            let mut t = Trainer::new(kind, &scene, &d, &Device::Cpu).unwrap();
-            let first = t.train_step().unwrap();
-            for _ in 0..199 {
-                t.train_step().unwrap();
-            }
-            let last = t.train_step().unwrap();
-            assert!(last < 0.05 * first, "{kind:?}: loss {first} -> {last}");
-            assert!(t.test_loss().unwrap() < 0.1 * first);
+        match &mut self.fused {
+            Some(f) => Ok(f.net.step(&f.x, &f.y)),
+            None => self.candle.train_step(),
         }
     }
 
-    #[test]
-    fn same_seed_same_weights() {
-        let scene = tiny_scene();
-        let d = data(&scene);
-        let run = || {
-            let mut t = Trainer::new(ModelKind::Hnn, &scene, &d, &Device::Cpu).unwrap();
-            for _ in 0..5 {
-                t.train_step().unwrap();
+    /// Test loss in model units.
+    pub fn test_loss(&self) -> Result<f32> {
+        match &self.fused {
+            Some(f) => Ok(f.net.loss(&f.x_test, &f.y_test)),
+            None => self.candle.test_loss(),
+        }
+    }
+
+    pub fn snapshot(&self) -> Result<FieldSnapshot> {
+        match &self.fused {
+            Some(f) => Ok(FieldSnapshot {
+                kind: self.kind,
+                mlp: f.net.weights(),
+                scaling: self.scaling,
+            }),
+            None => self.candle.snapshot(),
+        }
+    }
+
+    /// Named tensors to save (`l{i}.weight`, `l{i}.bias`), whichever backend holds them.
+    pub fn tensors(&self) -> Result<HashMap<String, Tensor>> {
+        match &self.fused {
+            None => Ok(self
+                .candle
+                .varmap
+                .data()
+                .lock()
+                .expect("varmap lock")
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
+                .collect()),
+            Some(f) => {
+                let p = &f.net.params;
+                let mut out = HashMap::new();
+                for (i, w) in p.w.iter().enumerate() {
+                    out.insert(
+                        format!("l{i}.weight"),
+                        Tensor::from_slice(w, (p.sizes[i], p.sizes[i + 1]), &Device::Cpu)?,
+                    );
+                }
+                for (i, b) in p.b.iter().enumerate() {
+                    out.insert(
+                        format!("l{i}.bias"),
+                        Tensor::from_slice(b, p.sizes[i + 1], &Device::Cpu)?,
+                    );
+                }
+                Ok(out)
             }
-            t.snapshot().unwrap()
-        };
-        assert_eq!(run(), run());
+        }
     }
 }

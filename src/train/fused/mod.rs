@@ -1,0 +1,334 @@
+//! The CPU fast path for the low-dimensional tasks: the same models, loss and Adam as the
+//! candle trainer, with every buffer preallocated, the gradient of the HNN loss written out by
+//! hand, and the batch split over threads. Candle's version stays as the reference (and the
+//! CUDA path); tests check the two agree.
+
+mod kernels;
+mod net;
+
+pub use net::{loss_grad, Params, Workspace};
+
+use crate::nn::{MlpWeights, ModelKind};
+
+/// Adam state with PyTorch's coupled weight decay, over flat buffers.
+struct AdamState {
+    m: Params,
+    v: Params,
+    t: i32,
+}
+
+/// A model trained full-batch on (x, y) rows with the fused kernels.
+pub struct FusedNet {
+    pub kind: ModelKind,
+    pub params: Params,
+    adam: AdamState,
+    chunks: Vec<(std::ops::Range<usize>, Workspace)>,
+    pub lr: f32,
+    pub weight_decay: f32,
+}
+
+/// Rows per thread below which splitting the batch costs more than it saves.
+const MIN_ROWS_PER_THREAD: usize = 64;
+
+impl FusedNet {
+    /// `rows` is the batch size the workspaces are sized for.
+    pub fn new(
+        kind: ModelKind,
+        init: &MlpWeights,
+        rows: usize,
+        lr: f64,
+        weight_decay: f64,
+    ) -> Self {
+        let params = Params {
+            sizes: init.sizes.clone(),
+            w: init
+                .w
+                .iter()
+                .map(|w| w.iter().map(|&v| v as f32).collect())
+                .collect(),
+            b: init
+                .b
+                .iter()
+                .flatten()
+                .map(|b| b.iter().map(|&v| v as f32).collect())
+                .collect(),
+        };
+        let threads = rayon::current_num_threads().clamp(1, (rows / MIN_ROWS_PER_THREAD).max(1));
+        let chunks = (0..threads)
+            .map(|t| {
+                let r = (t * rows / threads)..((t + 1) * rows / threads);
+                let ws = Workspace::new(&params.sizes, r.len());
+                (r, ws)
+            })
+            .collect();
+        let adam = AdamState {
+            m: Params::zeros(&params.sizes),
+            v: Params::zeros(&params.sizes),
+            t: 0,
+        };
+        Self {
+            kind,
+            params,
+            adam,
+            chunks,
+            lr: lr as f32,
+            weight_decay: weight_decay as f32,
+        }
+    }
+
+    /// Mean squared error and its gradient over the whole batch (summed over the chunks in
+    /// `self.chunks[0].1.grad`).
+    fn loss_and_grad(&mut self, x: &[f32], y: &[f32]) -> f32 {
+        let d = self.params.sizes[0];
+        let total = (x.len()) as f32;
+        let scale = 1.0 / total;
+        let (kind, params) = (self.kind, &self.params);
+        let run = |(r, ws): &mut (std::ops::Range<usize>, Workspace)| {
+            ws.grad.fill(0.0);
+            loss_grad(
+                kind,
+                params,
+                &x[r.start * d..r.end * d],
+                &y[r.start * d..r.end * d],
+                scale,
+                ws,
+            )
+        };
+        let sse: f32 = if self.chunks.len() == 1 {
+            run(&mut self.chunks[0])
+        } else {
+            use rayon::prelude::*;
+            self.chunks.par_iter_mut().map(run).sum()
+        };
+        let (first, rest) = self.chunks.split_at_mut(1);
+        for (_, ws) in rest {
+            for (a, b) in first[0].1.grad.buffers_mut().zip(ws.grad.buffers()) {
+                kernels::add_assign(a, b);
+            }
+        }
+        sse * scale
+    }
+
+    /// Loss only (no update), e.g. on the test set.
+    pub fn loss(&self, x: &[f32], y: &[f32]) -> f32 {
+        let d = self.params.sizes[0];
+        let mut ws = Workspace::new(&self.params.sizes, x.len() / d);
+        loss_grad(self.kind, &self.params, x, y, 1.0, &mut ws) / x.len() as f32
+    }
+
+    /// The gradient of the mean loss at the current parameters (for tests).
+    pub fn gradient(&mut self, x: &[f32], y: &[f32]) -> (f32, Params) {
+        let l = self.loss_and_grad(x, y);
+        (l, self.chunks[0].1.grad.clone())
+    }
+
+    /// One Adam step on the full batch; returns the loss before the step.
+    pub fn step(&mut self, x: &[f32], y: &[f32]) -> f32 {
+        let loss = self.loss_and_grad(x, y);
+        let a = &mut self.adam;
+        a.t += 1;
+        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
+        let bc1 = 1.0 - b1.powi(a.t);
+        let bc2 = 1.0 - b2.powi(a.t);
+        let (lr, wd) = (self.lr, self.weight_decay);
+        let grad = &self.chunks[0].1.grad;
+        for (((p, g), m), v) in self
+            .params
+            .buffers_mut()
+            .zip(grad.buffers())
+            .zip(a.m.buffers_mut())
+            .zip(a.v.buffers_mut())
+        {
+            for i in 0..p.len() {
+                let g = g[i] + wd * p[i];
+                m[i] = b1 * m[i] + (1.0 - b1) * g;
+                v[i] = b2 * v[i] + (1.0 - b2) * g * g;
+                p[i] -= lr * (m[i] / bc1) / ((v[i] / bc2).sqrt() + eps);
+            }
+        }
+        loss
+    }
+
+    /// An f64 copy for inference.
+    pub fn weights(&self) -> MlpWeights {
+        let n = self.params.w.len();
+        MlpWeights {
+            sizes: self.params.sizes.clone(),
+            w: self
+                .params
+                .w
+                .iter()
+                .map(|w| w.iter().map(|&v| v as f64).collect())
+                .collect(),
+            b: (0..n)
+                .map(|i| {
+                    self.params
+                        .b
+                        .get(i)
+                        .map(|b| b.iter().map(|&v| v as f64).collect())
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Floating-point operations of the matrix products in one training step on `rows` samples
+/// (2 per multiply–add), counted from the products the kernels perform.
+pub fn step_flops(kind: ModelKind, sizes: &[usize], rows: usize) -> f64 {
+    let l = sizes.len() - 1;
+    let mm = |a: usize, b: usize| 2.0 * rows as f64 * a as f64 * b as f64;
+    // Forward through the hidden layers, and backprop through them (dW, and dh below the first).
+    let hidden_fwd: f64 = (0..l - 1).map(|i| mm(sizes[i], sizes[i + 1])).sum();
+    let hidden_bwd: f64 = (0..l - 1)
+        .map(|i| mm(sizes[i], sizes[i + 1]) * if i > 0 { 2.0 } else { 1.0 })
+        .sum();
+    match kind {
+        // Output layer forward, its dW and dh.
+        ModelKind::Baseline => hidden_fwd + hidden_bwd + 3.0 * mm(sizes[l - 1], sizes[l]),
+        ModelKind::Hnn => {
+            // Input-gradient chain (c_i for i ≥ 1, and g), then its backward (dW, Δ per link, and
+            // dW_0, Δ_0 at the input).
+            let chain: f64 = (1..l - 1).map(|i| mm(sizes[i], sizes[i + 1])).sum::<f64>()
+                + mm(sizes[0], sizes[1]);
+            let chain_bwd: f64 = (1..l - 1)
+                .map(|i| 2.0 * mm(sizes[i], sizes[i + 1]))
+                .sum::<f64>()
+                + 2.0 * mm(sizes[0], sizes[1]);
+            hidden_fwd + chain + chain_bwd + hidden_bwd
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::{fresh, FieldModel};
+    use crate::rng::Rng;
+    use candle_core::{DType, Device, Tensor};
+
+    /// Points and targets of unit scale.
+    fn batch(rows: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        let mut rng = Rng::new(seed);
+        let x = (0..2 * rows).map(|_| rng.range(-1.5, 1.5)).collect();
+        let y = (0..2 * rows).map(|_| rng.normal()).collect();
+        (x, y)
+    }
+
+    /// The hand-written gradient against candle's autograd (f64) of the same loss, for HNNs of
+    /// depth 1–3 and a baseline, on a batch split across threads.
+    #[test]
+    fn fused_gradient_matches_candle_autograd() {
+        let cases = [
+            (ModelKind::Hnn, vec![2, 16, 1]),
+            (ModelKind::Hnn, vec![2, 32, 24, 1]),
+            (ModelKind::Hnn, vec![2, 12, 10, 8, 1]),
+            (ModelKind::Baseline, vec![2, 32, 24, 2]),
+        ];
+        for (kind, sizes) in cases {
+            let (varmap, mlp) = fresh(&sizes, DType::F64, 3).unwrap();
+            let model = FieldModel { kind, mlp };
+            let rows = 150;
+            let (x, y) = batch(rows, 7);
+            let xt = Tensor::from_slice(&x, (rows, 2), &Device::Cpu).unwrap();
+            let yt = Tensor::from_slice(&y, (rows, 2), &Device::Cpu).unwrap();
+            let loss = (model.field(&xt).unwrap() - &yt)
+                .unwrap()
+                .sqr()
+                .unwrap()
+                .mean_all()
+                .unwrap();
+            let grads = loss.backward().unwrap();
+
+            let init = MlpWeights::from_mlp(&model.mlp).unwrap();
+            let mut net = FusedNet::new(kind, &init, rows, 1e-3, 0.0);
+            assert!(net.chunks.len() >= 2 || rayon::current_num_threads() == 1);
+            let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+            let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+            let (l, g) = net.gradient(&xf, &yf);
+            let want = loss.to_scalar::<f64>().unwrap();
+            assert!(
+                ((l as f64) - want).abs() < 1e-5 * want,
+                "{kind:?} {sizes:?}: loss {l} vs {want}"
+            );
+
+            let data = varmap.data().lock().unwrap();
+            let n = sizes.len() - 1;
+            for i in 0..n {
+                let mut pairs = vec![(format!("l{i}.weight"), &g.w[i])];
+                if i + 1 < n {
+                    pairs.push((format!("l{i}.bias"), &g.b[i]));
+                }
+                for (name, ours) in pairs {
+                    let reference = grads
+                        .get(data[&name].as_tensor())
+                        .unwrap()
+                        .flatten_all()
+                        .unwrap()
+                        .to_vec1::<f64>()
+                        .unwrap();
+                    let scale = reference.iter().fold(1e-12f64, |a, v| a.max(v.abs()));
+                    for (a, b) in ours.iter().zip(&reference) {
+                        assert!(
+                            ((*a as f64) - b).abs() < 2e-4 * scale,
+                            "{kind:?} {sizes:?} {name}: {a} vs {b} (scale {scale})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn flop_counts_of_the_paper_models() {
+        // Six (HNN) and three (baseline) 750×200×200 products dominate.
+        let hnn = step_flops(ModelKind::Hnn, &[2, 200, 200, 1], 750);
+        let base = step_flops(ModelKind::Baseline, &[2, 200, 200, 2], 750);
+        assert!((hnn - 6.0 * 2.0 * 750.0 * 4e4).abs() < 0.02 * hnn, "{hnn}");
+        assert!(
+            (base - 3.0 * 2.0 * 750.0 * 4e4).abs() < 0.03 * base,
+            "{base}"
+        );
+    }
+
+    /// A few Adam steps with weight decay land on the same weights as the candle trainer.
+    #[test]
+    fn fused_adam_steps_match_candle() {
+        let sizes = [2, 24, 24, 1];
+        let (varmap, mlp) = fresh(&sizes, DType::F32, 5).unwrap();
+        let model = FieldModel {
+            kind: ModelKind::Hnn,
+            mlp,
+        };
+        let rows = 200;
+        let (x, y) = batch(rows, 9);
+        let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+        let xt = Tensor::from_slice(&xf, (rows, 2), &Device::Cpu).unwrap();
+        let yt = Tensor::from_slice(&yf, (rows, 2), &Device::Cpu).unwrap();
+        let mut net = FusedNet::new(
+            ModelKind::Hnn,
+            &MlpWeights::from_mlp(&model.mlp).unwrap(),
+            rows,
+            1e-2,
+            1e-2,
+        );
+        let mut opt = crate::train::Adam::new(varmap.all_vars(), 1e-2, 1e-2).unwrap();
+        for _ in 0..5 {
+            let loss = (model.field(&xt).unwrap() - &yt)
+                .unwrap()
+                .sqr()
+                .unwrap()
+                .mean_all()
+                .unwrap();
+            opt.step(&loss.backward().unwrap()).unwrap();
+            net.step(&xf, &yf);
+        }
+        let a = MlpWeights::from_mlp(&model.mlp).unwrap();
+        let b = net.weights();
+        for (wa, wb) in a.w.iter().zip(&b.w) {
+            for (u, v) in wa.iter().zip(wb) {
+                assert!((u - v).abs() < 1e-4, "{u} vs {v}");
+            }
+        }
+    }
+}

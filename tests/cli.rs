@@ -1,0 +1,210 @@
+//! End-to-end checks of the `hnn-lab` binary: bad input gives one clear error and a non-zero
+//! exit without a panic; train → eval → JSON works on a small scene.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hnn-lab"))
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("binary runs")
+}
+
+/// Asserts failure with a message containing every `needles`, and no panic.
+fn fails_with(out: &Output, needles: &[&str]) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "expected failure, stderr: {err}");
+    assert!(!err.contains("panicked"), "panic: {err}");
+    for n in needles {
+        assert!(err.contains(n), "missing {n:?} in: {err}");
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+const TINY: &str = r#"Scene(
+    name: "tiny",
+    system: Spring(k: 1.0, m: 1.0),
+    data: Synthetic((trajectories: 6, points: 10)),
+    model: (hidden: [16, 16]),
+    train: (steps: 30),
+    eval: (trajectories: 5, t_end: 2.0, points: 20, rtol: 1e-8),
+)"#;
+
+fn real_scene(dir: &Path) -> String {
+    let data = repo("assets/data/lipson/real_pend_h_1.txt");
+    write(
+        dir,
+        "real.ron",
+        &format!(
+            "Scene(name: \"real\", system: Pendulum(k: 2.4, m: 1.0), data: Recorded((file: {:?}, q: \"o\", p: \"v\")), model: (hidden: [8, 8]), train: (steps: 5))",
+            data.to_string_lossy()
+        ),
+    )
+}
+
+#[test]
+fn malformed_scenes_name_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let syntax = write(
+        dir.path(),
+        "syntax.ron",
+        &TINY.replace("points: 10)),", "points: 10)"),
+    );
+    fails_with(&run(&["train", "--scene", &syntax]), &["syntax.ron:"]);
+
+    let unknown = write(
+        dir.path(),
+        "unknown.ron",
+        &TINY.replace("steps: 30", "stepz: 30"),
+    );
+    fails_with(
+        &run(&["train", "--scene", &unknown]),
+        &["unknown.ron:6:", "stepz"],
+    );
+
+    let wrong = write(
+        dir.path(),
+        "wrong.ron",
+        &TINY.replace("steps: 30", "steps: -3"),
+    );
+    fails_with(
+        &run(&["train", "--scene", &wrong]),
+        &["wrong.ron:6:", "train.steps"],
+    );
+
+    let missing = write(
+        dir.path(),
+        "missing.ron",
+        "Scene(name: \"r\", system: Pendulum(k: 1.0, m: 1.0),\n data: Recorded((file: \"gone.txt\", q: \"o\", p: \"v\")))",
+    );
+    fails_with(
+        &run(&["eval", "--scene", &missing]),
+        &["missing.ron:2:", "gone.txt"],
+    );
+
+    fails_with(
+        &run(&["train", "--scene", "no/such/scene.ron"]),
+        &["no/such/scene.ron"],
+    );
+}
+
+#[test]
+fn bad_data_files_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = real_scene(dir.path());
+    let good = std::fs::read_to_string(repo("assets/data/lipson/real_pend_h_1.txt")).unwrap();
+    // Cut the file in the middle of a row.
+    let cut = &good[..good.len() / 2];
+    let cut = &cut[..cut.rfind("  ").unwrap()];
+    let truncated = write(dir.path(), "truncated.txt", cut);
+    fails_with(
+        &run(&["train", "--scene", &scene, "--data", &truncated]),
+        &["truncated.txt:", "columns"],
+    );
+
+    let text = good.replacen("1.2753554896511765e+000", "one-point-two", 1);
+    let nonnum = write(dir.path(), "nonnum.txt", &text);
+    fails_with(
+        &run(&["train", "--scene", &scene, "--data", &nonnum]),
+        &["nonnum.txt:3:", "one-point-two"],
+    );
+
+    let empty = write(dir.path(), "empty.txt", "");
+    fails_with(
+        &run(&["train", "--scene", &scene, "--data", &empty]),
+        &["empty.txt", "header"],
+    );
+}
+
+#[test]
+fn train_eval_round_trip_and_bad_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = write(dir.path(), "tiny.ron", TINY);
+    let models = dir.path().join("models");
+    let m = models.to_string_lossy().into_owned();
+    let out = run(&[
+        "train", "--scene", &scene, "--out", &m, "--quiet", "--device", "cpu",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(models.join("hnn.safetensors").is_file() && models.join("meta.ron").is_file());
+
+    let out = run(&["eval", "--scene", &scene, "--models", &m, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last = stdout.lines().last().unwrap();
+    let v: serde_json::Value = serde_json::from_str(last).expect("last line is JSON");
+    assert_eq!(v["scene"], "tiny");
+    for model in ["hnn", "baseline"] {
+        for key in [
+            "train_loss",
+            "train_loss_sem",
+            "test_loss",
+            "test_loss_sem",
+            "energy_mse",
+            "energy_mse_sem",
+        ] {
+            let x = v[model][key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{model}.{key} in {last}"));
+            assert!(x.is_finite() && x >= 0.0, "{model}.{key} = {x}");
+        }
+    }
+
+    // A model of the wrong shape: the scene now asks for wider layers.
+    let wider = write(
+        dir.path(),
+        "wider.ron",
+        &TINY.replace("[16, 16]", "[32, 16]"),
+    );
+    fails_with(
+        &run(&["eval", "--scene", &wider, "--models", &m]),
+        &["layer sizes"],
+    );
+
+    // Garbage weights.
+    std::fs::write(models.join("hnn.safetensors"), b"\x00garbage").unwrap();
+    fails_with(
+        &run(&["eval", "--scene", &scene, "--models", &m]),
+        &["hnn.safetensors"],
+    );
+
+    // No models at all.
+    let none = dir.path().join("none").to_string_lossy().into_owned();
+    fails_with(
+        &run(&["eval", "--scene", &scene, "--models", &none]),
+        &["meta.ron"],
+    );
+}
+
+#[test]
+fn bad_flags_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = write(dir.path(), "tiny.ron", TINY);
+    fails_with(
+        &run(&["train", "--scene", &scene, "--device", "tpu"]),
+        &["tpu"],
+    );
+    fails_with(
+        &run(&["train", "--scene", &scene, "--data", "x.txt"]),
+        &["synthetic"],
+    );
+}
