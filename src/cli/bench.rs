@@ -9,7 +9,7 @@ use hnn_lab::device;
 use hnn_lab::nn::ModelKind;
 use hnn_lab::physics::Spring;
 use hnn_lab::scene::{DataSpec, Scene, SyntheticSpec};
-use hnn_lab::train::fused::step_flops;
+use hnn_lab::train::fused::{sgemm_peak_gflops, step_flops};
 use hnn_lab::train::{Backend, Trainer};
 
 #[derive(Args, Debug)]
@@ -40,7 +40,8 @@ fn median_ms(mut step: impl FnMut() -> Result<()>, warmup: usize, n: usize) -> R
 }
 
 /// Keys: `spring_{hnn,baseline}_ms` for the device's default backend, the same with
-/// `_candle_ms` for the candle reference on CPU, and `_gflops` for the default backend.
+/// `_candle_ms` for the candle reference on CPU, `_gflops` for the default backend, and on the
+/// CPU `sgemm_peak_gflops`, a large square product on all threads for scale.
 pub fn run(a: BenchArgs) -> Result<()> {
     let dev = device::select(&a.device)?;
     // The paper's spring task: full batch of 750 points, MLP 2-200-200-out.
@@ -79,6 +80,12 @@ pub fn run(a: BenchArgs) -> Result<()> {
             }
             out.insert(format!("{key}_ms"), json!(ms));
         }
+    }
+    if dev.is_cpu() {
+        out.insert(
+            "sgemm_peak_gflops".into(),
+            json!(sgemm_peak_gflops(1536, 5)),
+        );
     }
     if a.json {
         println!("{}", serde_json::Value::Object(out));

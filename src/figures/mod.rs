@@ -63,8 +63,18 @@ pub fn scene_figure(
     let path = out.join(format!("{}_fields.png", scene.name));
     let h = scene.system.hamiltonian();
     let (wq, wp) = window(data);
-    let rb = rollouts(scene, data, baseline);
-    let rh = rollouts(scene, data, hnn);
+    // One rollout, sampled finely enough to draw smooth curves.
+    let mut fine = scene.clone();
+    fine.eval.trajectories = 1;
+    fine.eval.points = 1000;
+    let rb = rollouts(&fine, data, baseline);
+    let rh = rollouts(&fine, data, hnn);
+    let recorded = matches!(scene.data, crate::scene::DataSpec::Recorded(_));
+    let truth_title = if recorded {
+        "Data, fitted field and energy contours, test segment"
+    } else {
+        "Data and true field, true H contours"
+    };
     {
         let root = BitMapBackend::new(&path, (1400, 1200)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
@@ -72,7 +82,7 @@ pub fn scene_figure(
         title
             .draw_text(
                 &format!(
-                    "{}: true vs learned dynamics (first evaluation rollout)",
+                    "{}: true vs learned dynamics (one evaluation rollout, same start for all)",
                     scene.name
                 ),
                 &("sans-serif", 28).into_font().color(&BLACK),
@@ -83,7 +93,7 @@ pub fn scene_figure(
         let truth_traj = &rh.truth[0];
         phase_panel(
             &areas[0],
-            "Data and true field, true H contours",
+            truth_title,
             (wq, wp),
             PhaseLayers {
                 field: &|x| h.field(x),

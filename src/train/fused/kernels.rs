@@ -87,6 +87,43 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
     }
 }
 
+/// Rate of a large square f32 product on all threads (GFLOP/s): the machine's practical peak,
+/// measured beside the training steps so their rate can be read as a fraction of it.
+pub fn sgemm_peak_gflops(n: usize, reps: usize) -> f64 {
+    let a: Vec<f32> = (0..n * n).map(|i| ((i % 17) as f32 - 8.0) * 0.01).collect();
+    let mut c = vec![0.0f32; n * n];
+    let mut best = f64::MAX;
+    for _ in 0..reps.max(1) {
+        let t = std::time::Instant::now();
+        // SAFETY: a and c are n×n row-major and do not alias.
+        unsafe {
+            gemm::gemm(
+                n,
+                n,
+                n,
+                c.as_mut_ptr(),
+                1,
+                n as isize,
+                false,
+                a.as_ptr(),
+                1,
+                n as isize,
+                a.as_ptr(),
+                1,
+                n as isize,
+                1.0f32,
+                1.0f32,
+                false,
+                false,
+                false,
+                gemm::Parallelism::Rayon(0),
+            );
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    2.0 * (n as f64).powi(3) / best / 1e9
+}
+
 /// exp(x) for x ≤ 0, to about 2 ulp (Cephes' expf polynomial), written branch-free so that
 /// loops over it vectorise.
 #[inline(always)]

@@ -6,6 +6,7 @@
 mod kernels;
 mod net;
 
+pub use kernels::sgemm_peak_gflops;
 pub use net::{loss_grad, Params, Workspace};
 
 use crate::nn::{MlpWeights, ModelKind};
