@@ -157,6 +157,10 @@ pub struct EvalSpec {
     /// Groups over which the energy error's standard error is taken.
     pub splits: usize,
     pub seed: u64,
+    /// The energy the metric measures, when not the system's own (e.g. the reference
+    /// notebook's q² + p² for the pendulum, to compare with its numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub energy: Option<SystemSpec>,
 }
 
 impl Default for EvalSpec {
@@ -168,6 +172,7 @@ impl Default for EvalSpec {
             rtol: 1e-10,
             splits: 5,
             seed: 1,
+            energy: None,
         }
     }
 }

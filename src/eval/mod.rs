@@ -72,7 +72,7 @@ pub fn energy_mse(h: &dyn Hamiltonian, r: &Rollouts, splits: usize) -> Stat {
 
 /// All of Table 1 for one model.
 pub fn evaluate(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> ModelMetrics {
-    let h = scene.system.hamiltonian();
+    let h = scene.eval.energy.unwrap_or(scene.system).hamiltonian();
     let train = derivative_loss(model, &data.train);
     let test = derivative_loss(model, &data.test);
     let r = rollouts(scene, data, model);
