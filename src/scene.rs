@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::physics::{Hamiltonian, Pendulum, Spring};
+use crate::data::PixelDataSpec;
+use crate::physics::{Hamiltonian, Pendulum, RapierSpec, Spring};
 
 /// A complete, validated scene.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -35,6 +36,8 @@ pub enum SystemSpec {
     Spring { k: f64, m: f64 },
     /// H = k (1 − cos q) + m p².
     Pendulum { k: f64, m: f64 },
+    /// A rod on a revolute joint simulated by rapier2d (the pixel task's ground truth).
+    RapierPendulum(RapierSpec),
 }
 
 impl SystemSpec {
@@ -42,6 +45,11 @@ impl SystemSpec {
         match *self {
             SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),
             SystemSpec::Pendulum { k, m } => Box::new(Pendulum { k, m }),
+            // In canonical (θ, p = Iω): H = p² / 2I + m g (l/2)(1 − cos θ).
+            SystemSpec::RapierPendulum(r) => Box::new(Pendulum {
+                k: r.mass * r.gravity * r.length / 2.0,
+                m: 1.0 / (2.0 * r.inertia()),
+            }),
         }
     }
 }
@@ -53,6 +61,8 @@ pub enum DataSpec {
     Synthetic(SyntheticSpec),
     /// A recorded trajectory file in the Schmidt & Lipson format.
     Recorded(RecordedSpec),
+    /// Rendered frames of the rapier pendulum (the paper's Task 5).
+    Pixels(PixelDataSpec),
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -114,12 +124,20 @@ fn default_test_fraction() -> f64 {
 pub struct ModelSpec {
     /// Hidden layer widths of the tanh MLP.
     pub hidden: Vec<usize>,
+    /// Width of the pixel autoencoder's layers.
+    #[serde(skip_serializing_if = "is_default_ae_hidden")]
+    pub ae_hidden: usize,
+}
+
+fn is_default_ae_hidden(v: &usize) -> bool {
+    *v == 200
 }
 
 impl Default for ModelSpec {
     fn default() -> Self {
         Self {
             hidden: vec![200, 200],
+            ae_hidden: 200,
         }
     }
 }
@@ -132,6 +150,9 @@ pub struct TrainSpec {
     /// PyTorch-style (coupled, L2) weight decay.
     pub weight_decay: f64,
     pub seed: u64,
+    /// Minibatch size; `None` trains on the full batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
 }
 
 impl Default for TrainSpec {
@@ -141,6 +162,7 @@ impl Default for TrainSpec {
             learning_rate: 1e-3,
             weight_decay: 1e-4,
             seed: 0,
+            batch_size: None,
         }
     }
 }
@@ -233,14 +255,45 @@ impl Scene {
                 format!("{:?} must be non-empty letters, digits, _ or -", self.name),
             ));
         }
-        let (SystemSpec::Spring { k, m } | SystemSpec::Pendulum { k, m }) = self.system;
-        if !(k.is_finite() && m.is_finite() && k > 0.0 && m > 0.0) {
+        match self.system {
+            SystemSpec::Spring { k, m } | SystemSpec::Pendulum { k, m } => {
+                if !(k.is_finite() && m.is_finite() && k > 0.0 && m > 0.0) {
+                    return Err(fail(
+                        "system",
+                        format!("k = {k} and m = {m} must be finite and positive"),
+                    ));
+                }
+            }
+            SystemSpec::RapierPendulum(r) => {
+                let checks = [
+                    ("mass", r.mass),
+                    ("length", r.length),
+                    ("gravity", r.gravity),
+                    ("dt", r.dt),
+                ];
+                for (name, v) in checks {
+                    if !(v.is_finite() && v > 0.0) {
+                        return Err(fail(name, format!("{v} must be finite and positive")));
+                    }
+                }
+                if r.substeps == 0 || r.solver_iterations == 0 {
+                    return Err(fail(
+                        "substeps",
+                        "substeps and solver_iterations must be > 0".into(),
+                    ));
+                }
+            }
+        }
+        let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
+        let pixel_data = matches!(self.data, DataSpec::Pixels(_));
+        if pixel_system != pixel_data {
             return Err(fail(
-                "system",
-                format!("k = {k} and m = {m} must be finite and positive"),
+                "data",
+                "Pixels data go with a RapierPendulum system, and only with it".into(),
             ));
         }
         match &self.data {
+            DataSpec::Pixels(_) => {}
             DataSpec::Synthetic(d) => {
                 if d.trajectories < 2 {
                     return Err(fail(
@@ -282,9 +335,10 @@ impl Scene {
                         format!("data file {} does not exist", file.display()),
                     ));
                 }
-                if !(r.test_start >= 0.0
-                    && r.test_fraction > 0.0
-                    && r.test_start + r.test_fraction <= 1.0 + 1e-12)
+                if r.test_indices.is_none()
+                    && !(r.test_start >= 0.0
+                        && r.test_fraction > 0.0
+                        && r.test_start + r.test_fraction <= 1.0 + 1e-12)
                 {
                     return Err(fail(
                         "data.test_start",
@@ -292,6 +346,29 @@ impl Scene {
                     ));
                 }
             }
+        }
+        if let (DataSpec::Pixels(d), SystemSpec::RapierPendulum(r)) = (&self.data, &self.system) {
+            if let Err(e) = d.steps_per_frame(r) {
+                return Err(fail("data.frame_dt", e.to_string()));
+            }
+            if d.trials < 2 || d.steps < 3 {
+                return Err(fail(
+                    "data.trials",
+                    "need at least 2 trials of at least 3 frames".into(),
+                ));
+            }
+            if d.render.size < 4 || !(d.render.rod_px > 0.0 && d.render.width_px > 0.0) {
+                return Err(fail(
+                    "data.render",
+                    "size >= 4 and positive rod sizes".into(),
+                ));
+            }
+            if !(d.test_fraction > 0.0 && d.test_fraction < 1.0) {
+                return Err(fail("data.test_fraction", "must be in (0, 1)".into()));
+            }
+        }
+        if self.train.batch_size == Some(0) {
+            return Err(fail("train.batch_size", "must be > 0".into()));
         }
         if self.model.hidden.is_empty() || self.model.hidden.contains(&0) {
             return Err(fail(

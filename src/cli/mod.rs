@@ -2,6 +2,7 @@
 //! library.
 
 mod bench;
+mod drift;
 mod eval;
 mod figures;
 mod table;
@@ -34,6 +35,8 @@ pub enum Command {
     Figures(figures::FiguresArgs),
     /// Time training steps (median ms per step after a warm-up).
     Bench(bench::BenchArgs),
+    /// Energy drift of the rapier pendulum for several joint and time-step settings.
+    Drift(drift::DriftArgs),
 }
 
 /// Which models a command applies to.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Table(a)) => table::run(a),
         Some(Command::Figures(a)) => figures::run(a),
         Some(Command::Bench(a)) => bench::run(a),
+        Some(Command::Drift(a)) => drift::run(a),
         None => {
             use clap::CommandFactory;
             Cli::command().print_help()?;

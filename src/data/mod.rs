@@ -2,10 +2,14 @@
 //! per-axis scaling that lets the networks train on data of any units.
 
 mod lipson;
+pub mod pixel;
+pub mod render;
 mod scaling;
 mod synthetic;
 
 pub use lipson::{forward_differences, load_table, Table};
+pub use pixel::{PixelDataSpec, PixelDataset};
+pub use render::RenderSpec;
 pub use scaling::Scaling;
 pub use synthetic::{initial_state, synthetic_dataset};
 
@@ -50,6 +54,10 @@ pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> R
             }
             Ok(synthetic_dataset(scene.system.hamiltonian().as_ref(), spec))
         }
+        DataSpec::Pixels(_) => anyhow::bail!(
+            "scene {} is a pixel task: its data are frames, not (q, p) samples",
+            scene.source.display()
+        ),
         DataSpec::Recorded(spec) => {
             let path = match data_override {
                 Some(p) => p.to_path_buf(),

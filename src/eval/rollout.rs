@@ -57,6 +57,7 @@ pub fn rollouts(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Rollout
                 model: learned,
             }
         }
+        DataSpec::Pixels(_) => unreachable!("pixel scenes have no (q, p) dataset to roll out"),
         DataSpec::Recorded(_) => {
             let t0 = data.test.t[0];
             let times: Vec<f64> = data.test.t.iter().map(|t| t - t0).collect();

@@ -16,47 +16,78 @@ pub struct Mlp {
     pub layers: Vec<Layer>,
 }
 
+impl Layer {
+    /// Creates `{name}.weight` (in, out) and optionally `{name}.bias` in `varmap` under `vb`'s
+    /// prefix, initialised as PyTorch's `Linear` after `orthogonal_`: orthogonal weights and
+    /// U(±1/√fan_in) biases.
+    pub fn new(
+        varmap: &mut VarMap,
+        vb: &VarBuilder,
+        name: &str,
+        (fan_in, fan_out): (usize, usize),
+        bias: bool,
+        rng: &mut Rng,
+    ) -> Result<Self> {
+        let full = |p: &str| format!("{}{name}.{p}", prefix(vb));
+        let w = vb
+            .pp(name)
+            .get_with_hints((fan_in, fan_out), "weight", Init::Const(0.0))?;
+        // torch's weight is (out, in); orthogonalise that and store its transpose.
+        let torch_w = super::orthogonal(fan_out, fan_in, rng);
+        let mut ours = vec![0.0; fan_in * fan_out];
+        for o in 0..fan_out {
+            for k in 0..fan_in {
+                ours[k * fan_out + o] = torch_w[o * fan_in + k];
+            }
+        }
+        varmap.set_one(full("weight"), to_tensor(&ours, (fan_in, fan_out), vb)?)?;
+        let b = if bias {
+            let b = vb
+                .pp(name)
+                .get_with_hints(fan_out, "bias", Init::Const(0.0))?;
+            let bound = 1.0 / (fan_in as f64).sqrt();
+            let vals: Vec<f64> = (0..fan_out).map(|_| rng.range(-bound, bound)).collect();
+            varmap.set_one(full("bias"), to_tensor(&vals, fan_out, vb)?)?;
+            Some(b)
+        } else {
+            None
+        };
+        Ok(Self { w, b })
+    }
+
+    /// x W (+ b).
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let a = x.matmul(&self.w)?;
+        match &self.b {
+            Some(b) => a.broadcast_add(b),
+            None => Ok(a),
+        }
+    }
+}
+
 impl Mlp {
-    /// Creates the variables in `varmap` under `vb`'s prefix, as `l{i}.weight` / `l{i}.bias`,
-    /// with orthogonal weights and PyTorch's default U(±1/√fan_in) biases.
+    /// Creates the variables in `varmap` under `vb`'s prefix, as `l{i}.weight` / `l{i}.bias`.
     pub fn new(
         varmap: &mut VarMap,
         vb: VarBuilder,
         sizes: &[usize],
         rng: &mut Rng,
     ) -> Result<Self> {
-        let mut layers = Vec::new();
         let n = sizes.len() - 1;
-        for (i, pair) in sizes.windows(2).enumerate() {
-            let (fan_in, fan_out) = (pair[0], pair[1]);
-            let name = |p: &str| format!("{}l{i}.{p}", prefix(&vb));
-            let w = vb.pp(format!("l{i}")).get_with_hints(
-                (fan_in, fan_out),
-                "weight",
-                Init::Const(0.0),
-            )?;
-            // torch's weight is (out, in); orthogonalise that and store its transpose.
-            let torch_w = super::orthogonal(fan_out, fan_in, rng);
-            let mut ours = vec![0.0; fan_in * fan_out];
-            for o in 0..fan_out {
-                for k in 0..fan_in {
-                    ours[k * fan_out + o] = torch_w[o * fan_in + k];
-                }
-            }
-            varmap.set_one(name("weight"), to_tensor(&ours, (fan_in, fan_out), &vb)?)?;
-            let b = if i + 1 < n {
-                let b = vb
-                    .pp(format!("l{i}"))
-                    .get_with_hints(fan_out, "bias", Init::Const(0.0))?;
-                let bound = 1.0 / (fan_in as f64).sqrt();
-                let vals: Vec<f64> = (0..fan_out).map(|_| rng.range(-bound, bound)).collect();
-                varmap.set_one(name("bias"), to_tensor(&vals, fan_out, &vb)?)?;
-                Some(b)
-            } else {
-                None
-            };
-            layers.push(Layer { w, b });
-        }
+        let layers = sizes
+            .windows(2)
+            .enumerate()
+            .map(|(i, pair)| {
+                Layer::new(
+                    varmap,
+                    &vb,
+                    &format!("l{i}"),
+                    (pair[0], pair[1]),
+                    i + 1 < n,
+                    rng,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Self { layers })
     }
 
@@ -69,12 +100,7 @@ impl Mlp {
         let mut h = x.clone();
         let mut hidden = Vec::with_capacity(self.layers.len() - 1);
         for layer in &self.layers[..self.layers.len() - 1] {
-            let a = h.matmul(&layer.w)?;
-            let a = match &layer.b {
-                Some(b) => a.broadcast_add(b)?,
-                None => a,
-            };
-            h = a.tanh()?;
+            h = layer.forward(&h)?.tanh()?;
             hidden.push(h.clone());
         }
         let out = h.matmul(&self.layers[self.layers.len() - 1].w)?;

@@ -1,12 +1,16 @@
 //! Networks: a tanh MLP with its input gradient written out as tensor algebra, the HNN and
 //! baseline built on it, and a plain-f64 copy of the weights for fast CPU inference.
 
+mod autoencoder;
 mod field;
 mod init;
 mod mlp;
+mod pixel;
 mod snapshot;
 
+pub use autoencoder::{Autoencoder, ResidualMlp};
 pub use field::{symplectic, symplectic_pair, FieldModel, ModelKind};
 pub use init::orthogonal;
 pub use mlp::{fresh, Layer, Mlp};
+pub use pixel::{PixelLosses, PixelModel, HNN_WEIGHT};
 pub use snapshot::{FieldSnapshot, MlpWeights};

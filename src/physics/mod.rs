@@ -1,9 +1,11 @@
 //! Hamiltonian systems with known energy: the ground truth the networks are measured against.
 
 mod pendulum;
+pub mod rapier_pendulum;
 mod spring;
 
 pub use pendulum::Pendulum;
+pub use rapier_pendulum::{JointKind, RapierPendulum, RapierSpec};
 pub use spring::Spring;
 
 /// A one-degree-of-freedom Hamiltonian system, state x = (q, p).

@@ -1,0 +1,55 @@
+use anyhow::Result;
+use clap::Args;
+
+use hnn_lab::physics::rapier_pendulum::energy_drift;
+use hnn_lab::physics::{JointKind, RapierSpec};
+
+#[derive(Args, Debug)]
+pub struct DriftArgs {
+    /// Simulated seconds per run.
+    #[arg(long, default_value_t = 60.0)]
+    pub seconds: f64,
+}
+
+/// Prints how well rapier conserves the pendulum's energy for several joint and time-step
+/// settings: relative change of H after `seconds`, and (in brackets) the largest excursion.
+pub fn run(a: DriftArgs) -> Result<()> {
+    let amplitudes = [0.3, 1.0, 2.5];
+    println!("| joint | dt | substeps | solver iters | θ0 = 0.3 | θ0 = 1.0 | θ0 = 2.5 |");
+    println!("|---|---|---|---|---|---|---|");
+    let configs: &[(JointKind, f64, usize, usize)] = &[
+        (JointKind::Impulse, 1.0 / 60.0, 1, 4),
+        (JointKind::Impulse, 1.0 / 60.0, 4, 4),
+        (JointKind::Impulse, 1.0 / 60.0, 16, 4),
+        (JointKind::Multibody, 1.0 / 60.0, 1, 4),
+        (JointKind::Multibody, 1.0 / 60.0, 4, 4),
+        (JointKind::Multibody, 1.0 / 60.0, 16, 4),
+    ];
+    for &(joint, dt, substeps, iters) in configs {
+        let spec = RapierSpec {
+            joint,
+            dt,
+            substeps,
+            solver_iterations: iters,
+            ..RapierSpec::default()
+        };
+        let cells: Vec<String> = amplitudes
+            .iter()
+            .map(|&theta0| {
+                let (end, worst) = energy_drift(spec, theta0, a.seconds);
+                format!("{:+.3}% ({:.3}%)", 100.0 * end, 100.0 * worst)
+            })
+            .collect();
+        let default = if spec == RapierSpec::default() {
+            " **(default)**"
+        } else {
+            ""
+        };
+        println!(
+            "| {joint:?}{default} | 1/{:.0} | {substeps} | {iters} | {} |",
+            1.0 / dt,
+            cells.join(" | ")
+        );
+    }
+    Ok(())
+}

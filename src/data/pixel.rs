@@ -1,0 +1,312 @@
+//! The pixel pendulum dataset (the paper's Task 5): trials of the rapier pendulum rendered to
+//! 28×28 frames; an input is two consecutive frames (1568 values), so it carries velocity.
+//! Generated once per data settings and cached on disk.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::render::{render, RenderSpec};
+use crate::physics::{RapierPendulum, RapierSpec};
+use crate::rng::Rng;
+
+/// How trials are drawn and observed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PixelDataSpec {
+    pub trials: usize,
+    /// Frames per trial.
+    pub steps: usize,
+    /// Time between frames (s); a whole number of physics steps.
+    pub frame_dt: f64,
+    /// Initial |θ| < theta_max and |ω| < omega_max, uniform.
+    pub theta_max: f64,
+    pub omega_max: f64,
+    /// Trailing share of the trials held out for testing.
+    pub test_fraction: f64,
+    pub seed: u64,
+    pub render: RenderSpec,
+}
+
+impl Default for PixelDataSpec {
+    fn default() -> Self {
+        Self {
+            trials: 200,
+            steps: 103,
+            frame_dt: 0.05,
+            theta_max: std::f64::consts::FRAC_PI_6,
+            omega_max: 0.5,
+            test_fraction: 0.2,
+            seed: 0,
+            render: RenderSpec::default(),
+        }
+    }
+}
+
+impl PixelDataSpec {
+    /// Physics steps per frame, or an error if `frame_dt` is not a multiple of the physics step.
+    pub fn steps_per_frame(&self, physics: &RapierSpec) -> Result<usize> {
+        let k = self.frame_dt / physics.dt;
+        if !(k >= 0.999) || (k - k.round()).abs() > 1e-6 {
+            bail!(
+                "frame_dt {} is not a whole number of physics steps of {} s",
+                self.frame_dt,
+                physics.dt
+            );
+        }
+        Ok(k.round() as usize)
+    }
+    pub fn n_test(&self) -> usize {
+        ((self.test_fraction * self.trials as f64).round() as usize).clamp(1, self.trials - 1)
+    }
+}
+
+/// Frames and true states of every trial.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PixelDataset {
+    pub spec: PixelDataSpec,
+    /// trials × steps × pixels, row-major; a trial's frames are contiguous, so the input pair
+    /// (frame i, frame i+1) is one slice.
+    pub frames: Vec<f32>,
+    /// True (θ, ω) per trial and frame.
+    pub states: Vec<[f64; 2]>,
+}
+
+impl PixelDataset {
+    pub fn pixels(&self) -> usize {
+        self.spec.render.pixels()
+    }
+    /// Two stacked frames (i, i+1) of a trial.
+    pub fn pair(&self, trial: usize, i: usize) -> &[f32] {
+        let p = self.pixels();
+        let start = (trial * self.spec.steps + i) * p;
+        &self.frames[start..start + 2 * p]
+    }
+    pub fn state(&self, trial: usize, i: usize) -> [f64; 2] {
+        self.states[trial * self.spec.steps + i]
+    }
+    pub fn train_trials(&self) -> std::ops::Range<usize> {
+        0..self.spec.trials - self.spec.n_test()
+    }
+    pub fn test_trials(&self) -> std::ops::Range<usize> {
+        self.spec.trials - self.spec.n_test()..self.spec.trials
+    }
+    /// (trial, i) of every sample whose input pair i and next pair i+1 both exist.
+    pub fn samples(&self, trials: std::ops::Range<usize>) -> Vec<(usize, usize)> {
+        let per = self.spec.steps.saturating_sub(2);
+        trials.flat_map(|t| (0..per).map(move |i| (t, i))).collect()
+    }
+}
+
+/// Simulates and renders every trial.
+pub fn generate(physics: &RapierSpec, spec: &PixelDataSpec) -> Result<PixelDataset> {
+    let k = spec.steps_per_frame(physics)?;
+    let p = spec.render.pixels();
+    let mut rng = Rng::new(spec.seed);
+    let mut frames = vec![0.0f32; spec.trials * spec.steps * p];
+    let mut states = Vec::with_capacity(spec.trials * spec.steps);
+    for t in 0..spec.trials {
+        let theta = rng.range(-spec.theta_max, spec.theta_max);
+        let omega = rng.range(-spec.omega_max, spec.omega_max);
+        let mut sim = RapierPendulum::new(*physics, theta, omega);
+        for i in 0..spec.steps {
+            if i > 0 {
+                for _ in 0..k {
+                    sim.step();
+                }
+            }
+            let (th, om) = sim.state();
+            states.push([th, om]);
+            let start = (t * spec.steps + i) * p;
+            render(th, &spec.render, &mut frames[start..start + p]);
+        }
+    }
+    Ok(PixelDataset {
+        spec: spec.clone(),
+        frames,
+        states,
+    })
+}
+
+/// FNV-1a fingerprint of everything that determines the data.
+pub fn data_key(physics: &RapierSpec, spec: &PixelDataSpec) -> String {
+    let text = ron::to_string(&(physics, spec)).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// `$HNN_LAB_CACHE`, else `$XDG_CACHE_HOME/hnn-lab`, else `~/.cache/hnn-lab`.
+pub fn cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("HNN_LAB_CACHE") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(d).join("hnn-lab");
+    }
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+        .join(".cache")
+        .join("hnn-lab")
+}
+
+const MAGIC: &[u8; 8] = b"HNNPIX01";
+
+/// The dataset from the cache, or generated and cached (written then renamed). A cache file
+/// that cannot be read is regenerated.
+pub fn load_or_generate(
+    physics: &RapierSpec,
+    spec: &PixelDataSpec,
+    dir: &Path,
+) -> Result<PixelDataset> {
+    let path = dir.join(format!("pixel-{}.bin", data_key(physics, spec)));
+    if path.is_file() {
+        match read_cache(&path, spec) {
+            Ok(d) => return Ok(d),
+            Err(e) => eprintln!("warning: regenerating the pixel dataset: {e:#}"),
+        }
+    }
+    let d = generate(physics, spec)?;
+    if let Err(e) = write_cache(&path, &d) {
+        eprintln!(
+            "warning: could not cache the pixel dataset at {}: {e:#}",
+            path.display()
+        );
+    }
+    Ok(d)
+}
+
+fn write_cache(path: &Path, d: &PixelDataset) -> Result<()> {
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    let tmp = path.with_extension("bin.tmp");
+    {
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(&tmp).with_context(|| format!("create {}", tmp.display()))?,
+        );
+        f.write_all(MAGIC)?;
+        for n in [d.spec.trials, d.spec.steps, d.pixels()] {
+            f.write_all(&(n as u64).to_le_bytes())?;
+        }
+        for v in &d.frames {
+            f.write_all(&v.to_le_bytes())?;
+        }
+        for s in &d.states {
+            f.write_all(&s[0].to_le_bytes())?;
+            f.write_all(&s[1].to_le_bytes())?;
+        }
+        f.flush()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn read_cache(path: &Path, spec: &PixelDataSpec) -> Result<PixelDataset> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.read_to_end(&mut bytes)?;
+    let here = path.display();
+    if bytes.len() < 32 || &bytes[..8] != MAGIC {
+        bail!("{here}: not a pixel dataset cache");
+    }
+    let n =
+        |i: usize| u64::from_le_bytes(bytes[8 + 8 * i..16 + 8 * i].try_into().unwrap()) as usize;
+    let (trials, steps, pixels) = (n(0), n(1), n(2));
+    if (trials, steps, pixels) != (spec.trials, spec.steps, spec.render.pixels()) {
+        bail!(
+            "{here}: holds {trials}×{steps}×{pixels}, expected {}×{}×{}",
+            spec.trials,
+            spec.steps,
+            spec.render.pixels()
+        );
+    }
+    let nf = trials * steps * pixels;
+    let ns = trials * steps;
+    if bytes.len() != 32 + 4 * nf + 16 * ns {
+        bail!("{here}: truncated ({} bytes)", bytes.len());
+    }
+    let body = &bytes[32..];
+    let frames = body[..4 * nf]
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    let st: Vec<f64> = body[4 * nf..]
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    let states = st.chunks_exact(2).map(|c| [c[0], c[1]]).collect();
+    Ok(PixelDataset {
+        spec: spec.clone(),
+        frames,
+        states,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> PixelDataSpec {
+        PixelDataSpec {
+            trials: 5,
+            steps: 12,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn shapes_split_and_pairs() {
+        let d = generate(&RapierSpec::default(), &small()).unwrap();
+        assert_eq!(d.frames.len(), 5 * 12 * 784);
+        assert_eq!(d.states.len(), 60);
+        assert_eq!(d.train_trials(), 0..4);
+        assert_eq!(d.test_trials(), 4..5);
+        assert_eq!(d.samples(d.train_trials()).len(), 4 * 10);
+        assert_eq!(d.pair(1, 3).len(), 1568);
+        // The second half of pair i is the first half of pair i + 1.
+        assert_eq!(&d.pair(1, 3)[784..], &d.pair(1, 4)[..784]);
+        // Initial states within the configured ranges.
+        for t in 0..5 {
+            let [th, om] = d.state(t, 0);
+            assert!(th.abs() < small().theta_max + 1e-6 && om.abs() < small().omega_max + 1e-6);
+        }
+        let full = PixelDataSpec::default();
+        assert_eq!((full.trials - full.n_test(), full.n_test()), (160, 40));
+    }
+
+    #[test]
+    fn cache_round_trip_and_corrupt_cache_is_regenerated() {
+        let dir = tempfile::tempdir().unwrap();
+        let phys = RapierSpec::default();
+        let a = load_or_generate(&phys, &small(), dir.path()).unwrap();
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let b = load_or_generate(&phys, &small(), dir.path()).unwrap();
+        assert_eq!(a, b);
+        std::fs::write(&files[0], b"HNNPIX01 truncated").unwrap();
+        let c = load_or_generate(&phys, &small(), dir.path()).unwrap();
+        assert_eq!(a, c);
+        // Other data settings use another file.
+        let other = PixelDataSpec { seed: 1, ..small() };
+        assert_ne!(data_key(&phys, &small()), data_key(&phys, &other));
+    }
+
+    #[test]
+    fn frame_dt_must_be_whole_physics_steps() {
+        let bad = PixelDataSpec {
+            frame_dt: 0.04,
+            ..small()
+        };
+        assert!(generate(&RapierSpec::default(), &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("frame_dt"));
+    }
+}
