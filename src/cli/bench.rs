@@ -10,7 +10,7 @@ use hnn_lab::nn::ModelKind;
 use hnn_lab::physics::Spring;
 use hnn_lab::scene::{DataSpec, Scene, SyntheticSpec};
 use hnn_lab::train::fused::{sgemm_peak_gflops, step_flops};
-use hnn_lab::train::{Backend, Trainer};
+use hnn_lab::train::{Backend, PixelTrainer, Trainer};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -81,6 +81,23 @@ pub fn run(a: BenchArgs) -> Result<()> {
             out.insert(format!("{key}_ms"), json!(ms));
         }
     }
+    // The pixel task: one minibatch step of 200, autoencoder 1568-200-200-200-2 and back.
+    let pixel_scene = pixel_bench_scene()?;
+    let (hnn_lab::scene::SystemSpec::RapierPendulum(phys), DataSpec::Pixels(spec)) =
+        (&pixel_scene.system, &pixel_scene.data)
+    else {
+        unreachable!()
+    };
+    let pdata = std::sync::Arc::new(hnn_lab::data::pixel::generate(phys, spec)?);
+    for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+        let mut t = PixelTrainer::new(kind, &pixel_scene, pdata.clone(), &dev)?;
+        let ms = median_ms(
+            || t.train_step().map(|_| ()).map_err(Into::into),
+            5,
+            (a.steps / 4).max(1),
+        )?;
+        out.insert(format!("pixel_{}_ms", kind.name()), json!(ms));
+    }
     if dev.is_cpu() {
         out.insert(
             "sgemm_peak_gflops".into(),
@@ -95,4 +112,21 @@ pub fn run(a: BenchArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The shipped pixel scene with fewer trials (enough for full minibatches).
+fn pixel_bench_scene() -> Result<Scene> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/pixel_pendulum.ron");
+    let mut scene = match Scene::load(&path) {
+        Ok(s) => s,
+        Err(_) => {
+            let mut s: Scene = ron::from_str(include_str!("../../scenes/pixel_pendulum.ron"))?;
+            s.source = path;
+            s
+        }
+    };
+    if let DataSpec::Pixels(d) = &mut scene.data {
+        d.trials = 10;
+    }
+    Ok(scene)
 }

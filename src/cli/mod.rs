@@ -7,6 +7,7 @@ mod eval;
 mod figures;
 mod table;
 mod train;
+mod train_pixel;
 
 use std::path::{Path, PathBuf};
 

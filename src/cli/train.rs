@@ -47,8 +47,21 @@ pub fn run(a: TrainArgs) -> Result<()> {
         scene.train.seed = s;
     }
     let dev = device::select(&a.device)?;
-    let data = load_dataset(&scene, a.data.as_deref())?;
     let out = super::models_dir(&scene, a.out.as_deref());
+    if matches!(scene.data, hnn_lab::scene::DataSpec::Pixels(_)) {
+        anyhow::ensure!(
+            a.data.is_none(),
+            "--data: scene {} renders its own frames",
+            a.scene.display()
+        );
+        eprintln!("scene {}: device {}", scene.name, device::describe(&dev));
+        let data = super::train_pixel::pixel_dataset(&scene)?;
+        for kind in a.model.kinds() {
+            super::train_pixel::train_one(&scene, data.clone(), kind, &dev, &out, a.quiet)?;
+        }
+        return Ok(());
+    }
+    let data = load_dataset(&scene, a.data.as_deref())?;
     eprintln!(
         "scene {}: {} train / {} test samples, device {}",
         scene.name,
@@ -113,6 +126,7 @@ pub fn train_one(
         final_test_loss: test as f64,
         train_seconds: secs,
         device: hnn_lab::device::describe(dev),
+        pixel: None,
     };
     save_model(out, scene, &t, meta)?;
     eprintln!("saved {}/{}.safetensors", out.display(), kind.name());

@@ -6,6 +6,7 @@ mod field;
 mod init;
 mod mlp;
 mod pixel;
+mod pixel_snapshot;
 mod snapshot;
 
 pub use autoencoder::{Autoencoder, ResidualMlp};
@@ -13,4 +14,5 @@ pub use field::{symplectic, symplectic_pair, FieldModel, ModelKind};
 pub use init::orthogonal;
 pub use mlp::{fresh, Layer, Mlp};
 pub use pixel::{PixelLosses, PixelModel, HNN_WEIGHT};
+pub use pixel_snapshot::{PixelSnapshot, ResidualWeights};
 pub use snapshot::{FieldSnapshot, MlpWeights};

@@ -60,3 +60,139 @@ impl PixelModel {
         Ok(PixelLosses { total, ae, cc, hnn })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::PixelSnapshot;
+    use candle_core::{DType, Device};
+    use std::collections::HashMap;
+
+    fn tiny(kind: ModelKind, dtype: DType) -> (VarMap, PixelModel) {
+        let mut vm = VarMap::new();
+        let vb = VarBuilder::from_varmap(&vm, dtype, &Device::Cpu);
+        let m = PixelModel::new(kind, &mut vm, vb, 6, 5, &[4, 4], &mut Rng::new(3)).unwrap();
+        (vm, m)
+    }
+
+    fn batch(dtype: DType) -> (Tensor, Tensor) {
+        let mut rng = Rng::new(8);
+        let v: Vec<f64> = (0..12).map(|_| rng.uniform()).collect();
+        let w: Vec<f64> = (0..12).map(|_| rng.uniform()).collect();
+        let t = |v: Vec<f64>| {
+            Tensor::from_vec(v, (2, 6), &Device::Cpu)
+                .unwrap()
+                .to_dtype(dtype)
+                .unwrap()
+        };
+        (t(v), t(w))
+    }
+
+    fn tensors(vm: &VarMap) -> HashMap<String, Tensor> {
+        vm.data()
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
+            .collect()
+    }
+
+    /// The loss terms against the formulas evaluated sample by sample with the plain-loop
+    /// snapshot (an independent implementation of the same network).
+    #[test]
+    fn loss_terms_match_per_sample_formulas() {
+        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+            let (vm, m) = tiny(kind, DType::F64);
+            let (x, xn) = batch(DType::F64);
+            let l = m.losses(&x, &xn).unwrap();
+            let snap = PixelSnapshot::from_tensors(kind, &tensors(&vm)).unwrap();
+            let xs: Vec<Vec<f32>> = x
+                .to_vec2::<f64>()
+                .unwrap()
+                .into_iter()
+                .map(|r| r.into_iter().map(|v| v as f32).collect())
+                .collect();
+            let xns: Vec<Vec<f32>> = xn
+                .to_vec2::<f64>()
+                .unwrap()
+                .into_iter()
+                .map(|r| r.into_iter().map(|v| v as f32).collect())
+                .collect();
+            let (mut ae, mut cc, mut hnn) = (0.0, 0.0, 0.0);
+            for (a, b) in xs.iter().zip(&xns) {
+                let z = snap.encode(a);
+                let zn = snap.encode(b);
+                let rec = snap.decode(z);
+                ae += a
+                    .iter()
+                    .zip(&rec)
+                    .map(|(u, v)| ((u - v) as f64).powi(2))
+                    .sum::<f64>()
+                    / 6.0;
+                let f = snap.field(z);
+                hnn += ((zn[0] - z[0] - f[0]).powi(2) + (zn[1] - z[1] - f[1]).powi(2)) / 2.0;
+                cc += (z[1] - (zn[0] - z[0])).powi(2);
+            }
+            let (ae, cc, hnn) = (ae / 2.0, cc / 2.0, hnn / 2.0);
+            let got = |t: &Tensor| t.to_scalar::<f64>().unwrap();
+            for (name, g, w) in [
+                ("ae", got(&l.ae), ae),
+                ("cc", got(&l.cc), cc),
+                ("hnn", got(&l.hnn), hnn),
+            ] {
+                assert!(
+                    (g - w).abs() < 1e-5 * (1.0 + w.abs()),
+                    "{kind:?} {name}: {g} vs {w}"
+                );
+            }
+            let total = got(&l.total);
+            assert!((total - (ae + cc + HNN_WEIGHT * hnn)).abs() < 1e-5 * (1.0 + total));
+        }
+    }
+
+    /// One backward() through encoder, decoder and the latent HNN's input gradient, against
+    /// central differences of the total loss (f64), for every parameter tensor.
+    #[test]
+    fn full_loss_gradient_matches_finite_differences() {
+        let (vm, m) = tiny(ModelKind::Hnn, DType::F64);
+        let (x, xn) = batch(DType::F64);
+        let loss = |m: &PixelModel| m.losses(&x, &xn).unwrap().total.to_scalar::<f64>().unwrap();
+        let grads = m.losses(&x, &xn).unwrap().total.backward().unwrap();
+        let data = vm.data().lock().unwrap();
+        let mut names: Vec<&String> = data.keys().collect();
+        names.sort();
+        for name in names {
+            let var = &data[name];
+            let g = grads
+                .get(var.as_tensor())
+                .unwrap_or_else(|| panic!("no gradient for {name}"));
+            let g = g.flatten_all().unwrap().to_vec1::<f64>().unwrap();
+            let base = var
+                .as_tensor()
+                .flatten_all()
+                .unwrap()
+                .to_vec1::<f64>()
+                .unwrap();
+            // A few entries of each tensor.
+            for i in [0, base.len() / 2, base.len() - 1] {
+                let shift = |d: f64| {
+                    let mut v = base.clone();
+                    v[i] += d;
+                    var.set(&Tensor::from_vec(v, var.shape(), &Device::Cpu).unwrap())
+                        .unwrap();
+                    let l = loss(&m);
+                    var.set(&Tensor::from_vec(base.clone(), var.shape(), &Device::Cpu).unwrap())
+                        .unwrap();
+                    l
+                };
+                let eps = 1e-6;
+                let fd = (shift(eps) - shift(-eps)) / (2.0 * eps);
+                assert!(
+                    (fd - g[i]).abs() < 1e-6 * (1.0 + fd.abs()),
+                    "{name}[{i}]: fd {fd} vs {}",
+                    g[i]
+                );
+            }
+        }
+    }
+}

@@ -25,6 +25,9 @@ pub struct ModelMeta {
     pub final_test_loss: f64,
     pub train_seconds: f64,
     pub device: String,
+    /// Pixel models: the autoencoder architecture and the final loss terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pixel: Option<super::pixel_checkpoint::PixelMeta>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -35,12 +38,12 @@ pub struct ModelsMeta {
     pub models: BTreeMap<ModelKind, ModelMeta>,
 }
 
-fn weights_path(dir: &Path, kind: ModelKind) -> PathBuf {
+pub(super) fn weights_path(dir: &Path, kind: ModelKind) -> PathBuf {
     dir.join(format!("{}.safetensors", kind.name()))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
-fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+pub(super) fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let tmp = path.with_extension(format!(
         "{}.tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("")
@@ -53,10 +56,21 @@ fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<
 /// Saves one trained model and records it in `meta.ron` (keeping the other model's entry when
 /// it was trained from the same scene).
 pub fn save_model(dir: &Path, scene: &Scene, trainer: &Trainer, meta: ModelMeta) -> Result<()> {
+    save_tensors(dir, scene, trainer.kind, &trainer.tensors()?, meta)
+}
+
+/// Writes one model's tensors and its `meta.ron` entry (shared by the low-dimensional and the
+/// pixel models).
+pub(super) fn save_tensors(
+    dir: &Path,
+    scene: &Scene,
+    kind: ModelKind,
+    tensors: &std::collections::HashMap<String, Tensor>,
+    meta: ModelMeta,
+) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let tensors = trainer.tensors()?;
-    write_atomic(&weights_path(dir, trainer.kind), |tmp| {
-        Ok(candle_core::safetensors::save(&tensors, tmp)?)
+    write_atomic(&weights_path(dir, kind), |tmp| {
+        Ok(candle_core::safetensors::save(tensors, tmp)?)
     })?;
     let mut all = match load_meta(dir) {
         Ok(m) if m.scene_hash == scene.hash() => m,
@@ -68,7 +82,7 @@ pub fn save_model(dir: &Path, scene: &Scene, trainer: &Trainer, meta: ModelMeta)
         },
     };
     all.crate_version = env!("CARGO_PKG_VERSION").to_string();
-    all.models.insert(trainer.kind, meta);
+    all.models.insert(kind, meta);
     let text = ron::ser::to_string_pretty(&all, ron::ser::PrettyConfig::default())?;
     write_atomic(&dir.join("meta.ron"), |tmp| Ok(std::fs::write(tmp, text)?))
 }
@@ -209,6 +223,7 @@ mod tests {
             final_test_loss: 0.6,
             train_seconds: 0.1,
             device: "cpu".into(),
+            pixel: None,
         }
     }
 

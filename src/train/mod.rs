@@ -5,9 +5,15 @@ mod adam;
 mod candle_trainer;
 mod checkpoint;
 pub mod fused;
+mod pixel_checkpoint;
+mod pixel_trainer;
 mod trainer;
 
 pub use adam::Adam;
 pub use candle_trainer::CandleTrainer;
 pub use checkpoint::{load_meta, load_snapshot, save_model, ModelMeta, ModelsMeta};
+pub use pixel_checkpoint::{
+    expected_shapes, load_pixel_model, load_pixel_tensors, save_pixel_model, scene_arch, PixelMeta,
+};
+pub use pixel_trainer::{LossValues, PixelArch, PixelTrainer};
 pub use trainer::{Backend, Trainer};

@@ -1,0 +1,130 @@
+use std::collections::HashMap;
+
+use anyhow::{bail, Result};
+use candle_core::{DType, Tensor};
+
+use super::{FieldSnapshot, MlpWeights, ModelKind};
+use crate::data::Scaling;
+
+/// f32 copy of one half of the autoencoder, for per-frame CPU inference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResidualWeights {
+    /// (in, out) per layer; W row-major (in × out).
+    pub shapes: Vec<(usize, usize)>,
+    pub w: Vec<Vec<f32>>,
+    pub b: Vec<Vec<f32>>,
+}
+
+impl ResidualWeights {
+    /// Layer `l{i}` tensors under `prefix` (e.g. `ae.encoder`).
+    fn from_tensors(t: &HashMap<String, Tensor>, prefix: &str) -> Result<Self> {
+        let (mut shapes, mut w, mut b) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0.. {
+            let Some(wt) = t.get(&format!("{prefix}.l{i}.weight")) else {
+                break;
+            };
+            let bt = t
+                .get(&format!("{prefix}.l{i}.bias"))
+                .ok_or_else(|| anyhow::anyhow!("tensor {prefix}.l{i}.bias is missing"))?;
+            let (n_in, n_out) = wt.dims2()?;
+            shapes.push((n_in, n_out));
+            w.push(wt.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?);
+            b.push(bt.to_dtype(DType::F32)?.to_vec1::<f32>()?);
+        }
+        if shapes.len() < 2 {
+            bail!("no layers found under {prefix}");
+        }
+        Ok(Self { shapes, w, b })
+    }
+
+    fn affine(&self, i: usize, x: &[f32]) -> Vec<f32> {
+        let (n_in, n_out) = self.shapes[i];
+        let mut a = self.b[i].clone();
+        for (k, xk) in x.iter().enumerate().take(n_in) {
+            if *xk != 0.0 {
+                for (aj, wj) in a.iter_mut().zip(&self.w[i][k * n_out..(k + 1) * n_out]) {
+                    *aj += xk * wj;
+                }
+            }
+        }
+        a
+    }
+
+    /// ReLU first layer, residual ReLU blocks, linear last layer.
+    pub fn forward(&self, x: &[f32]) -> Vec<f32> {
+        let n = self.shapes.len();
+        let mut h: Vec<f32> = self.affine(0, x).into_iter().map(|v| v.max(0.0)).collect();
+        for i in 1..n - 1 {
+            let r = self.affine(i, &h);
+            for (hv, rv) in h.iter_mut().zip(r) {
+                *hv += rv.max(0.0);
+            }
+        }
+        self.affine(n - 1, &h)
+    }
+}
+
+/// A trained pixel model for CPU inference: encode a frame pair to z, move z with the learned
+/// field, decode z to a frame pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PixelSnapshot {
+    pub kind: ModelKind,
+    pub encoder: ResidualWeights,
+    pub decoder: ResidualWeights,
+    /// The latent field (identity scaling: the latent is already the model's own unit).
+    pub dynamics: FieldSnapshot,
+}
+
+impl PixelSnapshot {
+    /// From named tensors (`ae.encoder.*`, `ae.decoder.*`, `dynamics.*`).
+    pub fn from_tensors(kind: ModelKind, t: &HashMap<String, Tensor>) -> Result<Self> {
+        let encoder = ResidualWeights::from_tensors(t, "ae.encoder")?;
+        let decoder = ResidualWeights::from_tensors(t, "ae.decoder")?;
+        let (mut sizes, mut w, mut b) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0.. {
+            let Some(wt) = t.get(&format!("dynamics.l{i}.weight")) else {
+                break;
+            };
+            let (n_in, n_out) = wt.dims2()?;
+            if i == 0 {
+                sizes.push(n_in);
+            }
+            sizes.push(n_out);
+            w.push(wt.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?);
+            b.push(match t.get(&format!("dynamics.l{i}.bias")) {
+                Some(bt) => Some(bt.to_dtype(DType::F64)?.to_vec1::<f64>()?),
+                None => None,
+            });
+        }
+        if w.len() < 2 {
+            bail!("no dynamics layers found");
+        }
+        let dynamics = FieldSnapshot {
+            kind,
+            mlp: MlpWeights { sizes, w, b },
+            scaling: Scaling::default(),
+        };
+        Ok(Self {
+            kind,
+            encoder,
+            decoder,
+            dynamics,
+        })
+    }
+
+    pub fn encode(&self, pair: &[f32]) -> [f64; 2] {
+        let z = self.encoder.forward(pair);
+        [z[0] as f64, z[1] as f64]
+    }
+    pub fn decode(&self, z: [f64; 2]) -> Vec<f32> {
+        self.decoder.forward(&[z[0] as f32, z[1] as f32])
+    }
+    /// Latent change per frame.
+    pub fn field(&self, z: [f64; 2]) -> [f64; 2] {
+        self.dynamics.field(z)
+    }
+    /// The learned H (HNN only).
+    pub fn energy(&self, z: [f64; 2]) -> Option<f64> {
+        self.dynamics.energy(z)
+    }
+}

@@ -1,0 +1,165 @@
+//! Saving and loading pixel models: `<dir>/<kind>.safetensors` with the autoencoder
+//! (`ae.encoder.*`, `ae.decoder.*`) and the latent dynamics (`dynamics.*`), recorded in the
+//! same `meta.ron` as the low-dimensional models.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use candle_core::{DType, Device, Tensor};
+use candle_nn::{VarBuilder, VarMap};
+use serde::{Deserialize, Serialize};
+
+use super::checkpoint::{load_meta, save_tensors, weights_path, ModelMeta};
+use super::{LossValues, PixelArch, PixelTrainer};
+use crate::data::Scaling;
+use crate::nn::{ModelKind, PixelModel, PixelSnapshot};
+use crate::rng::Rng;
+use crate::scene::Scene;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PixelMeta {
+    pub arch: PixelArch,
+    pub train: LossValues,
+    pub test: LossValues,
+}
+
+/// Every tensor a pixel model of this architecture holds, with its shape.
+pub fn expected_shapes(kind: ModelKind, arch: &PixelArch) -> Vec<(String, Vec<usize>)> {
+    let h = arch.ae_hidden;
+    let mut out = Vec::new();
+    for (half, dims) in [
+        ("encoder", [(arch.input, h), (h, h), (h, h), (h, 2)]),
+        ("decoder", [(2, h), (h, h), (h, h), (h, arch.input)]),
+    ] {
+        for (i, (a, b)) in dims.iter().enumerate() {
+            out.push((format!("ae.{half}.l{i}.weight"), vec![*a, *b]));
+            out.push((format!("ae.{half}.l{i}.bias"), vec![*b]));
+        }
+    }
+    let sizes = kind.sizes(2, &arch.hidden);
+    let n = sizes.len() - 1;
+    for i in 0..n {
+        out.push((
+            format!("dynamics.l{i}.weight"),
+            vec![sizes[i], sizes[i + 1]],
+        ));
+        if i + 1 < n {
+            out.push((format!("dynamics.l{i}.bias"), vec![sizes[i + 1]]));
+        }
+    }
+    out
+}
+
+/// The architecture a pixel scene asks for.
+pub fn scene_arch(scene: &Scene) -> Result<PixelArch> {
+    let crate::scene::DataSpec::Pixels(d) = &scene.data else {
+        bail!("scene {} is not a pixel task", scene.source.display());
+    };
+    Ok(PixelArch {
+        input: 2 * d.render.pixels(),
+        ae_hidden: scene.model.ae_hidden,
+        hidden: scene.model.hidden.clone(),
+    })
+}
+
+pub fn save_pixel_model(
+    dir: &Path,
+    scene: &Scene,
+    t: &PixelTrainer,
+    mut meta: ModelMeta,
+) -> Result<()> {
+    let tensors: HashMap<String, Tensor> = t
+        .varmap
+        .data()
+        .lock()
+        .expect("varmap lock")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
+        .collect();
+    meta.sizes = t.kind.sizes(2, &t.arch.hidden);
+    meta.scaling = Scaling::default();
+    save_tensors(dir, scene, t.kind, &tensors, meta)
+}
+
+/// Loads and checks a pixel model's tensors (names, shapes, finiteness) against the scene's
+/// architecture; a scene-hash mismatch comes back as a warning.
+pub fn load_pixel_tensors(
+    dir: &Path,
+    kind: ModelKind,
+    scene: &Scene,
+) -> Result<(HashMap<String, Tensor>, Option<String>)> {
+    let meta = load_meta(dir)?;
+    if !meta.models.contains_key(&kind) {
+        bail!(
+            "{}: no {} model recorded (train it with --model {})",
+            dir.join("meta.ron").display(),
+            kind.name(),
+            kind.name()
+        );
+    }
+    let arch = scene_arch(scene)?;
+    let path = weights_path(dir, kind);
+    let tensors = candle_core::safetensors::load(&path, &Device::Cpu)
+        .map_err(|e| anyhow::anyhow!("{}: not a readable safetensors file: {e}", path.display()))?;
+    let want = expected_shapes(kind, &arch);
+    for (name, shape) in &want {
+        let t = tensors
+            .get(name)
+            .ok_or_else(|| anyhow::anyhow!("{}: tensor {name} is missing", path.display()))?;
+        if t.dims() != shape.as_slice() {
+            bail!(
+                "{}: tensor {name} has shape {:?}, expected {shape:?} for the scene's architecture",
+                path.display(),
+                t.dims()
+            );
+        }
+        let v = t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?;
+        if v.iter().any(|x| !x.is_finite()) {
+            bail!("{}: tensor {name} holds non-finite values", path.display());
+        }
+    }
+    if tensors.len() != want.len() {
+        bail!(
+            "{}: holds {} tensors, expected {}",
+            path.display(),
+            tensors.len(),
+            want.len()
+        );
+    }
+    let warning = (meta.scene_hash != scene.hash()).then(|| {
+        format!(
+            "warning: {} was trained from a different version of scene {}",
+            path.display(),
+            scene.name
+        )
+    });
+    Ok((tensors, warning))
+}
+
+/// A candle model with the saved weights (for batched evaluation), and its CPU snapshot.
+pub fn load_pixel_model(
+    dir: &Path,
+    kind: ModelKind,
+    scene: &Scene,
+    dev: &Device,
+) -> Result<(PixelModel, PixelSnapshot, Option<String>)> {
+    let (tensors, warning) = load_pixel_tensors(dir, kind, scene)?;
+    let arch = scene_arch(scene)?;
+    let mut varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
+    let model = PixelModel::new(
+        kind,
+        &mut varmap,
+        vb,
+        arch.input,
+        arch.ae_hidden,
+        &arch.hidden,
+        &mut Rng::new(0),
+    )?;
+    for (name, t) in &tensors {
+        varmap.set_one(name, t.to_dtype(DType::F32)?.to_device(dev)?)?;
+    }
+    let snap = PixelSnapshot::from_tensors(kind, &tensors)?;
+    Ok((model, snap, warning))
+}

@@ -1,0 +1,272 @@
+//! The pixel task's trainer: autoencoder + latent dynamics, minibatch Adam, stepped one call
+//! at a time so the CLI and the app's training thread drive the same object.
+
+use std::sync::Arc;
+
+use candle_core::{DType, Device, Result, Tensor};
+use candle_nn::{VarBuilder, VarMap};
+
+use super::Adam;
+use crate::data::PixelDataset;
+use crate::nn::{ModelKind, PixelModel};
+use crate::rng::Rng;
+use crate::scene::Scene;
+
+/// Values of the loss terms (batch means).
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LossValues {
+    pub total: f64,
+    pub ae: f64,
+    pub cc: f64,
+    pub hnn: f64,
+}
+
+/// Architecture and settings the trainer was built with (also what a checkpoint records).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PixelArch {
+    pub input: usize,
+    pub ae_hidden: usize,
+    pub hidden: Vec<usize>,
+}
+
+pub struct PixelTrainer {
+    pub kind: ModelKind,
+    pub arch: PixelArch,
+    pub varmap: VarMap,
+    pub model: PixelModel,
+    pub step: usize,
+    pub batch_size: usize,
+    opt: Adam,
+    rng: Rng,
+    data: Arc<PixelDataset>,
+    train: Vec<(usize, usize)>,
+    test: Vec<(usize, usize)>,
+    dev: Device,
+}
+
+impl PixelTrainer {
+    pub fn new(
+        kind: ModelKind,
+        scene: &Scene,
+        data: Arc<PixelDataset>,
+        dev: &Device,
+    ) -> Result<Self> {
+        let arch = PixelArch {
+            input: 2 * data.pixels(),
+            ae_hidden: scene.model.ae_hidden,
+            hidden: scene.model.hidden.clone(),
+        };
+        let mut varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
+        let mut rng = Rng::new(scene.train.seed);
+        let model = PixelModel::new(
+            kind,
+            &mut varmap,
+            vb,
+            arch.input,
+            arch.ae_hidden,
+            &arch.hidden,
+            &mut rng,
+        )?;
+        let opt = Adam::new(
+            varmap.all_vars(),
+            scene.train.learning_rate,
+            scene.train.weight_decay,
+        )?;
+        let train = data.samples(data.train_trials());
+        let test = data.samples(data.test_trials());
+        Ok(Self {
+            kind,
+            arch,
+            varmap,
+            model,
+            step: 0,
+            batch_size: scene.train.batch_size.unwrap_or(200),
+            opt,
+            rng: rng.fork(0x5eed),
+            data,
+            train,
+            test,
+            dev: dev.clone(),
+        })
+    }
+
+    pub fn set_learning_rate(&mut self, lr: f64) {
+        self.opt.lr = lr;
+    }
+    pub fn learning_rate(&self) -> f64 {
+        self.opt.lr
+    }
+    pub fn dataset(&self) -> &Arc<PixelDataset> {
+        &self.data
+    }
+
+    /// Input pairs and next pairs of the given samples as (n, 1568) tensors.
+    pub fn batch(&self, idx: &[(usize, usize)]) -> Result<(Tensor, Tensor)> {
+        let d = 2 * self.data.pixels();
+        let mut x = Vec::with_capacity(idx.len() * d);
+        let mut xn = Vec::with_capacity(idx.len() * d);
+        for &(t, i) in idx {
+            x.extend_from_slice(self.data.pair(t, i));
+            xn.extend_from_slice(self.data.pair(t, i + 1));
+        }
+        Ok((
+            Tensor::from_vec(x, (idx.len(), d), &self.dev)?,
+            Tensor::from_vec(xn, (idx.len(), d), &self.dev)?,
+        ))
+    }
+
+    /// A random minibatch of distinct training samples.
+    fn draw(&mut self) -> Vec<(usize, usize)> {
+        let n = self.train.len();
+        let b = self.batch_size.min(n);
+        // Partial Fisher–Yates over an index permutation.
+        let mut ix: Vec<usize> = (0..n).collect();
+        for k in 0..b {
+            let j = k + (self.rng.next_u64() % (n - k) as u64) as usize;
+            ix.swap(k, j);
+        }
+        ix[..b].iter().map(|&i| self.train[i]).collect()
+    }
+
+    /// One Adam step on a fresh minibatch; returns the batch's losses before the step.
+    pub fn train_step(&mut self) -> Result<LossValues> {
+        let idx = self.draw();
+        let (x, xn) = self.batch(&idx)?;
+        let l = self.model.losses(&x, &xn)?;
+        let grads = l.total.backward()?;
+        self.opt.step(&grads)?;
+        self.step += 1;
+        values(&l)
+    }
+
+    /// An immutable CPU copy of the current weights (what the app's twins run on).
+    pub fn snapshot(&self) -> anyhow::Result<crate::nn::PixelSnapshot> {
+        let tensors: std::collections::HashMap<String, Tensor> = self
+            .varmap
+            .data()
+            .lock()
+            .expect("varmap lock")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
+            .collect();
+        crate::nn::PixelSnapshot::from_tensors(self.kind, &tensors)
+    }
+
+    /// Losses on (up to `max` samples of) the test set, in batches.
+    pub fn test_losses(&self, max: usize) -> Result<LossValues> {
+        let take = &self.test[..self.test.len().min(max)];
+        let mut acc = LossValues::default();
+        let mut n = 0.0;
+        for chunk in take.chunks(500) {
+            let (x, xn) = self.batch(chunk)?;
+            let v = values(&self.model.losses(&x, &xn)?)?;
+            let w = chunk.len() as f64;
+            acc.total += w * v.total;
+            acc.ae += w * v.ae;
+            acc.cc += w * v.cc;
+            acc.hnn += w * v.hnn;
+            n += w;
+        }
+        Ok(LossValues {
+            total: acc.total / n,
+            ae: acc.ae / n,
+            cc: acc.cc / n,
+            hnn: acc.hnn / n,
+        })
+    }
+}
+
+fn values(l: &crate::nn::PixelLosses) -> Result<LossValues> {
+    let f = |t: &Tensor| -> Result<f64> { Ok(t.to_dtype(DType::F64)?.to_scalar::<f64>()?) };
+    Ok(LossValues {
+        total: f(&l.total)?,
+        ae: f(&l.ae)?,
+        cc: f(&l.cc)?,
+        hnn: f(&l.hnn)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::pixel::generate;
+    use crate::scene::{DataSpec, SystemSpec};
+    use crate::train::{load_pixel_model, save_pixel_model, ModelMeta};
+
+    fn setup() -> (Scene, Arc<PixelDataset>) {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "tinypix", system: RapierPendulum(()), data: Pixels((trials: 4, steps: 8)),
+               model: (hidden: [16, 16], ae_hidden: 32), train: (steps: 5, batch_size: Some(8), weight_decay: 1e-5))"#,
+        )
+        .unwrap();
+        let (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) = (&scene.system, &scene.data)
+        else {
+            unreachable!()
+        };
+        let data = Arc::new(generate(p, d).unwrap());
+        (scene, data)
+    }
+
+    #[test]
+    fn same_seed_same_model_and_losses_fall() {
+        let (scene, data) = setup();
+        let run = |steps: usize| {
+            let mut t =
+                PixelTrainer::new(ModelKind::Hnn, &scene, data.clone(), &Device::Cpu).unwrap();
+            let first = t.test_losses(usize::MAX).unwrap();
+            for _ in 0..steps {
+                t.train_step().unwrap();
+            }
+            (
+                t.snapshot().unwrap(),
+                first,
+                t.test_losses(usize::MAX).unwrap(),
+            )
+        };
+        let (a, _, _) = run(3);
+        let (b, _, _) = run(3);
+        assert_eq!(a, b, "same seed, same weights");
+        let (_, before, after) = run(150);
+        assert!(
+            after.ae < 0.5 * before.ae,
+            "reconstruction {} -> {}",
+            before.ae,
+            after.ae
+        );
+    }
+
+    #[test]
+    fn save_load_round_trip() {
+        let (scene, data) = setup();
+        let mut t = PixelTrainer::new(ModelKind::Baseline, &scene, data, &Device::Cpu).unwrap();
+        t.train_step().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let meta = ModelMeta {
+            sizes: vec![],
+            scaling: Default::default(),
+            steps: 1,
+            seed: 0,
+            final_train_loss: 0.0,
+            final_test_loss: 0.0,
+            train_seconds: 0.0,
+            device: "cpu".into(),
+            pixel: None,
+        };
+        save_pixel_model(dir.path(), &scene, &t, meta).unwrap();
+        let (_, snap, warn) =
+            load_pixel_model(dir.path(), ModelKind::Baseline, &scene, &Device::Cpu).unwrap();
+        assert!(warn.is_none());
+        assert_eq!(snap, t.snapshot().unwrap());
+        // A scene asking for another width rejects the file, naming the tensor.
+        let mut wider = scene.clone();
+        wider.model.ae_hidden = 48;
+        let e = load_pixel_model(dir.path(), ModelKind::Baseline, &wider, &Device::Cpu)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("ae.encoder.l0.weight") && e.contains("shape"),
+            "{e}"
+        );
+    }
+}
