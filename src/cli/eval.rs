@@ -5,10 +5,11 @@ use clap::Args;
 use serde_json::json;
 
 use hnn_lab::data::load_dataset;
+use hnn_lab::eval::pixel::{evaluate_pixel, PixelMetrics};
 use hnn_lab::eval::{evaluate, ModelMetrics};
 use hnn_lab::nn::ModelKind;
 use hnn_lab::scene::Scene;
-use hnn_lab::train::load_snapshot;
+use hnn_lab::train::{load_pixel_model, load_snapshot};
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -42,9 +43,67 @@ pub fn evaluate_scene(
     Ok([one(ModelKind::Baseline)?, one(ModelKind::Hnn)?])
 }
 
+/// Task 5 metrics of both pixel models.
+pub fn evaluate_pixel_scene(
+    scene: &Scene,
+    models: &std::path::Path,
+) -> Result<[(ModelKind, PixelMetrics); 2]> {
+    let hnn_lab::scene::SystemSpec::RapierPendulum(phys) = scene.system else {
+        anyhow::bail!("scene {} is not a pixel task", scene.source.display());
+    };
+    let data = super::train_pixel::pixel_dataset(scene)?;
+    let dev = candle_core::Device::Cpu;
+    let one = |kind| -> Result<(ModelKind, PixelMetrics)> {
+        let (model, snap, warning) = load_pixel_model(models, kind, scene, &dev)?;
+        if let Some(w) = warning {
+            eprintln!("{w}");
+        }
+        Ok((kind, evaluate_pixel(&model, &snap, &data, &phys, &dev)?))
+    };
+    Ok([one(ModelKind::Baseline)?, one(ModelKind::Hnn)?])
+}
+
+fn run_pixel(scene: &Scene, dir: &std::path::Path, json: bool) -> Result<()> {
+    let rows = evaluate_pixel_scene(scene, dir)?;
+    println!(
+        "{}: Task 5 metrics (losses x1e-3; energy MSE in J² x1e-3; ± standard error)",
+        scene.name
+    );
+    println!("| model | train loss | test loss | energy MSE | pixel MSE @10 | @50 | @100 |");
+    println!("|---|---|---|---|---|---|---|");
+    for (kind, m) in &rows {
+        println!(
+            "| {} | {} | {} | {} | {:.4} | {:.4} | {:.4} |",
+            kind.name(),
+            milli(m.train_loss, m.train_loss_sem),
+            milli(m.test_loss, m.test_loss_sem),
+            milli(m.energy_mse, m.energy_mse_sem),
+            m.pixel_mse_10,
+            m.pixel_mse_50,
+            m.pixel_mse_100
+        );
+    }
+    if json {
+        let mut obj = json!({ "scene": scene.name });
+        for (kind, m) in &rows {
+            obj[kind.name()] = serde_json::to_value(m)?;
+        }
+        println!("{obj}");
+    }
+    Ok(())
+}
+
 pub fn run(a: EvalArgs) -> Result<()> {
     let scene = Scene::load(&a.scene)?;
     let dir = super::models_dir(&scene, a.models.as_deref());
+    if matches!(scene.data, hnn_lab::scene::DataSpec::Pixels(_)) {
+        anyhow::ensure!(
+            a.data.is_none(),
+            "--data: scene {} renders its own frames",
+            a.scene.display()
+        );
+        return run_pixel(&scene, &dir, a.json);
+    }
     let rows = evaluate_scene(&scene, &dir, a.data.as_deref())?;
     println!(
         "{}: Table 1 metrics (x1e-3, data units; ± standard error)",

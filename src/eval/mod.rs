@@ -1,6 +1,7 @@
 //! The paper's Table 1 protocol: derivative losses ± standard error, and the energy MSE of
 //! rollouts of the true system and the learned field from the same initial states.
 
+pub mod pixel;
 mod rollout;
 mod stats;
 

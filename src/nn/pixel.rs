@@ -44,6 +44,20 @@ impl PixelModel {
         Ok(Self { kind, ae, dynamics })
     }
 
+    /// The total loss of each sample (n,): its mean is `losses(..).total`.
+    pub fn per_sample_total(&self, x: &Tensor, x_next: &Tensor) -> Result<Tensor> {
+        let z = self.ae.encode(x)?;
+        let z_next = self.ae.encode(x_next)?;
+        let ae = (x - self.ae.decode(&z)?)?.sqr()?.mean(1)?;
+        let hnn = (&z_next - (&z + self.dynamics.field(&z)?)?)?
+            .sqr()?
+            .mean(1)?;
+        let cc = (z.narrow(1, 1, 1)? - (z_next.narrow(1, 0, 1)? - z.narrow(1, 0, 1)?)?)?
+            .sqr()?
+            .squeeze(1)?;
+        (ae + cc)? + (hnn * HNN_WEIGHT)?
+    }
+
     /// Loss terms for inputs `x` and the next inputs `x_next` (batch × 1568 each), each
     /// term the mean over batch and features as the reference's `.mean(1)` then `.mean()`.
     pub fn losses(&self, x: &Tensor, x_next: &Tensor) -> Result<PixelLosses> {

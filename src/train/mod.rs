@@ -15,5 +15,5 @@ pub use checkpoint::{load_meta, load_snapshot, save_model, ModelMeta, ModelsMeta
 pub use pixel_checkpoint::{
     expected_shapes, load_pixel_model, load_pixel_tensors, save_pixel_model, scene_arch, PixelMeta,
 };
-pub use pixel_trainer::{LossValues, PixelArch, PixelTrainer};
+pub use pixel_trainer::{pixel_batch, LossValues, PixelArch, PixelTrainer};
 pub use trainer::{Backend, Trainer};

@@ -103,17 +103,7 @@ impl PixelTrainer {
 
     /// Input pairs and next pairs of the given samples as (n, 1568) tensors.
     pub fn batch(&self, idx: &[(usize, usize)]) -> Result<(Tensor, Tensor)> {
-        let d = 2 * self.data.pixels();
-        let mut x = Vec::with_capacity(idx.len() * d);
-        let mut xn = Vec::with_capacity(idx.len() * d);
-        for &(t, i) in idx {
-            x.extend_from_slice(self.data.pair(t, i));
-            xn.extend_from_slice(self.data.pair(t, i + 1));
-        }
-        Ok((
-            Tensor::from_vec(x, (idx.len(), d), &self.dev)?,
-            Tensor::from_vec(xn, (idx.len(), d), &self.dev)?,
-        ))
+        pixel_batch(&self.data, idx, &self.dev)
     }
 
     /// A random minibatch of distinct training samples.
@@ -175,6 +165,26 @@ impl PixelTrainer {
             hnn: acc.hnn / n,
         })
     }
+}
+
+/// Input pairs (frames i, i+1) and next pairs (i+1, i+2) of samples (trial, i) as
+/// (n, 2·pixels) tensors.
+pub fn pixel_batch(
+    data: &PixelDataset,
+    idx: &[(usize, usize)],
+    dev: &Device,
+) -> Result<(Tensor, Tensor)> {
+    let d = 2 * data.pixels();
+    let mut x = Vec::with_capacity(idx.len() * d);
+    let mut xn = Vec::with_capacity(idx.len() * d);
+    for &(t, i) in idx {
+        x.extend_from_slice(data.pair(t, i));
+        xn.extend_from_slice(data.pair(t, i + 1));
+    }
+    Ok((
+        Tensor::from_vec(x, (idx.len(), d), dev)?,
+        Tensor::from_vec(xn, (idx.len(), d), dev)?,
+    ))
 }
 
 fn values(l: &crate::nn::PixelLosses) -> Result<LossValues> {
