@@ -150,10 +150,10 @@ pub fn dopri5(f: &mut impl Field, x0: &[f64], times: &[f64], tol: Tolerance) -> 
         while t < t_out {
             let last = t + h >= t_out;
             let h_try = if last { t_out - t } else { h };
-            for s in 1..7 {
+            for (s, row) in A.iter().enumerate().skip(1) {
                 let (done, rest) = k.split_at_mut(s);
                 tmp.copy_from_slice(&y);
-                for (a, kj) in A[s].iter().zip(done.iter()) {
+                for (a, kj) in row.iter().zip(done.iter()) {
                     if *a != 0.0 {
                         for i in 0..n {
                             tmp[i] += h_try * a * kj[i];
@@ -260,7 +260,9 @@ mod tests {
         [x0[0] * c + x0[1] * s, x0[1] * c - x0[0] * s]
     }
 
-    fn fixed_error(step: fn(&mut dyn FnMut(&[f64], &mut [f64]), &mut [f64], f64), n: usize) -> f64 {
+    type Stepper = fn(&mut dyn FnMut(&[f64], &mut [f64]), &mut [f64], f64);
+
+    fn fixed_error(step: Stepper, n: usize) -> f64 {
         let x0 = [0.6, -0.3];
         let mut f = field_of(Spring::default());
         let mut x = x0.to_vec();

@@ -188,7 +188,7 @@ pub fn pixel_batch(
 }
 
 fn values(l: &crate::nn::PixelLosses) -> Result<LossValues> {
-    let f = |t: &Tensor| -> Result<f64> { Ok(t.to_dtype(DType::F64)?.to_scalar::<f64>()?) };
+    let f = |t: &Tensor| -> Result<f64> { t.to_dtype(DType::F64)?.to_scalar::<f64>() };
     Ok(LossValues {
         total: f(&l.total)?,
         ae: f(&l.ae)?,
