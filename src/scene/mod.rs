@@ -1,0 +1,262 @@
+//! The RON scene: one file that fixes a task's system, data, model, training and evaluation,
+//! so that the same scene and seed reproduce the same data and the same model.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::data::PixelDataSpec;
+use crate::physics::{Hamiltonian, Pendulum, RapierSpec, Spring};
+
+mod validate;
+
+/// A complete, validated scene.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    /// Short name; models live in `models/<name>/`.
+    pub name: String,
+    /// The energy function that defines the truth (and, for recorded data, the metric).
+    pub system: SystemSpec,
+    pub data: DataSpec,
+    #[serde(default)]
+    pub model: ModelSpec,
+    #[serde(default)]
+    pub train: TrainSpec,
+    #[serde(default)]
+    pub eval: EvalSpec,
+    /// Where the file was read from; relative data paths resolve against its folder.
+    #[serde(skip)]
+    pub source: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum SystemSpec {
+    /// H = k q² + m p².
+    Spring { k: f64, m: f64 },
+    /// H = k (1 − cos q) + m p².
+    Pendulum { k: f64, m: f64 },
+    /// A rod on a revolute joint simulated by rapier2d (the pixel task's ground truth).
+    RapierPendulum(RapierSpec),
+}
+
+impl SystemSpec {
+    pub fn hamiltonian(&self) -> Box<dyn Hamiltonian> {
+        match *self {
+            SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),
+            SystemSpec::Pendulum { k, m } => Box::new(Pendulum { k, m }),
+            // In canonical (θ, p = Iω): H = p² / 2I + m g (l/2)(1 − cos θ).
+            SystemSpec::RapierPendulum(r) => Box::new(Pendulum {
+                k: r.mass * r.gravity * r.length / 2.0,
+                m: 1.0 / (2.0 * r.inertia()),
+            }),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum DataSpec {
+    /// Noisy trajectories of the analytic system, as in the reference `data.py`.
+    Synthetic(SyntheticSpec),
+    /// A recorded trajectory file in the Schmidt & Lipson format.
+    Recorded(RecordedSpec),
+    /// Rendered frames of the rapier pendulum (the paper's Task 5).
+    Pixels(PixelDataSpec),
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyntheticSpec {
+    pub trajectories: usize,
+    pub t_end: f64,
+    pub points: usize,
+    /// Initial states lie on a circle of radius U[lo, hi) in (q, p).
+    pub radius: (f64, f64),
+    pub noise_std: f64,
+    /// Leading share of the trajectories used for training; the rest is the test set.
+    pub train_fraction: f64,
+    pub seed: u64,
+}
+
+impl Default for SyntheticSpec {
+    fn default() -> Self {
+        Self {
+            trajectories: 50,
+            t_end: 3.0,
+            points: 30,
+            radius: (0.1, 1.0),
+            noise_std: 0.1,
+            train_fraction: 0.5,
+            seed: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedSpec {
+    /// Path of the data file, relative to the scene file.
+    pub file: PathBuf,
+    /// Column used as q.
+    pub q: String,
+    /// Column used as p.
+    pub p: String,
+    /// The test set is the samples [floor(test_start·N), +floor(test_fraction·N)).
+    #[serde(default = "default_test_start")]
+    pub test_start: f64,
+    #[serde(default = "default_test_fraction")]
+    pub test_fraction: f64,
+    /// Explicit test sample range [a, b), overriding the fractions (to pin a reference split).
+    #[serde(default)]
+    pub test_indices: Option<(usize, usize)>,
+}
+
+fn default_test_start() -> f64 {
+    0.8
+}
+fn default_test_fraction() -> f64 {
+    0.2
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModelSpec {
+    /// Hidden layer widths of the tanh MLP.
+    pub hidden: Vec<usize>,
+    /// Width of the pixel autoencoder's layers.
+    #[serde(skip_serializing_if = "is_default_ae_hidden")]
+    pub ae_hidden: usize,
+}
+
+fn is_default_ae_hidden(v: &usize) -> bool {
+    *v == 200
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        Self {
+            hidden: vec![200, 200],
+            ae_hidden: 200,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrainSpec {
+    pub steps: usize,
+    pub learning_rate: f64,
+    /// PyTorch-style (coupled, L2) weight decay.
+    pub weight_decay: f64,
+    pub seed: u64,
+    /// Minibatch size; `None` trains on the full batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
+}
+
+impl Default for TrainSpec {
+    fn default() -> Self {
+        Self {
+            steps: 2000,
+            learning_rate: 1e-3,
+            weight_decay: 1e-4,
+            seed: 0,
+            batch_size: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EvalSpec {
+    /// Number of rollouts (synthetic data only; recorded data roll out the test segment).
+    pub trajectories: usize,
+    pub t_end: f64,
+    pub points: usize,
+    /// Relative and absolute tolerance of the adaptive integrator.
+    pub rtol: f64,
+    /// Groups over which the energy error's standard error is taken.
+    pub splits: usize,
+    pub seed: u64,
+    /// The energy the metric measures, when not the system's own (e.g. the reference
+    /// notebook's q² + p² for the pendulum, to compare with its numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub energy: Option<SystemSpec>,
+}
+
+impl Default for EvalSpec {
+    fn default() -> Self {
+        Self {
+            trajectories: 15,
+            t_end: 20.0,
+            points: 100,
+            rtol: 1e-10,
+            splits: 5,
+            seed: 1,
+            energy: None,
+        }
+    }
+}
+
+impl Scene {
+    /// Reads and validates a scene; every error names the file, and where it can the line
+    /// and the field.
+    pub fn load(path: &Path) -> Result<Self> {
+        let src = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read scene file {}", path.display()))?;
+        let mut scene = Self::parse(&src, path)?;
+        scene.source = path.to_path_buf();
+        scene.validate(&src)?;
+        Ok(scene)
+    }
+
+    fn parse(src: &str, path: &Path) -> Result<Self> {
+        let here = path.display();
+        let mut de = ron::Deserializer::from_str(src)
+            .map_err(|e| anyhow::anyhow!("{here}:{}: {}", e.span.start, e.code))?;
+        let scene: Scene = match serde_path_to_error::deserialize(&mut de) {
+            Ok(s) => s,
+            Err(e) => {
+                let field = e.path().to_string();
+                let spanned = de.span_error(e.into_inner());
+                bail!(
+                    "{here}:{}: field `{field}`: {}",
+                    spanned.span.start,
+                    spanned.code
+                );
+            }
+        };
+        if let Err(e) = de.end() {
+            let spanned = de.span_error(e);
+            bail!("{here}:{}: {}", spanned.span.start, spanned.code);
+        }
+        Ok(scene)
+    }
+
+    /// A path from the scene file resolved against the scene's folder.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.source.parent().unwrap_or(Path::new(".")).join(p)
+        }
+    }
+
+    /// A stable fingerprint of everything that determines data and model (FNV-1a of the
+    /// canonical RON form), stored beside trained models.
+    pub fn hash(&self) -> String {
+        let text = ron::to_string(self).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests;

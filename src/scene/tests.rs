@@ -1,0 +1,98 @@
+use super::*;
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const GOOD: &str = r#"Scene(
+name: "spring",
+system: Spring(k: 1.0, m: 1.0),
+data: Synthetic((trajectories: 10, points: 5)),
+train: (steps: 3),
+)
+"#;
+
+#[test]
+fn good_scene_loads_with_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Scene::load(&write(dir.path(), "s.ron", GOOD)).unwrap();
+    assert_eq!(s.train.steps, 3);
+    assert_eq!(s.train.learning_rate, 1e-3);
+    assert_eq!(s.model.hidden, vec![200, 200]);
+    match &s.data {
+        DataSpec::Synthetic(d) => {
+            assert_eq!((d.trajectories, d.points, d.noise_std), (10, 5, 0.1))
+        }
+        _ => panic!("wrong data kind"),
+    }
+}
+
+fn err_of(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    format!(
+        "{:#}",
+        Scene::load(&write(dir.path(), "bad.ron", text)).unwrap_err()
+    )
+}
+
+#[test]
+fn syntax_error_names_file_and_line() {
+    let e =
+        err_of("Scene(\n    name: \"x\",\n    system: Spring(k: 1.0, m: 1.0)\n    data: oops\n)");
+    assert!(e.contains("bad.ron:"), "{e}");
+    assert!(e.contains("bad.ron:4:") || e.contains("bad.ron:3:"), "{e}");
+}
+
+#[test]
+fn unknown_field_is_named() {
+    let e = err_of(&GOOD.replace("train: (steps: 3)", "train: (stepz: 3)"));
+    assert!(e.contains("stepz") && e.contains("bad.ron:5:"), "{e}");
+}
+
+#[test]
+fn wrong_type_names_field_and_line() {
+    let e = err_of(&GOOD.replace("steps: 3", "steps: \"many\""));
+    assert!(e.contains("train.steps") && e.contains("bad.ron:5:"), "{e}");
+}
+
+#[test]
+fn missing_data_file_is_named() {
+    let e = err_of(
+        r#"Scene(
+name: "real",
+system: Pendulum(k: 2.4, m: 1.0),
+data: Recorded((file: "nope.txt", q: "o", p: "v")),
+)"#,
+    );
+    assert!(
+        e.contains("nope.txt") && e.contains("data.file") && e.contains("bad.ron:4"),
+        "{e}"
+    );
+}
+
+#[test]
+fn semantic_error_names_line() {
+    let e = err_of(&GOOD.replace("steps: 3", "steps: 0"));
+    assert!(e.contains("train.steps") && e.contains("bad.ron:5"), "{e}");
+}
+
+#[test]
+fn hash_changes_with_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Scene::load(&write(dir.path(), "a.ron", GOOD)).unwrap();
+    let b = Scene::load(&write(
+        dir.path(),
+        "b.ron",
+        &GOOD.replace("steps: 3", "steps: 4"),
+    ))
+    .unwrap();
+    assert_ne!(a.hash(), b.hash());
+    assert_eq!(
+        a.hash(),
+        Scene::load(&write(dir.path(), "c.ron", GOOD))
+            .unwrap()
+            .hash()
+    );
+}

@@ -1,0 +1,185 @@
+//! Semantic checks of a parsed scene, with errors pointing at the offending line.
+
+use anyhow::Result;
+
+use super::{DataSpec, Scene, SystemSpec};
+
+impl Scene {
+    /// Semantic checks serde cannot express.
+    pub(super) fn validate(&self, src: &str) -> Result<()> {
+        let here = self.source.display();
+        let fail = |field: &str, msg: String| -> anyhow::Error {
+            let key = field.rsplit('.').next().unwrap_or(field);
+            match line_of(src, key) {
+                Some(line) => anyhow::anyhow!("{here}:{line}: field `{field}`: {msg}"),
+                None => anyhow::anyhow!("{here}: field `{field}`: {msg}"),
+            }
+        };
+        if self.name.is_empty()
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(fail(
+                "name",
+                format!("{:?} must be non-empty letters, digits, _ or -", self.name),
+            ));
+        }
+        match self.system {
+            SystemSpec::Spring { k, m } | SystemSpec::Pendulum { k, m } => {
+                if !(k.is_finite() && m.is_finite() && k > 0.0 && m > 0.0) {
+                    return Err(fail(
+                        "system",
+                        format!("k = {k} and m = {m} must be finite and positive"),
+                    ));
+                }
+            }
+            SystemSpec::RapierPendulum(r) => {
+                let checks = [
+                    ("mass", r.mass),
+                    ("length", r.length),
+                    ("gravity", r.gravity),
+                    ("dt", r.dt),
+                ];
+                for (name, v) in checks {
+                    if !(v.is_finite() && v > 0.0) {
+                        return Err(fail(name, format!("{v} must be finite and positive")));
+                    }
+                }
+                if r.substeps == 0 || r.solver_iterations == 0 {
+                    return Err(fail(
+                        "substeps",
+                        "substeps and solver_iterations must be > 0".into(),
+                    ));
+                }
+            }
+        }
+        let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
+        let pixel_data = matches!(self.data, DataSpec::Pixels(_));
+        if pixel_system != pixel_data {
+            return Err(fail(
+                "data",
+                "Pixels data go with a RapierPendulum system, and only with it".into(),
+            ));
+        }
+        match &self.data {
+            DataSpec::Pixels(_) => {}
+            DataSpec::Synthetic(d) => {
+                if d.trajectories < 2 {
+                    return Err(fail(
+                        "data.trajectories",
+                        "needs at least 2 (train and test)".into(),
+                    ));
+                }
+                if d.points < 2 {
+                    return Err(fail(
+                        "data.points",
+                        "needs at least 2 points per trajectory".into(),
+                    ));
+                }
+                if !(d.t_end > 0.0) {
+                    return Err(fail("data.t_end", format!("{} must be positive", d.t_end)));
+                }
+                if !(d.radius.0 >= 0.0 && d.radius.1 >= d.radius.0) {
+                    return Err(fail(
+                        "data.radius",
+                        format!("{:?} must be 0 <= lo <= hi", d.radius),
+                    ));
+                }
+                if !(d.noise_std >= 0.0) {
+                    return Err(fail("data.noise_std", "must be >= 0".into()));
+                }
+                let n_train = (d.train_fraction * d.trajectories as f64).round() as usize;
+                if n_train == 0 || n_train >= d.trajectories {
+                    return Err(fail(
+                        "data.train_fraction",
+                        format!("{} leaves an empty train or test set", d.train_fraction),
+                    ));
+                }
+            }
+            DataSpec::Recorded(r) => {
+                let file = self.resolve(&r.file);
+                if !file.is_file() {
+                    return Err(fail(
+                        "data.file",
+                        format!("data file {} does not exist", file.display()),
+                    ));
+                }
+                if r.test_indices.is_none()
+                    && !(r.test_start >= 0.0
+                        && r.test_fraction > 0.0
+                        && r.test_start + r.test_fraction <= 1.0 + 1e-12)
+                {
+                    return Err(fail(
+                        "data.test_start",
+                        "need 0 <= test_start, 0 < test_fraction, sum <= 1".into(),
+                    ));
+                }
+            }
+        }
+        if let (DataSpec::Pixels(d), SystemSpec::RapierPendulum(r)) = (&self.data, &self.system) {
+            if let Err(e) = d.steps_per_frame(r) {
+                return Err(fail("data.frame_dt", e.to_string()));
+            }
+            if d.trials < 2 || d.steps < 3 {
+                return Err(fail(
+                    "data.trials",
+                    "need at least 2 trials of at least 3 frames".into(),
+                ));
+            }
+            if d.render.size < 4 || !(d.render.rod_px > 0.0 && d.render.width_px > 0.0) {
+                return Err(fail(
+                    "data.render",
+                    "size >= 4 and positive rod sizes".into(),
+                ));
+            }
+            if !(d.test_fraction > 0.0 && d.test_fraction < 1.0) {
+                return Err(fail("data.test_fraction", "must be in (0, 1)".into()));
+            }
+        }
+        if self.train.batch_size == Some(0) {
+            return Err(fail("train.batch_size", "must be > 0".into()));
+        }
+        if self.model.hidden.is_empty() || self.model.hidden.contains(&0) {
+            return Err(fail(
+                "model.hidden",
+                "needs at least one hidden layer, all widths > 0".into(),
+            ));
+        }
+        if self.train.steps == 0 {
+            return Err(fail("train.steps", "must be > 0".into()));
+        }
+        if !(self.train.learning_rate > 0.0 && self.train.learning_rate.is_finite()) {
+            return Err(fail("train.learning_rate", "must be positive".into()));
+        }
+        if !(self.train.weight_decay >= 0.0) {
+            return Err(fail("train.weight_decay", "must be >= 0".into()));
+        }
+        if self.eval.points < 2 || !(self.eval.t_end > 0.0) {
+            return Err(fail("eval.points", "need points >= 2 and t_end > 0".into()));
+        }
+        if self.eval.splits == 0 {
+            return Err(fail("eval.splits", "must be > 0".into()));
+        }
+        if !(self.eval.rtol > 0.0 && self.eval.rtol < 1.0) {
+            return Err(fail("eval.rtol", "must be in (0, 1)".into()));
+        }
+        Ok(())
+    }
+}
+
+/// First line (1-based) where `key:` appears as a whole word, to point validation errors at
+/// the source.
+fn line_of(src: &str, key: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    src.lines()
+        .position(|l| {
+            l.match_indices(key).any(|(i, _)| {
+                let before_ok = l[..i].chars().next_back().is_none_or(|c| !is_word(c));
+                let after = l[i + key.len()..].trim_start();
+                before_ok && after.starts_with(':')
+            })
+        })
+        .map(|i| i + 1)
+}
