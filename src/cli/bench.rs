@@ -1,15 +1,17 @@
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
 use clap::Args;
 use serde_json::json;
 
+use hnn_lab::data::pixel::generate;
 use hnn_lab::data::synthetic_dataset;
 use hnn_lab::device;
 use hnn_lab::nn::ModelKind;
 use hnn_lab::physics::Spring;
-use hnn_lab::scene::{DataSpec, Scene, SyntheticSpec};
-use hnn_lab::train::fused::{sgemm_peak_gflops, step_flops};
+use hnn_lab::scene::{DataSpec, Scene, SyntheticSpec, SystemSpec};
+use hnn_lab::train::fused::{pixel_step_flops, sgemm_peak_gflops, step_flops};
 use hnn_lab::train::{Backend, PixelTrainer, Trainer};
 
 #[derive(Args, Debug)]
@@ -19,7 +21,8 @@ pub struct BenchArgs {
     pub json: bool,
     #[arg(long, default_value = "auto")]
     pub device: String,
-    /// Timed steps per model (after 20 warm-up steps).
+    /// Timed steps per low-dimensional model (after 20 warm-up steps); a quarter of that for
+    /// the pixel models.
     #[arg(long, default_value_t = 200)]
     pub steps: usize,
 }
@@ -39,15 +42,36 @@ fn median_ms(mut step: impl FnMut() -> Result<()>, warmup: usize, n: usize) -> R
     Ok(t[t.len() / 2])
 }
 
-/// Keys: `spring_{hnn,baseline}_ms` for the device's default backend, the same with
-/// `_candle_ms` for the candle reference on CPU, `_gflops` for the default backend, and on the
-/// CPU `sgemm_peak_gflops`, a large square product on all threads for scale.
+/// The device's default backend, then candle's reference path when that differs.
+fn backends_for(dev: &candle_core::Device) -> Vec<Backend> {
+    match Backend::for_device(dev) {
+        Backend::Fused => vec![Backend::Fused, Backend::Candle],
+        Backend::Candle => vec![Backend::Candle],
+    }
+}
+
+/// Key prefix: the default backend's plain, the reference path's with `_candle`.
+fn key(task: &str, kind: ModelKind, default: bool) -> String {
+    if default {
+        format!("{task}_{}", kind.name())
+    } else {
+        format!("{task}_{}_candle", kind.name())
+    }
+}
+
+/// Keys: `{spring,pixel}_{hnn,baseline}_ms` for the device's default backend, the same with
+/// `_candle` for candle's reference path on the CPU, `_gflops` for the default backend, and on
+/// the CPU `sgemm_peak_gflops`, a large square product on all threads for scale.
 pub fn run(a: BenchArgs) -> Result<()> {
     let dev = device::select(&a.device)?;
+    let mut out = serde_json::Map::new();
+    out.insert("device".into(), json!(device::describe(&dev)));
+    let default = Backend::for_device(&dev);
+
     // The paper's spring task: full batch of 750 points, MLP 2-200-200-out.
     let scene = Scene {
         name: "bench".into(),
-        system: hnn_lab::scene::SystemSpec::Spring { k: 1.0, m: 1.0 },
+        system: SystemSpec::Spring { k: 1.0, m: 1.0 },
         data: DataSpec::Synthetic(SyntheticSpec::default()),
         model: Default::default(),
         train: Default::default(),
@@ -55,14 +79,7 @@ pub fn run(a: BenchArgs) -> Result<()> {
         source: Default::default(),
     };
     let data = synthetic_dataset(&Spring::default(), &SyntheticSpec::default());
-    let mut out = serde_json::Map::new();
-    out.insert("device".into(), json!(device::describe(&dev)));
-    let default = Backend::for_device(&dev);
-    let mut backends = vec![default];
-    if default == Backend::Fused {
-        backends.push(Backend::Candle);
-    }
-    for backend in backends {
+    for backend in backends_for(&dev) {
         for kind in [ModelKind::Hnn, ModelKind::Baseline] {
             let mut t = Trainer::with_backend(kind, &scene, &data, &dev, backend)?;
             let ms = median_ms(
@@ -70,34 +87,47 @@ pub fn run(a: BenchArgs) -> Result<()> {
                 20,
                 a.steps.max(1),
             )?;
-            let key = match backend == default {
-                true => format!("spring_{}", kind.name()),
-                false => format!("spring_{}_candle", kind.name()),
-            };
+            let k = key("spring", kind, backend == default);
+            out.insert(format!("{k}_ms"), json!(ms));
             if backend == default {
                 let flops = step_flops(kind, &kind.sizes(2, &scene.model.hidden), data.train.len());
-                out.insert(format!("{key}_gflops"), json!(flops / (ms * 1e-3) / 1e9));
+                out.insert(format!("{k}_gflops"), json!(flops / (ms * 1e-3) / 1e9));
             }
-            out.insert(format!("{key}_ms"), json!(ms));
         }
     }
+
     // The pixel task: one minibatch step of 200, autoencoder 1568-200-200-200-2 and back.
     let pixel_scene = pixel_bench_scene()?;
-    let (hnn_lab::scene::SystemSpec::RapierPendulum(phys), DataSpec::Pixels(spec)) =
+    let (SystemSpec::RapierPendulum(phys), DataSpec::Pixels(spec)) =
         (&pixel_scene.system, &pixel_scene.data)
     else {
-        unreachable!()
+        unreachable!("the pixel scene")
     };
-    let pdata = std::sync::Arc::new(hnn_lab::data::pixel::generate(phys, spec)?);
-    for kind in [ModelKind::Hnn, ModelKind::Baseline] {
-        let mut t = PixelTrainer::new(kind, &pixel_scene, pdata.clone(), &dev)?;
-        let ms = median_ms(
-            || t.train_step().map(|_| ()).map_err(Into::into),
-            5,
-            (a.steps / 4).max(1),
-        )?;
-        out.insert(format!("pixel_{}_ms", kind.name()), json!(ms));
+    let pdata = Arc::new(generate(phys, spec)?);
+    for backend in backends_for(&dev) {
+        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+            let mut t =
+                PixelTrainer::with_backend(kind, &pixel_scene, pdata.clone(), &dev, backend)?;
+            let ms = median_ms(
+                || t.train_step().map(|_| ()).map_err(Into::into),
+                5,
+                (a.steps / 4).max(1),
+            )?;
+            let k = key("pixel", kind, backend == default);
+            out.insert(format!("{k}_ms"), json!(ms));
+            if backend == default {
+                let flops = pixel_step_flops(
+                    kind,
+                    t.arch.input,
+                    t.arch.ae_hidden,
+                    &t.arch.hidden,
+                    t.batch_size,
+                );
+                out.insert(format!("{k}_gflops"), json!(flops / (ms * 1e-3) / 1e9));
+            }
+        }
     }
+
     if dev.is_cpu() {
         out.insert(
             "sgemm_peak_gflops".into(),

@@ -70,7 +70,7 @@ pub fn save_pixel_model(
     mut meta: ModelMeta,
 ) -> Result<()> {
     let tensors: HashMap<String, Tensor> = t
-        .varmap
+        .synced_varmap()?
         .data()
         .lock()
         .expect("varmap lock")

@@ -42,14 +42,28 @@ pub struct PixelTrainer {
     train: Vec<(usize, usize)>,
     test: Vec<(usize, usize)>,
     dev: Device,
+    /// On the CPU the steps run on the fused kernels; the candle model is then synced from
+    /// them for evaluation, snapshots and saving.
+    fused: Option<super::fused::FusedPixel>,
 }
 
 impl PixelTrainer {
+    /// The fused kernels on the CPU, candle elsewhere.
     pub fn new(
         kind: ModelKind,
         scene: &Scene,
         data: Arc<PixelDataset>,
         dev: &Device,
+    ) -> Result<Self> {
+        Self::with_backend(kind, scene, data, dev, super::Backend::for_device(dev))
+    }
+
+    pub fn with_backend(
+        kind: ModelKind,
+        scene: &Scene,
+        data: Arc<PixelDataset>,
+        dev: &Device,
+        backend: super::Backend,
     ) -> Result<Self> {
         let arch = PixelArch {
             input: 2 * data.pixels(),
@@ -75,30 +89,74 @@ impl PixelTrainer {
         )?;
         let train = data.samples(data.train_trials());
         let test = data.samples(data.test_trials());
+        let batch_size = scene.train.batch_size.unwrap_or(200);
+        let fused = if backend == super::Backend::Fused && dev.is_cpu() {
+            let tensors = varmap
+                .data()
+                .lock()
+                .expect("varmap lock")
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
+                .collect();
+            let init = crate::nn::PixelSnapshot::from_tensors(kind, &tensors)
+                .map_err(candle_core::Error::wrap)?;
+            Some(super::fused::FusedPixel::new(
+                &init,
+                batch_size,
+                scene.train.learning_rate,
+                scene.train.weight_decay,
+            ))
+        } else {
+            None
+        };
         Ok(Self {
             kind,
             arch,
             varmap,
             model,
             step: 0,
-            batch_size: scene.train.batch_size.unwrap_or(200),
+            batch_size,
             opt,
             rng: rng.fork(0x5eed),
             data,
             train,
             test,
             dev: dev.clone(),
+            fused,
         })
+    }
+
+    /// Copies the fused trainer's weights into the candle model.
+    fn sync(&self) -> Result<()> {
+        if let Some(f) = &self.fused {
+            let data = self.varmap.data().lock().expect("varmap lock");
+            for (name, shape, vals) in f.named() {
+                let var = data
+                    .get(&name)
+                    .ok_or_else(|| candle_core::Error::Msg(format!("no variable {name}")))?;
+                var.set(&Tensor::from_slice(vals, shape, &self.dev)?)?;
+            }
+        }
+        Ok(())
     }
 
     pub fn set_learning_rate(&mut self, lr: f64) {
         self.opt.lr = lr;
+        if let Some(f) = &mut self.fused {
+            f.lr = lr as f32;
+        }
     }
     pub fn learning_rate(&self) -> f64 {
         self.opt.lr
     }
     pub fn dataset(&self) -> &Arc<PixelDataset> {
         &self.data
+    }
+
+    /// The candle model with the current weights (synced from the fused kernels on the CPU).
+    pub fn synced_varmap(&self) -> Result<&VarMap> {
+        self.sync()?;
+        Ok(&self.varmap)
     }
 
     /// Input pairs and next pairs of the given samples as (n, 1568) tensors.
@@ -122,6 +180,17 @@ impl PixelTrainer {
     /// One Adam step on a fresh minibatch; returns the batch's losses before the step.
     pub fn train_step(&mut self) -> Result<LossValues> {
         let idx = self.draw();
+        if let Some(f) = &mut self.fused {
+            let d = 2 * self.data.pixels();
+            let mut x = Vec::with_capacity(idx.len() * d);
+            let mut xn = Vec::with_capacity(idx.len() * d);
+            for &(t, i) in &idx {
+                x.extend_from_slice(self.data.pair(t, i));
+                xn.extend_from_slice(self.data.pair(t, i + 1));
+            }
+            self.step += 1;
+            return Ok(f.step(&x, &xn));
+        }
         let (x, xn) = self.batch(&idx)?;
         let l = self.model.losses(&x, &xn)?;
         let grads = l.total.backward()?;
@@ -132,6 +201,7 @@ impl PixelTrainer {
 
     /// An immutable CPU copy of the current weights (what the app's twins run on).
     pub fn snapshot(&self) -> anyhow::Result<crate::nn::PixelSnapshot> {
+        self.sync()?;
         let tensors: std::collections::HashMap<String, Tensor> = self
             .varmap
             .data()
@@ -145,6 +215,7 @@ impl PixelTrainer {
 
     /// Losses on (up to `max` samples of) the test set, in batches.
     pub fn test_losses(&self, max: usize) -> Result<LossValues> {
+        self.sync()?;
         let take = &self.test[..self.test.len().min(max)];
         let mut acc = LossValues::default();
         let mut n = 0.0;

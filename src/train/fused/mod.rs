@@ -5,9 +5,13 @@
 
 mod kernels;
 mod net;
+mod pixel;
+mod residual;
 
 pub use kernels::sgemm_peak_gflops;
 pub use net::{loss_grad, Params, Workspace};
+pub use pixel::{pixel_step_flops, FusedPixel};
+pub use residual::ResParams;
 
 use crate::nn::{MlpWeights, ModelKind};
 
@@ -26,6 +30,33 @@ pub struct FusedNet {
     chunks: Vec<(std::ops::Range<usize>, Workspace)>,
     pub lr: f32,
     pub weight_decay: f32,
+}
+
+/// Adam's bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ.
+pub(crate) fn bias_corrections(t: i32) -> (f32, f32) {
+    (1.0 - BETA1.powi(t), 1.0 - BETA2.powi(t))
+}
+
+const BETA1: f32 = 0.9;
+const BETA2: f32 = 0.999;
+
+/// The scalars of one Adam step.
+#[derive(Clone, Copy)]
+pub(crate) struct AdamStep {
+    pub lr: f32,
+    pub wd: f32,
+    pub bc1: f32,
+    pub bc2: f32,
+}
+
+/// One Adam update of a buffer, with PyTorch's coupled weight decay (g + wd·θ).
+pub(crate) fn adam_update(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], s: AdamStep) {
+    for i in 0..p.len() {
+        let g = g[i] + s.wd * p[i];
+        m[i] = BETA1 * m[i] + (1.0 - BETA1) * g;
+        v[i] = BETA2 * v[i] + (1.0 - BETA2) * g * g;
+        p[i] -= s.lr * (m[i] / s.bc1) / ((v[i] / s.bc2).sqrt() + 1e-8);
+    }
 }
 
 /// Rows per thread below which splitting the batch costs more than it saves.
@@ -128,9 +159,7 @@ impl FusedNet {
         let loss = self.loss_and_grad(x, y);
         let a = &mut self.adam;
         a.t += 1;
-        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
-        let bc1 = 1.0 - b1.powi(a.t);
-        let bc2 = 1.0 - b2.powi(a.t);
+        let (bc1, bc2) = bias_corrections(a.t);
         let (lr, wd) = (self.lr, self.weight_decay);
         let grad = &self.chunks[0].1.grad;
         for (((p, g), m), v) in self
@@ -140,12 +169,7 @@ impl FusedNet {
             .zip(a.m.buffers_mut())
             .zip(a.v.buffers_mut())
         {
-            for i in 0..p.len() {
-                let g = g[i] + wd * p[i];
-                m[i] = b1 * m[i] + (1.0 - b1) * g;
-                v[i] = b2 * v[i] + (1.0 - b2) * g * g;
-                p[i] -= lr * (m[i] / bc1) / ((v[i] / bc2).sqrt() + eps);
-            }
+            adam_update(p, g, m, v, AdamStep { lr, wd, bc1, bc2 });
         }
         loss
     }

@@ -52,6 +52,10 @@ pub struct Workspace {
     /// Network output (HNN: ∇ₓH; baseline: ẋ) and its loss gradient.
     out: Vec<f32>,
     dout: Vec<f32>,
+    /// f − y per sample, the residual the loss squares.
+    pub residual: Vec<f32>,
+    /// ∂loss/∂x, filled when the workspace was made `with_input_grad`.
+    pub dx: Option<Vec<f32>>,
     pub grad: Params,
 }
 
@@ -75,8 +79,19 @@ impl Workspace {
             back: bufs(),
             out: vec![0.0; rows * d],
             dout: vec![0.0; rows * d],
+            residual: vec![0.0; rows * d],
+            dx: None,
             grad: Params::zeros(sizes),
         }
+    }
+}
+
+impl Workspace {
+    /// Also computes ∂loss/∂x (when the input comes from another network, as in the pixel
+    /// model's latent space).
+    pub fn with_input_grad(mut self) -> Self {
+        self.dx = Some(vec![0.0; self.out.len()]);
+        self
     }
 }
 
@@ -93,10 +108,21 @@ pub fn loss_grad(
     let rows = x.len() / p.sizes[0];
     assert_eq!(rows, ws.rows, "workspace sized for another chunk");
     forward(p, x, ws);
-    match kind {
+    let sse = match kind {
         ModelKind::Hnn => hnn_backward(p, x, y, scale, ws),
         ModelKind::Baseline => baseline_backward(p, x, y, scale, ws),
+    };
+    if let Some(dx) = &mut ws.dx {
+        // a_0 = x W_0 + b_0, and ws.back[0] now holds ∂loss/∂a_0.
+        let (d, n0) = (p.sizes[0], p.sizes[1]);
+        matmul(
+            dx,
+            View::new(&ws.back[0], ws.rows, n0),
+            View::new(&p.w[0], d, n0).t(),
+            false,
+        );
     }
+    sse
 }
 
 /// h_i = tanh(h_{i−1} W_i + b_i) and s_i = 1 − h_i².
@@ -162,10 +188,17 @@ fn baseline_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Work
         false,
     );
     let mut sse = 0.0;
-    for ((g, o), t) in ws.dout.iter_mut().zip(&ws.out).zip(y) {
+    for (((g, o), t), res) in ws
+        .dout
+        .iter_mut()
+        .zip(&ws.out)
+        .zip(y)
+        .zip(ws.residual.iter_mut())
+    {
         let r = o - t;
         sse += r * r;
         *g = 2.0 * scale * r;
+        *res = r;
     }
     matmul(
         &mut ws.grad.w[l - 1],
@@ -213,17 +246,20 @@ fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace
     );
     // Loss on f = (g_p, −g_q); G = ∂L/∂g = (−∂L/∂f_p, ∂L/∂f_q).
     let mut sse = 0.0;
-    for ((g, o), t) in ws
+    for (((g, o), t), res) in ws
         .dout
         .chunks_exact_mut(2)
         .zip(ws.out.chunks_exact(2))
         .zip(y.chunks_exact(2))
+        .zip(ws.residual.chunks_exact_mut(2))
     {
         let rq = o[1] - t[0];
         let rp = -o[0] - t[1];
         sse += rq * rq + rp * rp;
         g[0] = -2.0 * scale * rp;
         g[1] = 2.0 * scale * rq;
+        res[0] = rq;
+        res[1] = rp;
     }
     // Back through g = δ_0 W_0ᵀ: dW_0 += Gᵀ δ_0, Δ_0 = G W_0.
     matmul(

@@ -1,0 +1,409 @@
+//! The pixel model's training step with hand-written gradients: encoder on the input and next
+//! pairs, decoder, latent dynamics (the fused HNN/baseline kernels with ∂/∂z), and the
+//! ae + cc + 0.1·hnn loss, the batch split over threads, Adam fused.
+
+use rayon::prelude::*;
+
+use super::residual::{self, ResParams, ResWork};
+use super::{adam_update, bias_corrections, kernels, loss_grad, AdamStep, Params, Workspace};
+use crate::nn::{ModelKind, PixelSnapshot, HNN_WEIGHT};
+use crate::train::LossValues;
+
+/// Per-thread buffers for a slice of the batch.
+struct Chunk {
+    range: std::ops::Range<usize>,
+    /// Input pairs then next pairs of this slice, stacked: (2 rows) × D.
+    xx: Vec<f32>,
+    enc: ResWork,
+    dec: ResWork,
+    dynamics: Workspace,
+    g_enc: ResParams,
+    g_dec: ResParams,
+    z: Vec<f32>,
+    y: Vec<f32>,
+    dxhat: Vec<f32>,
+    dzz: Vec<f32>,
+    sums: [f64; 3],
+}
+
+struct Moments {
+    enc: (ResParams, ResParams),
+    dec: (ResParams, ResParams),
+    dynamics: (Params, Params),
+}
+
+/// Autoencoder + latent dynamics trained with the fused CPU kernels.
+pub struct FusedPixel {
+    pub kind: ModelKind,
+    pub enc: ResParams,
+    pub dec: ResParams,
+    pub dynamics: Params,
+    moments: Moments,
+    chunks: Vec<Chunk>,
+    batch: usize,
+    pub lr: f32,
+    pub weight_decay: f32,
+    t: i32,
+}
+
+fn res_from(w: &crate::nn::ResidualWeights) -> ResParams {
+    ResParams {
+        shapes: w.shapes.clone(),
+        w: w.w.clone(),
+        b: w.b.clone(),
+    }
+}
+
+impl FusedPixel {
+    /// Starts from `init`'s weights, with workspaces for minibatches of `batch`.
+    pub fn new(init: &PixelSnapshot, batch: usize, lr: f64, weight_decay: f64) -> Self {
+        let enc = res_from(&init.encoder);
+        let dec = res_from(&init.decoder);
+        let m = &init.dynamics.mlp;
+        let dynamics = Params {
+            sizes: m.sizes.clone(),
+            w: m.w
+                .iter()
+                .map(|w| w.iter().map(|&v| v as f32).collect())
+                .collect(),
+            b: m.b
+                .iter()
+                .flatten()
+                .map(|b| b.iter().map(|&v| v as f32).collect())
+                .collect(),
+        };
+        let zeros = |p: &ResParams| (ResParams::zeros(&p.shapes), ResParams::zeros(&p.shapes));
+        let moments = Moments {
+            enc: zeros(&enc),
+            dec: zeros(&dec),
+            dynamics: (
+                Params::zeros(&dynamics.sizes),
+                Params::zeros(&dynamics.sizes),
+            ),
+        };
+        let mut s = Self {
+            kind: init.kind,
+            enc,
+            dec,
+            dynamics,
+            moments,
+            chunks: Vec::new(),
+            batch: 0,
+            lr: lr as f32,
+            weight_decay: weight_decay as f32,
+            t: 0,
+        };
+        s.resize(batch);
+        s
+    }
+
+    /// Re-plans the per-thread slices for another batch size.
+    pub fn resize(&mut self, batch: usize) {
+        if batch == self.batch {
+            return;
+        }
+        let threads = rayon::current_num_threads().clamp(1, (batch / 16).max(1));
+        let d = self.enc.shapes[0].0;
+        self.chunks = (0..threads)
+            .map(|t| {
+                let range = (t * batch / threads)..((t + 1) * batch / threads);
+                let r = range.len();
+                Chunk {
+                    range,
+                    xx: vec![0.0; 2 * r * d],
+                    enc: ResWork::new(&self.enc, 2 * r),
+                    dec: ResWork::new(&self.dec, r),
+                    dynamics: Workspace::new(&self.dynamics.sizes, r).with_input_grad(),
+                    g_enc: ResParams::zeros(&self.enc.shapes),
+                    g_dec: ResParams::zeros(&self.dec.shapes),
+                    z: vec![0.0; 2 * r],
+                    y: vec![0.0; 2 * r],
+                    dxhat: vec![0.0; r * d],
+                    dzz: vec![0.0; 4 * r],
+                    sums: [0.0; 3],
+                }
+            })
+            .collect();
+        self.batch = batch;
+    }
+
+    /// One Adam step on a minibatch of input pairs `x` and next pairs `xn` (batch × D each);
+    /// returns the loss terms before the step.
+    pub fn step(&mut self, x: &[f32], xn: &[f32]) -> LossValues {
+        let l = self.gradient(x, xn);
+        self.apply_adam();
+        l
+    }
+
+    /// Loss terms and their gradient (left in the first chunk's buffers).
+    fn gradient(&mut self, x: &[f32], xn: &[f32]) -> LossValues {
+        let d = self.enc.shapes[0].0;
+        let b = x.len() / d;
+        self.resize(b);
+        let (kind, enc, dec, dynamics) = (self.kind, &self.enc, &self.dec, &self.dynamics);
+        let ae_scale = 2.0 / (b * d) as f32;
+        let h_scale = HNN_WEIGHT as f32 / (2 * b) as f32;
+        let cc_scale = 2.0 / b as f32;
+        self.chunks.par_iter_mut().for_each(|c| {
+            let r = c.range.len();
+            let (s, e) = (c.range.start * d, c.range.end * d);
+            c.xx[..r * d].copy_from_slice(&x[s..e]);
+            c.xx[r * d..].copy_from_slice(&xn[s..e]);
+            c.g_enc.buffers_mut().for_each(|v| v.fill(0.0));
+            c.g_dec.buffers_mut().for_each(|v| v.fill(0.0));
+            c.dynamics.grad.fill(0.0);
+            // Encode both pairs in one pass; z = first r rows, z_next = the rest.
+            residual::forward(enc, &c.xx, &mut c.enc);
+            let (z, zn) = c.enc.out.split_at(2 * r);
+            c.z.copy_from_slice(z);
+            for ((y, a), b) in c.y.iter_mut().zip(zn).zip(z) {
+                *y = a - b;
+            }
+            // Reconstruction.
+            residual::forward(dec, &c.z, &mut c.dec);
+            let mut ae = 0.0f64;
+            for ((g, xh), xv) in c.dxhat.iter_mut().zip(&c.dec.out).zip(&c.xx[..r * d]) {
+                let diff = xh - xv;
+                ae += (diff * diff) as f64;
+                *g = ae_scale * diff;
+            }
+            residual::backward(dec, &c.z, &c.dxhat, &mut c.dec, &mut c.g_dec, true);
+            // Latent dynamics: loss h_scale·Σ(f(z) − (z_next − z))².
+            let sse = loss_grad(kind, dynamics, &c.z, &c.y, h_scale, &mut c.dynamics);
+            let dfz = c.dynamics.dx.as_ref().expect("input gradient requested");
+            let (dz, dzn) = c.dzz.split_at_mut(2 * r);
+            let mut cc = 0.0f64;
+            for i in 0..r {
+                for k in 0..2 {
+                    // y = z_next − z: ∂/∂y = −2·h_scale·residual.
+                    let dy = -2.0 * h_scale * c.dynamics.residual[2 * i + k];
+                    dz[2 * i + k] = c.dec.dx[2 * i + k] + dfz[2 * i + k] - dy;
+                    dzn[2 * i + k] = dy;
+                }
+                // cc = (z_p − (z_q,next − z_q))².
+                let v = c.z[2 * i + 1] - (zn[2 * i] - c.z[2 * i]);
+                cc += (v * v) as f64;
+                let g = cc_scale * v;
+                dz[2 * i] += g;
+                dz[2 * i + 1] += g;
+                dzn[2 * i] -= g;
+            }
+            residual::backward(enc, &c.xx, &c.dzz, &mut c.enc, &mut c.g_enc, false);
+            c.sums = [ae, cc, sse as f64];
+        });
+        // Reduce the per-thread gradients into the first chunk's.
+        let (first, rest) = self.chunks.split_at_mut(1);
+        let f = &mut first[0];
+        for c in rest.iter() {
+            for (a, b) in f.g_enc.buffers_mut().zip(c.g_enc.buffers()) {
+                kernels::add_assign(a, b);
+            }
+            for (a, b) in f.g_dec.buffers_mut().zip(c.g_dec.buffers()) {
+                kernels::add_assign(a, b);
+            }
+            for (a, b) in f.dynamics.grad.buffers_mut().zip(c.dynamics.grad.buffers()) {
+                kernels::add_assign(a, b);
+            }
+        }
+        let sums = self.chunks.iter().fold([0.0; 3], |acc, c| {
+            [acc[0] + c.sums[0], acc[1] + c.sums[1], acc[2] + c.sums[2]]
+        });
+        let ae = sums[0] / (b * d) as f64;
+        let cc = sums[1] / b as f64;
+        let hnn = sums[2] / (2 * b) as f64;
+        LossValues {
+            total: ae + cc + HNN_WEIGHT * hnn,
+            ae,
+            cc,
+            hnn,
+        }
+    }
+
+    fn apply_adam(&mut self) {
+        self.t += 1;
+        let (bc1, bc2) = bias_corrections(self.t);
+        let st = AdamStep {
+            lr: self.lr,
+            wd: self.weight_decay,
+            bc1,
+            bc2,
+        };
+        let g = &self.chunks[0];
+        let mo = &mut self.moments;
+        for (((p, g), m), v) in self
+            .enc
+            .buffers_mut()
+            .zip(g.g_enc.buffers())
+            .zip(mo.enc.0.buffers_mut())
+            .zip(mo.enc.1.buffers_mut())
+        {
+            adam_update(p, g, m, v, st);
+        }
+        for (((p, g), m), v) in self
+            .dec
+            .buffers_mut()
+            .zip(g.g_dec.buffers())
+            .zip(mo.dec.0.buffers_mut())
+            .zip(mo.dec.1.buffers_mut())
+        {
+            adam_update(p, g, m, v, st);
+        }
+        for (((p, g), m), v) in self
+            .dynamics
+            .buffers_mut()
+            .zip(g.dynamics.grad.buffers())
+            .zip(mo.dynamics.0.buffers_mut())
+            .zip(mo.dynamics.1.buffers_mut())
+        {
+            adam_update(p, g, m, v, st);
+        }
+    }
+
+    /// The gradient of the loss, named like the parameters (for tests against autograd).
+    pub fn named_gradient(
+        &mut self,
+        x: &[f32],
+        xn: &[f32],
+    ) -> (LossValues, Vec<(String, Vec<f32>)>) {
+        let l = self.gradient(x, xn);
+        let c = &self.chunks[0];
+        let mut out = Vec::new();
+        for (half, g) in [("encoder", &c.g_enc), ("decoder", &c.g_dec)] {
+            for i in 0..g.shapes.len() {
+                out.push((format!("ae.{half}.l{i}.weight"), g.w[i].clone()));
+                out.push((format!("ae.{half}.l{i}.bias"), g.b[i].clone()));
+            }
+        }
+        let gd = &c.dynamics.grad;
+        for (i, w) in gd.w.iter().enumerate() {
+            out.push((format!("dynamics.l{i}.weight"), w.clone()));
+        }
+        for (i, b) in gd.b.iter().enumerate() {
+            out.push((format!("dynamics.l{i}.bias"), b.clone()));
+        }
+        (l, out)
+    }
+
+    /// Named tensors as the candle model names them (`ae.encoder.l{i}.*`, `ae.decoder.*`,
+    /// `dynamics.*`).
+    pub fn named(&self) -> Vec<(String, Vec<usize>, &[f32])> {
+        let mut out = Vec::new();
+        for (half, p) in [("encoder", &self.enc), ("decoder", &self.dec)] {
+            for (i, (a, b)) in p.shapes.iter().enumerate() {
+                out.push((format!("ae.{half}.l{i}.weight"), vec![*a, *b], &p.w[i][..]));
+                out.push((format!("ae.{half}.l{i}.bias"), vec![*b], &p.b[i][..]));
+            }
+        }
+        let s = &self.dynamics.sizes;
+        for (i, w) in self.dynamics.w.iter().enumerate() {
+            out.push((
+                format!("dynamics.l{i}.weight"),
+                vec![s[i], s[i + 1]],
+                &w[..],
+            ));
+        }
+        for (i, b) in self.dynamics.b.iter().enumerate() {
+            out.push((format!("dynamics.l{i}.bias"), vec![s[i + 1]], &b[..]));
+        }
+        out
+    }
+}
+
+/// Floating-point operations of the matrix products in one training step on a minibatch of
+/// `batch` (2 per multiply–add), counted from the products the kernels perform: the encoder
+/// forward and backward on both pairs (no input gradient), the decoder forward and backward
+/// (with ∂/∂z), and the latent dynamics (with ∂/∂z).
+pub fn pixel_step_flops(
+    kind: ModelKind,
+    input: usize,
+    ae_hidden: usize,
+    hidden: &[usize],
+    batch: usize,
+) -> f64 {
+    let (d, h) = (input as f64, ae_hidden as f64);
+    let layers = d * h + 2.0 * h * h + 2.0 * h; // one pass of either half
+    let enc_bwd = layers + (2.0 * h * h + 2.0 * h); // dW of every layer, dh above the input layer
+    let dec_bwd = layers + (d * h + 2.0 * h * h) + 2.0 * h; // dW, dh, and dz
+    let macs = 2.0 * layers + layers + 2.0 * enc_bwd + dec_bwd;
+    let sizes = kind.sizes(2, hidden);
+    2.0 * batch as f64 * macs
+        + super::step_flops(kind, &sizes, batch)
+        + 2.0 * batch as f64 * 2.0 * sizes[1] as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::PixelModel;
+    use crate::rng::Rng;
+    use candle_core::{DType, Device, Tensor};
+    use candle_nn::{VarBuilder, VarMap};
+
+    #[test]
+    fn pixel_flop_count_by_hand() {
+        // Per sample: encoder 2×(1568·200 + 2·200² + 2·200) forward, decoder the same once,
+        // backward 2×(that + 2·200² + 2·200) for the encoder and (that + 1568·200 + 2·200² +
+        // 2·200) for the decoder: 2 918 800 multiply–adds; plus the latent HNN.
+        let f = pixel_step_flops(ModelKind::Hnn, 1568, 200, &[200, 200], 200);
+        let ae = 2.0 * 200.0 * 2_918_800.0;
+        let hnn = super::super::step_flops(ModelKind::Hnn, &[2, 200, 200, 1], 200)
+            + 2.0 * 200.0 * 2.0 * 200.0;
+        assert!((f - ae - hnn).abs() < 1.0, "{f} vs {}", ae + hnn);
+        assert!((f / 1e9 - 1.265).abs() < 0.01, "{f}");
+    }
+
+    /// Every parameter's gradient of ae + cc + 0.1·hnn against candle's autograd (f64), for
+    /// both kinds, with the batch split across threads.
+    #[test]
+    fn fused_pixel_gradient_matches_candle_autograd() {
+        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+            let mut vm = VarMap::new();
+            let vb = VarBuilder::from_varmap(&vm, DType::F64, &Device::Cpu);
+            let model =
+                PixelModel::new(kind, &mut vm, vb, 40, 24, &[16, 16], &mut Rng::new(2)).unwrap();
+            let mut rng = Rng::new(4);
+            let b = 48;
+            let x: Vec<f64> = (0..b * 40).map(|_| rng.uniform()).collect();
+            let xn: Vec<f64> = (0..b * 40).map(|_| rng.uniform()).collect();
+            let t = |v: &[f64]| Tensor::from_slice(v, (b, 40), &Device::Cpu).unwrap();
+            let l = model.losses(&t(&x), &t(&xn)).unwrap();
+            let grads = l.total.backward().unwrap();
+            let tensors = vm
+                .data()
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
+                .collect();
+            let snap = PixelSnapshot::from_tensors(kind, &tensors).unwrap();
+            let mut fused = FusedPixel::new(&snap, b, 1e-3, 0.0);
+            assert!(fused.chunks.len() >= 2 || rayon::current_num_threads() == 1);
+            let f32s = |v: &[f64]| v.iter().map(|&a| a as f32).collect::<Vec<_>>();
+            let (lv, named) = fused.named_gradient(&f32s(&x), &f32s(&xn));
+            let want = l.total.to_scalar::<f64>().unwrap();
+            assert!(
+                (lv.total - want).abs() < 1e-5 * want,
+                "{kind:?}: loss {} vs {want}",
+                lv.total
+            );
+            let data = vm.data().lock().unwrap();
+            assert_eq!(named.len(), data.len());
+            for (name, ours) in named {
+                let reference = grads
+                    .get(data[&name].as_tensor())
+                    .unwrap()
+                    .flatten_all()
+                    .unwrap()
+                    .to_vec1::<f64>()
+                    .unwrap();
+                let scale = reference.iter().fold(1e-9f64, |a, v| a.max(v.abs()));
+                for (a, r) in ours.iter().zip(&reference) {
+                    assert!(
+                        ((*a as f64) - r).abs() < 1e-3 * scale,
+                        "{kind:?} {name}: {a} vs {r} (scale {scale})"
+                    );
+                }
+            }
+        }
+    }
+}
