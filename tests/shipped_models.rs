@@ -44,3 +44,41 @@ fn real_pendulum_hnn_energy_error_an_order_below_baseline() {
         "hnn {h:?} vs baseline {b:?}"
     );
 }
+
+/// Task 5: decoded HNN rollouts keep the energy read off the frames at least 10× closer to
+/// the truth than the baseline's, and stay closer to the true frames at 50 frames.
+#[test]
+fn pixel_hnn_energy_error_an_order_below_baseline() {
+    use hnn_lab::data::pixel::{cache_dir, load_or_generate};
+    use hnn_lab::eval::pixel::rollout_metrics;
+    use hnn_lab::scene::{DataSpec, SystemSpec};
+    use hnn_lab::train::load_pixel_model;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scene = Scene::load(&root.join("scenes/pixel_pendulum.ron")).unwrap();
+    let (SystemSpec::RapierPendulum(phys), DataSpec::Pixels(spec)) = (&scene.system, &scene.data)
+    else {
+        unreachable!()
+    };
+    let data = load_or_generate(phys, spec, &cache_dir()).unwrap();
+    let dir = root.join("models/pixel_pendulum");
+    let dev = candle_core::Device::Cpu;
+    let (_, b, wb) = load_pixel_model(&dir, ModelKind::Baseline, &scene, &dev).unwrap();
+    let (_, h, wh) = load_pixel_model(&dir, ModelKind::Hnn, &scene, &dev).unwrap();
+    assert!(
+        wb.is_none() && wh.is_none(),
+        "shipped pixel models are stale: retrain them"
+    );
+    let (eb, pb) = rollout_metrics(&b, &data, phys);
+    let (eh, ph) = rollout_metrics(&h, &data, phys);
+    assert!(
+        eh.mean * 10.0 < eb.mean,
+        "energy MSE hnn {eh:?} vs baseline {eb:?}"
+    );
+    assert!(
+        ph[1] < pb[1],
+        "pixel MSE at 50 frames: hnn {} vs baseline {}",
+        ph[1],
+        pb[1]
+    );
+}

@@ -26,6 +26,24 @@ pub struct FiguresArgs {
 pub fn run(a: FiguresArgs) -> Result<()> {
     let scene = Scene::load(&a.scene)?;
     let dir = super::models_dir(&scene, a.models.as_deref());
+    if let hnn_lab::scene::SystemSpec::RapierPendulum(phys) = scene.system {
+        let data = super::train_pixel::pixel_dataset(&scene)?;
+        let dev = candle_core::Device::Cpu;
+        let (_, baseline, _) =
+            hnn_lab::train::load_pixel_model(&dir, ModelKind::Baseline, &scene, &dev)?;
+        let (_, hnn, _) = hnn_lab::train::load_pixel_model(&dir, ModelKind::Hnn, &scene, &dev)?;
+        for p in hnn_lab::figures::pixel::pixel_figures(
+            &scene.name,
+            &data,
+            &phys,
+            &baseline,
+            &hnn,
+            &a.out,
+        )? {
+            println!("wrote {}", p.display());
+        }
+        return Ok(());
+    }
     let data = load_dataset(&scene, a.data.as_deref())?;
     let (baseline, _) = load_snapshot(&dir, ModelKind::Baseline, &scene)?;
     let (hnn, _) = load_snapshot(&dir, ModelKind::Hnn, &scene)?;

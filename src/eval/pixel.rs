@@ -27,6 +27,9 @@ pub struct PixelMetrics {
     pub pixel_mse_10: f64,
     pub pixel_mse_50: f64,
     pub pixel_mse_100: f64,
+    /// The metric's floor: energy MSE between the true frames read by the estimator and the
+    /// simulated (θ, ω) averaged over the frame interval, over the same test samples.
+    pub energy_floor: f64,
 }
 
 /// Mean total loss ± std/√N over samples.
@@ -117,6 +120,24 @@ pub fn rollout_metrics(
     (mean_sem(&per_trial), pix)
 }
 
+/// Energy MSE of reading the true frames, against the simulation's angle and mean angular
+/// rate over each frame interval: what a perfect model would score.
+pub fn estimator_floor(data: &PixelDataset, phys: &RapierSpec) -> f64 {
+    let n = data.spec.steps - 1;
+    let mut se = 0.0;
+    let mut count = 0.0;
+    for t in data.test_trials() {
+        for k in 0..n {
+            let [th, om] = read_state(data.pair(t, k), data);
+            let [t0, _] = data.state(t, k);
+            let rate = wrap_diff(t0, data.state(t, k + 1)[0]) / data.spec.frame_dt;
+            se += (phys.energy(th, om) - phys.energy(t0, rate)).powi(2);
+            count += 1.0;
+        }
+    }
+    se / count
+}
+
 /// All Task 5 metrics for one model.
 pub fn evaluate_pixel(
     model: &PixelModel,
@@ -128,6 +149,7 @@ pub fn evaluate_pixel(
     let train = loss_stat(model, data, &data.samples(data.train_trials()), dev)?;
     let test = loss_stat(model, data, &data.samples(data.test_trials()), dev)?;
     let (energy, pix) = rollout_metrics(snap, data, phys);
+    let energy_floor = estimator_floor(data, phys);
     Ok(PixelMetrics {
         train_loss: train.mean,
         train_loss_sem: train.sem,
@@ -138,6 +160,7 @@ pub fn evaluate_pixel(
         pixel_mse_10: pix[0],
         pixel_mse_50: pix[1],
         pixel_mse_100: pix[2],
+        energy_floor,
     })
 }
 

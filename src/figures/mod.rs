@@ -3,6 +3,7 @@
 
 mod contour;
 mod panels;
+pub mod pixel;
 
 pub use contour::contour_segments;
 pub use panels::{phase_panel, PhaseLayers};
@@ -94,19 +95,20 @@ pub fn scene_figure(
         phase_panel(
             &areas[0],
             truth_title,
-            (wq, wp),
+            ((-wq, wq), (-wp, wp)),
             PhaseLayers {
                 field: &|x| h.field(x),
                 energy: Some(&|x| h.energy(x)),
                 points: &data.train.x,
                 trajectories: vec![(truth_traj.as_slice(), TRUTH)],
                 colour: TRUTH,
+                labels: ("q", "p"),
             },
         )?;
         phase_panel(
             &areas[1],
             "Baseline NN: learned field and rollout",
-            (wq, wp),
+            ((-wq, wq), (-wp, wp)),
             PhaseLayers {
                 field: &|x| baseline.field(x),
                 energy: None,
@@ -116,12 +118,13 @@ pub fn scene_figure(
                     (rb.model[0].as_slice(), BASELINE),
                 ],
                 colour: BASELINE,
+                labels: ("q", "p"),
             },
         )?;
         phase_panel(
             &areas[2],
             "HNN: learned field, learned H contours, rollout",
-            (wq, wp),
+            ((-wq, wq), (-wp, wp)),
             PhaseLayers {
                 field: &|x| hnn.field(x),
                 energy: Some(&|x| hnn.energy(x).unwrap_or(0.0)),
@@ -131,6 +134,7 @@ pub fn scene_figure(
                     (rh.model[0].as_slice(), HNN),
                 ],
                 colour: HNN,
+                labels: ("q", "p"),
             },
         )?;
         let series = [

@@ -14,35 +14,40 @@ pub struct PhaseLayers<'a> {
     pub trajectories: Vec<(&'a [[f64; 2]], RGBColor)>,
     /// Colour of the field arrows.
     pub colour: RGBColor,
+    /// Axis names.
+    pub labels: (&'a str, &'a str),
 }
 
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
-/// A (q, p) panel: field arrows, energy contours, data points and trajectories.
+/// A (q, p) panel over the window xr × yr: field arrows, energy contours, data points and
+/// trajectories.
 pub fn phase_panel(
     area: &Area,
     title: &str,
-    (wq, wp): (f64, f64),
+    (xr, yr): ((f64, f64), (f64, f64)),
     layers: PhaseLayers,
 ) -> Result<()> {
+    // Half-widths, for scaling arrows to the window.
+    let (wq, wp) = ((xr.1 - xr.0) / 2.0, (yr.1 - yr.0) / 2.0);
     let err = |e: DrawingAreaErrorKind<_>| anyhow!("{e}");
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 20))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d(-wq..wq, -wp..wp)
+        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("q")
-        .y_desc("p")
+        .x_desc(layers.labels.0)
+        .y_desc(layers.labels.1)
         .light_line_style(WHITE)
         .draw()
         .map_err(err)?;
 
     if let Some(energy) = layers.energy {
-        let (xs, ys) = (linspace(-wq, wq, 80), linspace(-wp, wp, 80));
+        let (xs, ys) = (linspace(xr.0, xr.1, 80), linspace(yr.0, yr.1, 80));
         let grid: Vec<Vec<f64>> = ys
             .iter()
             .map(|&p| xs.iter().map(|&q| energy([q, p])).collect())
@@ -61,7 +66,7 @@ pub fn phase_panel(
     }
 
     // Arrows on a 17×17 grid, lengths relative to the largest.
-    let (qs, ps) = (linspace(-wq, wq, 17), linspace(-wp, wp, 17));
+    let (qs, ps) = (linspace(xr.0, xr.1, 17), linspace(yr.0, yr.1, 17));
     let arrows: Vec<([f64; 2], [f64; 2])> = ps
         .iter()
         .flat_map(|&p| qs.iter().map(move |&q| [q, p]))
