@@ -262,6 +262,23 @@ multiversion! {
     }
 }
 
+multiversion! {
+    /// Adam with coupled weight decay on one slice, the gradient being the sum of `g0` and
+    /// `g1` (two threads' partial gradients; pass an empty `g1` for one). `k` holds
+    /// [lr, weight decay, 1 − β₁ᵗ, 1 − β₂ᵗ].
+    pub fn adam(p: &mut [f32], g0: &[f32], g1: &[f32], m: &mut [f32], v: &mut [f32], k: [f32; 4]) {
+        let [lr, wd, bc1, bc2] = k;
+        let (b1, b2) = (0.9f32, 0.999f32);
+        let two = g1.len() == g0.len();
+        for i in 0..p.len() {
+            let g = g0[i] + if two { g1[i] } else { 0.0 } + wd * p[i];
+            m[i] = b1 * m[i] + (1.0 - b1) * g;
+            v[i] = b2 * v[i] + (1.0 - b2) * g * g;
+            p[i] -= lr * (m[i] / bc1) / ((v[i] / bc2).sqrt() + 1e-8);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::residual::{self, ResParams, ResWork};
-use super::{adam_update, bias_corrections, kernels, loss_grad, AdamStep, Params, Workspace};
+use super::{bias_corrections, kernels, loss_grad, Params, Workspace};
 use crate::nn::{ModelKind, PixelSnapshot, HNN_WEIGHT};
 use crate::train::LossValues;
 
@@ -191,20 +191,6 @@ impl FusedPixel {
             residual::backward(enc, &c.xx, &c.dzz, &mut c.enc, &mut c.g_enc, false);
             c.sums = [ae, cc, sse as f64];
         });
-        // Reduce the per-thread gradients into the first chunk's.
-        let (first, rest) = self.chunks.split_at_mut(1);
-        let f = &mut first[0];
-        for c in rest.iter() {
-            for (a, b) in f.g_enc.buffers_mut().zip(c.g_enc.buffers()) {
-                kernels::add_assign(a, b);
-            }
-            for (a, b) in f.g_dec.buffers_mut().zip(c.g_dec.buffers()) {
-                kernels::add_assign(a, b);
-            }
-            for (a, b) in f.dynamics.grad.buffers_mut().zip(c.dynamics.grad.buffers()) {
-                kernels::add_assign(a, b);
-            }
-        }
         let sums = self.chunks.iter().fold([0.0; 3], |acc, c| {
             [acc[0] + c.sums[0], acc[1] + c.sums[1], acc[2] + c.sums[2]]
         });
@@ -219,44 +205,52 @@ impl FusedPixel {
         }
     }
 
+    /// Adam over every buffer, summing the threads' partial gradients on the fly, split into
+    /// slices that run in parallel.
     fn apply_adam(&mut self) {
         self.t += 1;
         let (bc1, bc2) = bias_corrections(self.t);
-        let st = AdamStep {
-            lr: self.lr,
-            wd: self.weight_decay,
-            bc1,
-            bc2,
+        let k = [self.lr, self.weight_decay, bc1, bc2];
+        // With more than two threads, fold the extra partial gradients into the second.
+        if self.chunks.len() > 2 {
+            let (head, rest) = self.chunks.split_at_mut(2);
+            for c in rest.iter() {
+                for (a, b) in head[1].g_enc.buffers_mut().zip(c.g_enc.buffers()) {
+                    kernels::add_assign(a, b);
+                }
+                for (a, b) in head[1].g_dec.buffers_mut().zip(c.g_dec.buffers()) {
+                    kernels::add_assign(a, b);
+                }
+                for (a, b) in head[1].dynamics.grad.buffers_mut().zip(c.dynamics.grad.buffers()) {
+                    kernels::add_assign(a, b);
+                }
+            }
+        }
+        let empty: Vec<Vec<f32>> = Vec::new();
+        let first = &self.chunks[0];
+        let second = self.chunks.get(1);
+        let g0: Vec<&Vec<f32>> = first.g_enc.buffers().chain(first.g_dec.buffers()).chain(first.dynamics.grad.buffers()).collect();
+        let g1: Vec<&Vec<f32>> = match second {
+            Some(c) => c.g_enc.buffers().chain(c.g_dec.buffers()).chain(c.dynamics.grad.buffers()).collect(),
+            None => empty.iter().collect(),
         };
-        let g = &self.chunks[0];
         let mo = &mut self.moments;
-        for (((p, g), m), v) in self
-            .enc
-            .buffers_mut()
-            .zip(g.g_enc.buffers())
-            .zip(mo.enc.0.buffers_mut())
-            .zip(mo.enc.1.buffers_mut())
-        {
-            adam_update(p, g, m, v, st);
+        let params = self.enc.buffers_mut().chain(self.dec.buffers_mut()).chain(self.dynamics.buffers_mut());
+        let ms = mo.enc.0.buffers_mut().chain(mo.dec.0.buffers_mut()).chain(mo.dynamics.0.buffers_mut());
+        let vs = mo.enc.1.buffers_mut().chain(mo.dec.1.buffers_mut()).chain(mo.dynamics.1.buffers_mut());
+        const SLICE: usize = 1 << 15;
+        let mut tasks = Vec::new();
+        for (i, ((p, m), v)) in params.zip(ms).zip(vs).enumerate() {
+            let ga: &[f32] = g0[i];
+            let gb: &[f32] = g1.get(i).map(|g| &g[..]).unwrap_or(&[]);
+            for (j, ((ps, mss), vss)) in p.chunks_mut(SLICE).zip(m.chunks_mut(SLICE)).zip(v.chunks_mut(SLICE)).enumerate() {
+                let lo = j * SLICE;
+                let hi = lo + ps.len();
+                let gbs = if gb.is_empty() { gb } else { &gb[lo..hi] };
+                tasks.push((ps, &ga[lo..hi], gbs, mss, vss));
+            }
         }
-        for (((p, g), m), v) in self
-            .dec
-            .buffers_mut()
-            .zip(g.g_dec.buffers())
-            .zip(mo.dec.0.buffers_mut())
-            .zip(mo.dec.1.buffers_mut())
-        {
-            adam_update(p, g, m, v, st);
-        }
-        for (((p, g), m), v) in self
-            .dynamics
-            .buffers_mut()
-            .zip(g.dynamics.grad.buffers())
-            .zip(mo.dynamics.0.buffers_mut())
-            .zip(mo.dynamics.1.buffers_mut())
-        {
-            adam_update(p, g, m, v, st);
-        }
+        tasks.into_par_iter().for_each(|(p, ga, gb, m, v)| kernels::adam(p, ga, gb, m, v, k));
     }
 
     /// The gradient of the loss, named like the parameters (for tests against autograd).
@@ -266,6 +260,19 @@ impl FusedPixel {
         xn: &[f32],
     ) -> (LossValues, Vec<(String, Vec<f32>)>) {
         let l = self.gradient(x, xn);
+        // Fold every thread's partial gradient into the first chunk's (tests only).
+        let (first, rest) = self.chunks.split_at_mut(1);
+        for c in rest.iter() {
+            for (a, b) in first[0].g_enc.buffers_mut().zip(c.g_enc.buffers()) {
+                kernels::add_assign(a, b);
+            }
+            for (a, b) in first[0].g_dec.buffers_mut().zip(c.g_dec.buffers()) {
+                kernels::add_assign(a, b);
+            }
+            for (a, b) in first[0].dynamics.grad.buffers_mut().zip(c.dynamics.grad.buffers()) {
+                kernels::add_assign(a, b);
+            }
+        }
         let c = &self.chunks[0];
         let mut out = Vec::new();
         for (half, g) in [("encoder", &c.g_enc), ("decoder", &c.g_dec)] {
