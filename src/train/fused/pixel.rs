@@ -26,6 +26,26 @@ struct Chunk {
     sums: [f64; 3],
 }
 
+impl Chunk {
+    /// Adds another thread's partial gradients into this chunk's.
+    fn add_gradients(&mut self, other: &Chunk) {
+        for (a, b) in self.g_enc.buffers_mut().zip(other.g_enc.buffers()) {
+            kernels::add_assign(a, b);
+        }
+        for (a, b) in self.g_dec.buffers_mut().zip(other.g_dec.buffers()) {
+            kernels::add_assign(a, b);
+        }
+        for (a, b) in self
+            .dynamics
+            .grad
+            .buffers_mut()
+            .zip(other.dynamics.grad.buffers())
+        {
+            kernels::add_assign(a, b);
+        }
+    }
+}
+
 struct Moments {
     enc: (ResParams, ResParams),
     dec: (ResParams, ResParams),
@@ -215,42 +235,65 @@ impl FusedPixel {
         if self.chunks.len() > 2 {
             let (head, rest) = self.chunks.split_at_mut(2);
             for c in rest.iter() {
-                for (a, b) in head[1].g_enc.buffers_mut().zip(c.g_enc.buffers()) {
-                    kernels::add_assign(a, b);
-                }
-                for (a, b) in head[1].g_dec.buffers_mut().zip(c.g_dec.buffers()) {
-                    kernels::add_assign(a, b);
-                }
-                for (a, b) in head[1].dynamics.grad.buffers_mut().zip(c.dynamics.grad.buffers()) {
-                    kernels::add_assign(a, b);
-                }
+                head[1].add_gradients(c);
             }
         }
         let empty: Vec<Vec<f32>> = Vec::new();
         let first = &self.chunks[0];
         let second = self.chunks.get(1);
-        let g0: Vec<&Vec<f32>> = first.g_enc.buffers().chain(first.g_dec.buffers()).chain(first.dynamics.grad.buffers()).collect();
+        let g0: Vec<&Vec<f32>> = first
+            .g_enc
+            .buffers()
+            .chain(first.g_dec.buffers())
+            .chain(first.dynamics.grad.buffers())
+            .collect();
         let g1: Vec<&Vec<f32>> = match second {
-            Some(c) => c.g_enc.buffers().chain(c.g_dec.buffers()).chain(c.dynamics.grad.buffers()).collect(),
+            Some(c) => c
+                .g_enc
+                .buffers()
+                .chain(c.g_dec.buffers())
+                .chain(c.dynamics.grad.buffers())
+                .collect(),
             None => empty.iter().collect(),
         };
         let mo = &mut self.moments;
-        let params = self.enc.buffers_mut().chain(self.dec.buffers_mut()).chain(self.dynamics.buffers_mut());
-        let ms = mo.enc.0.buffers_mut().chain(mo.dec.0.buffers_mut()).chain(mo.dynamics.0.buffers_mut());
-        let vs = mo.enc.1.buffers_mut().chain(mo.dec.1.buffers_mut()).chain(mo.dynamics.1.buffers_mut());
+        let params = self
+            .enc
+            .buffers_mut()
+            .chain(self.dec.buffers_mut())
+            .chain(self.dynamics.buffers_mut());
+        let ms = mo
+            .enc
+            .0
+            .buffers_mut()
+            .chain(mo.dec.0.buffers_mut())
+            .chain(mo.dynamics.0.buffers_mut());
+        let vs = mo
+            .enc
+            .1
+            .buffers_mut()
+            .chain(mo.dec.1.buffers_mut())
+            .chain(mo.dynamics.1.buffers_mut());
         const SLICE: usize = 1 << 15;
         let mut tasks = Vec::new();
         for (i, ((p, m), v)) in params.zip(ms).zip(vs).enumerate() {
             let ga: &[f32] = g0[i];
             let gb: &[f32] = g1.get(i).map(|g| &g[..]).unwrap_or(&[]);
-            for (j, ((ps, mss), vss)) in p.chunks_mut(SLICE).zip(m.chunks_mut(SLICE)).zip(v.chunks_mut(SLICE)).enumerate() {
+            for (j, ((ps, mss), vss)) in p
+                .chunks_mut(SLICE)
+                .zip(m.chunks_mut(SLICE))
+                .zip(v.chunks_mut(SLICE))
+                .enumerate()
+            {
                 let lo = j * SLICE;
                 let hi = lo + ps.len();
                 let gbs = if gb.is_empty() { gb } else { &gb[lo..hi] };
                 tasks.push((ps, &ga[lo..hi], gbs, mss, vss));
             }
         }
-        tasks.into_par_iter().for_each(|(p, ga, gb, m, v)| kernels::adam(p, ga, gb, m, v, k));
+        tasks
+            .into_par_iter()
+            .for_each(|(p, ga, gb, m, v)| kernels::adam(p, ga, gb, m, v, k));
     }
 
     /// The gradient of the loss, named like the parameters (for tests against autograd).
@@ -263,15 +306,7 @@ impl FusedPixel {
         // Fold every thread's partial gradient into the first chunk's (tests only).
         let (first, rest) = self.chunks.split_at_mut(1);
         for c in rest.iter() {
-            for (a, b) in first[0].g_enc.buffers_mut().zip(c.g_enc.buffers()) {
-                kernels::add_assign(a, b);
-            }
-            for (a, b) in first[0].g_dec.buffers_mut().zip(c.g_dec.buffers()) {
-                kernels::add_assign(a, b);
-            }
-            for (a, b) in first[0].dynamics.grad.buffers_mut().zip(c.dynamics.grad.buffers()) {
-                kernels::add_assign(a, b);
-            }
+            first[0].add_gradients(c);
         }
         let c = &self.chunks[0];
         let mut out = Vec::new();
