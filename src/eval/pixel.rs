@@ -16,6 +16,33 @@ use crate::train::pixel_batch;
 /// Horizons (in frames) at which the rollout's pixel error is reported.
 pub const HORIZONS: [usize; 3] = [10, 50, 100];
 
+/// Horizons reported on the long trials, beyond the dataset's 103 frames.
+pub const LONG_HORIZONS: [usize; 3] = [100, 200, 300];
+
+/// Trials longer than the training data's, drawn like the test trials (another seed), to
+/// see whether a rollout stays on the truth for hundreds of frames.
+pub fn long_trials(phys: &RapierSpec, spec: &crate::data::PixelDataSpec) -> Result<PixelDataset> {
+    let long = crate::data::PixelDataSpec { trials: 10, steps: 302, seed: spec.seed.wrapping_add(1_000_003), ..spec.clone() };
+    crate::data::pixel::generate(phys, &long)
+}
+
+/// Mean pixel MSE over `trials` of the decoded rollout at each horizon.
+pub fn pixel_mse_at(snap: &PixelSnapshot, data: &PixelDataset, trials: std::ops::Range<usize>, horizons: &[usize]) -> Vec<f64> {
+    let n = data.spec.steps - 1;
+    let count = trials.len() as f64;
+    let mut out = vec![0.0; horizons.len()];
+    for t in trials {
+        let (_, frames) = rollout(snap, data, t, n);
+        for (h, acc) in horizons.iter().zip(out.iter_mut()) {
+            if *h < n {
+                let truth = data.pair(t, *h);
+                *acc += frames[*h].iter().zip(truth).map(|(a, b)| ((a - b) as f64).powi(2)).sum::<f64>() / truth.len() as f64 / count;
+            }
+        }
+    }
+    out
+}
+
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 pub struct PixelMetrics {
     pub train_loss: f64,
@@ -27,6 +54,10 @@ pub struct PixelMetrics {
     pub pixel_mse_10: f64,
     pub pixel_mse_50: f64,
     pub pixel_mse_100: f64,
+    /// Pixel MSE at 100, 200 and 300 frames on 10 long trials (302 frames).
+    pub long_pixel_mse_100: f64,
+    pub long_pixel_mse_200: f64,
+    pub long_pixel_mse_300: f64,
     /// The metric's floor: energy MSE between the true frames read by the estimator and the
     /// simulated (θ, ω) averaged over the frame interval, over the same test samples.
     pub energy_floor: f64,
@@ -150,6 +181,8 @@ pub fn evaluate_pixel(
     let test = loss_stat(model, data, &data.samples(data.test_trials()), dev)?;
     let (energy, pix) = rollout_metrics(snap, data, phys);
     let energy_floor = estimator_floor(data, phys);
+    let long = long_trials(phys, &data.spec)?;
+    let lp = pixel_mse_at(snap, &long, 0..long.spec.trials, &LONG_HORIZONS);
     Ok(PixelMetrics {
         train_loss: train.mean,
         train_loss_sem: train.sem,
@@ -160,6 +193,9 @@ pub fn evaluate_pixel(
         pixel_mse_10: pix[0],
         pixel_mse_50: pix[1],
         pixel_mse_100: pix[2],
+        long_pixel_mse_100: lp[0],
+        long_pixel_mse_200: lp[1],
+        long_pixel_mse_300: lp[2],
         energy_floor,
     })
 }

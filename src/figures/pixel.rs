@@ -234,28 +234,35 @@ pub fn pixel_figures(
         root.present()
             .map_err(|e| anyhow!("cannot write {}: {e}", latents.display()))?;
     }
-    frame_strips(
-        &frames,
-        data,
-        trial,
-        &[
-            ("truth", None),
-            ("baseline", Some(baseline)),
-            ("HNN", Some(hnn)),
-        ],
-    )?;
-    Ok(vec![latents, frames])
+    let strip_rows = [("truth", None), ("baseline", Some(baseline)), ("HNN", Some(hnn))];
+    frame_strips(&frames, data, trial, 10, &strip_rows)?;
+    // The same on a trial three times longer than the training trials.
+    let long = crate::eval::pixel::long_trials(phys, &data.spec)?;
+    let long_frames = out.join(format!("{name}_long_frames.png"));
+    // The long trial that swings widest, so the phase is visible.
+    let widest = (0..long.spec.trials)
+        .max_by(|&a, &b| {
+            let e = |t: usize| {
+                let [th, om] = long.state(t, 0);
+                phys.energy(th, om)
+            };
+            e(a).total_cmp(&e(b))
+        })
+        .unwrap_or(0);
+    frame_strips(&long_frames, &long, widest, 25, &strip_rows)?;
+    Ok(vec![latents, frames, long_frames])
 }
 
-/// Rows of frames at every 10th step: the true frames and each model's decoded rollout.
+/// Rows of frames at every `every`-th step: the true frames and each model's decoded rollout.
 fn frame_strips(
     path: &Path,
     data: &PixelDataset,
     trial: usize,
+    every: usize,
     rows: &[(&str, Option<&PixelSnapshot>)],
 ) -> Result<()> {
     let n = data.spec.steps - 1;
-    let picks: Vec<usize> = (0..n).step_by(10).collect();
+    let picks: Vec<usize> = (0..n).step_by(every).collect();
     let s = data.spec.render.size;
     let p = data.pixels();
     let cell = 4; // screen pixels per frame pixel
@@ -265,7 +272,10 @@ fn frame_strips(
     let root = BitMapBackend::new(path, (w as u32, h as u32)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     root.draw_text(
-        &format!("test trial {trial}: true frames and decoded rollouts, every 10th frame ({:.1} s apart)", 10.0 * data.spec.frame_dt),
+        &format!(
+            "{n}-frame trial: true frames and decoded rollouts from the first pair, every {every}th frame ({:.2} s apart)",
+            every as f64 * data.spec.frame_dt
+        ),
         &("sans-serif", 20).into_font().color(&BLACK),
         (10, 12),
     )
