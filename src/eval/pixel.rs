@@ -22,12 +22,22 @@ pub const LONG_HORIZONS: [usize; 3] = [100, 200, 300];
 /// Trials longer than the training data's, drawn like the test trials (another seed), to
 /// see whether a rollout stays on the truth for hundreds of frames.
 pub fn long_trials(phys: &RapierSpec, spec: &crate::data::PixelDataSpec) -> Result<PixelDataset> {
-    let long = crate::data::PixelDataSpec { trials: 10, steps: 302, seed: spec.seed.wrapping_add(1_000_003), ..spec.clone() };
+    let long = crate::data::PixelDataSpec {
+        trials: 10,
+        steps: 302,
+        seed: spec.seed.wrapping_add(1_000_003),
+        ..spec.clone()
+    };
     crate::data::pixel::generate(phys, &long)
 }
 
 /// Mean pixel MSE over `trials` of the decoded rollout at each horizon.
-pub fn pixel_mse_at(snap: &PixelSnapshot, data: &PixelDataset, trials: std::ops::Range<usize>, horizons: &[usize]) -> Vec<f64> {
+pub fn pixel_mse_at(
+    snap: &PixelSnapshot,
+    data: &PixelDataset,
+    trials: std::ops::Range<usize>,
+    horizons: &[usize],
+) -> Vec<f64> {
     let n = data.spec.steps - 1;
     let count = trials.len() as f64;
     let mut out = vec![0.0; horizons.len()];
@@ -36,7 +46,13 @@ pub fn pixel_mse_at(snap: &PixelSnapshot, data: &PixelDataset, trials: std::ops:
         for (h, acc) in horizons.iter().zip(out.iter_mut()) {
             if *h < n {
                 let truth = data.pair(t, *h);
-                *acc += frames[*h].iter().zip(truth).map(|(a, b)| ((a - b) as f64).powi(2)).sum::<f64>() / truth.len() as f64 / count;
+                *acc += frames[*h]
+                    .iter()
+                    .zip(truth)
+                    .map(|(a, b)| ((a - b) as f64).powi(2))
+                    .sum::<f64>()
+                    / truth.len() as f64
+                    / count;
             }
         }
     }

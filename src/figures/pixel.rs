@@ -234,7 +234,11 @@ pub fn pixel_figures(
         root.present()
             .map_err(|e| anyhow!("cannot write {}: {e}", latents.display()))?;
     }
-    let strip_rows = [("truth", None), ("baseline", Some(baseline)), ("HNN", Some(hnn))];
+    let strip_rows = [
+        ("truth", None),
+        ("baseline", Some(baseline)),
+        ("HNN", Some(hnn)),
+    ];
     frame_strips(&frames, data, trial, 10, &strip_rows)?;
     // The same on a trial three times longer than the training trials.
     let long = crate::eval::pixel::long_trials(phys, &data.spec)?;

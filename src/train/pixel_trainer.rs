@@ -45,6 +45,9 @@ pub struct PixelTrainer {
     /// On the CPU the steps run on the fused kernels; the candle model is then synced from
     /// them for evaluation, snapshots and saving.
     fused: Option<super::fused::FusedPixel>,
+    /// What `reset` rebuilds from.
+    scene: Scene,
+    backend: super::Backend,
 }
 
 impl PixelTrainer {
@@ -123,7 +126,22 @@ impl PixelTrainer {
             test,
             dev: dev.clone(),
             fused,
+            scene: scene.clone(),
+            backend,
         })
+    }
+
+    /// Back to the seed's initial weights and a fresh optimiser (training from scratch), on
+    /// the same data and device.
+    pub fn reset(&mut self) -> Result<()> {
+        *self = Self::with_backend(
+            self.kind,
+            &self.scene,
+            self.data.clone(),
+            &self.dev,
+            self.backend,
+        )?;
+        Ok(())
     }
 
     /// Copies the fused trainer's weights into the candle model.
@@ -308,6 +326,16 @@ mod tests {
         let (a, _, _) = run(3);
         let (b, _, _) = run(3);
         assert_eq!(a, b, "same seed, same weights");
+        let (initial, _, _) = run(0);
+        let mut t = PixelTrainer::new(ModelKind::Hnn, &scene, data.clone(), &Device::Cpu).unwrap();
+        t.train_step().unwrap();
+        assert_ne!(t.snapshot().unwrap(), initial);
+        t.reset().unwrap();
+        assert_eq!(
+            (t.snapshot().unwrap(), t.step),
+            (initial, 0),
+            "reset trains from scratch"
+        );
         let (_, before, after) = run(150);
         assert!(
             after.ae < 0.5 * before.ae,
