@@ -45,14 +45,7 @@ pub fn pixel_mse_at(
         let (_, frames) = rollout(snap, data, t, n);
         for (h, acc) in horizons.iter().zip(out.iter_mut()) {
             if *h < n {
-                let truth = data.pair(t, *h);
-                *acc += frames[*h]
-                    .iter()
-                    .zip(truth)
-                    .map(|(a, b)| ((a - b) as f64).powi(2))
-                    .sum::<f64>()
-                    / truth.len() as f64
-                    / count;
+                *acc += frame_mse(&frames[*h], data.pair(t, *h)) / count;
             }
         }
     }
@@ -93,6 +86,15 @@ pub fn loss_stat(
         all.extend(v.to_dtype(candle_core::DType::F64)?.to_vec1::<f64>()?);
     }
     Ok(mean_sem(&all))
+}
+
+/// Mean squared pixel difference of two frame pairs.
+pub fn frame_mse(a: &[f32], b: &[f32]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| ((x - y) as f64).powi(2))
+        .sum::<f64>()
+        / b.len() as f64
 }
 
 /// (θ, ω) read off a frame pair with the rasteriser's angle estimator: θ from the first
@@ -153,14 +155,7 @@ pub fn rollout_metrics(
         per_trial.push(se / n as f64);
         for (h, acc) in HORIZONS.iter().zip(pix.iter_mut()) {
             if *h < n {
-                let truth = data.pair(t, *h);
-                *acc += frames[*h]
-                    .iter()
-                    .zip(truth)
-                    .map(|(a, b)| ((a - b) as f64).powi(2))
-                    .sum::<f64>()
-                    / truth.len() as f64
-                    / count;
+                *acc += frame_mse(&frames[*h], data.pair(t, *h)) / count;
             }
         }
     }

@@ -16,3 +16,13 @@ pub use mlp::{fresh, Layer, Mlp};
 pub use pixel::{PixelLosses, PixelModel, HNN_WEIGHT};
 pub use pixel_snapshot::{PixelSnapshot, ResidualWeights};
 pub use snapshot::{FieldSnapshot, MlpWeights};
+
+/// Every variable of a `VarMap` by name (what safetensors files and snapshots are made from).
+pub fn named_tensors(
+    varmap: &candle_nn::VarMap,
+) -> std::collections::HashMap<String, candle_core::Tensor> {
+    let data = varmap.data().lock().expect("varmap lock");
+    data.iter()
+        .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
+        .collect()
+}

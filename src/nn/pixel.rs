@@ -103,12 +103,7 @@ mod tests {
     }
 
     fn tensors(vm: &VarMap) -> HashMap<String, Tensor> {
-        vm.data()
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
-            .collect()
+        crate::nn::named_tensors(&vm)
     }
 
     /// The loss terms against the formulas evaluated sample by sample with the plain-loop

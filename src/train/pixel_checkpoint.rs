@@ -69,14 +69,7 @@ pub fn save_pixel_model(
     t: &PixelTrainer,
     mut meta: ModelMeta,
 ) -> Result<()> {
-    let tensors: HashMap<String, Tensor> = t
-        .synced_varmap()?
-        .data()
-        .lock()
-        .expect("varmap lock")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
-        .collect();
+    let tensors = crate::nn::named_tensors(t.synced_varmap()?);
     meta.sizes = t.kind.sizes(2, &t.arch.hidden);
     meta.scaling = Scaling::default();
     save_tensors(dir, scene, t.kind, &tensors, meta)

@@ -94,13 +94,7 @@ impl PixelTrainer {
         let test = data.samples(data.test_trials());
         let batch_size = scene.train.batch_size.unwrap_or(200);
         let fused = if backend == super::Backend::Fused && dev.is_cpu() {
-            let tensors = varmap
-                .data()
-                .lock()
-                .expect("varmap lock")
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
-                .collect();
+            let tensors = crate::nn::named_tensors(&varmap);
             let init = crate::nn::PixelSnapshot::from_tensors(kind, &tensors)
                 .map_err(candle_core::Error::wrap)?;
             Some(super::fused::FusedPixel::new(
@@ -220,14 +214,7 @@ impl PixelTrainer {
     /// An immutable CPU copy of the current weights (what the app's twins run on).
     pub fn snapshot(&self) -> anyhow::Result<crate::nn::PixelSnapshot> {
         self.sync()?;
-        let tensors: std::collections::HashMap<String, Tensor> = self
-            .varmap
-            .data()
-            .lock()
-            .expect("varmap lock")
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
-            .collect();
+        let tensors = crate::nn::named_tensors(&self.varmap);
         crate::nn::PixelSnapshot::from_tensors(self.kind, &tensors)
     }
 

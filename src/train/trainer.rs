@@ -135,15 +135,7 @@ impl Trainer {
     /// Named tensors to save (`l{i}.weight`, `l{i}.bias`), whichever backend holds them.
     pub fn tensors(&self) -> Result<HashMap<String, Tensor>> {
         match &self.fused {
-            None => Ok(self
-                .candle
-                .varmap
-                .data()
-                .lock()
-                .expect("varmap lock")
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
-                .collect()),
+            None => Ok(crate::nn::named_tensors(&self.candle.varmap)),
             Some(f) => {
                 let p = &f.net.params;
                 let mut out = HashMap::new();

@@ -410,13 +410,7 @@ mod tests {
             let t = |v: &[f64]| Tensor::from_slice(v, (b, 40), &Device::Cpu).unwrap();
             let l = model.losses(&t(&x), &t(&xn)).unwrap();
             let grads = l.total.backward().unwrap();
-            let tensors = vm
-                .data()
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
-                .collect();
+            let tensors = crate::nn::named_tensors(&vm);
             let snap = PixelSnapshot::from_tensors(kind, &tensors).unwrap();
             let mut fused = FusedPixel::new(&snap, b, 1e-3, 0.0);
             assert!(fused.chunks.len() >= 2 || rayon::current_num_threads() == 1);
