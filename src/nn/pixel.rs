@@ -103,7 +103,7 @@ mod tests {
     }
 
     fn tensors(vm: &VarMap) -> HashMap<String, Tensor> {
-        crate::nn::named_tensors(&vm)
+        crate::nn::named_tensors(vm)
     }
 
     /// The loss terms against the formulas evaluated sample by sample with the plain-loop
