@@ -7,6 +7,7 @@ mod checkpoint;
 pub mod fused;
 mod pixel_checkpoint;
 mod pixel_trainer;
+pub mod thread;
 mod trainer;
 
 pub use adam::Adam;

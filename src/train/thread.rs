@@ -1,0 +1,308 @@
+//! Training on its own thread: the app sends commands (start, pause, reset, settings) and
+//! receives progress and, every so often, an immutable weights snapshot to swap in. Nothing
+//! here blocks the caller; dropping the handle stops the thread and joins it.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::{LossValues, PixelTrainer};
+use crate::nn::PixelSnapshot;
+
+/// What a trainer must offer to be driven from a thread.
+pub trait Steppable: Send + 'static {
+    type Snapshot: Send + Sync + 'static;
+    fn train_step(&mut self) -> anyhow::Result<LossValues>;
+    fn snapshot(&self) -> anyhow::Result<Self::Snapshot>;
+    fn reset(&mut self) -> anyhow::Result<()>;
+    fn set_learning_rate(&mut self, lr: f64);
+    fn set_batch_size(&mut self, batch: usize);
+    fn steps_done(&self) -> usize;
+}
+
+impl Steppable for PixelTrainer {
+    type Snapshot = PixelSnapshot;
+    fn train_step(&mut self) -> anyhow::Result<LossValues> {
+        Ok(PixelTrainer::train_step(self)?)
+    }
+    fn snapshot(&self) -> anyhow::Result<PixelSnapshot> {
+        PixelTrainer::snapshot(self)
+    }
+    fn reset(&mut self) -> anyhow::Result<()> {
+        Ok(PixelTrainer::reset(self)?)
+    }
+    fn set_learning_rate(&mut self, lr: f64) {
+        PixelTrainer::set_learning_rate(self, lr)
+    }
+    fn set_batch_size(&mut self, batch: usize) {
+        self.batch_size = batch.max(1);
+    }
+    fn steps_done(&self) -> usize {
+        self.step
+    }
+}
+
+/// Commands to the training thread.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Start,
+    Pause,
+    /// Back to the initial weights (training from scratch).
+    Reset,
+    SetLearningRate(f64),
+    SetBatchSize(usize),
+    /// Send a snapshot now.
+    Snapshot,
+    Shutdown,
+}
+
+/// Messages from the training thread.
+#[derive(Clone, Debug)]
+pub enum Progress<S> {
+    /// Sent at most every `report_every` of wall time while running.
+    Step {
+        step: usize,
+        losses: LossValues,
+        steps_per_sec: f64,
+        elapsed: Duration,
+    },
+    /// New weights, every `snapshot_every` steps, on request, and after a reset.
+    Snapshot {
+        step: usize,
+        weights: Arc<S>,
+    },
+    Running(bool),
+    Error(String),
+}
+
+/// How often the thread reports.
+#[derive(Clone, Copy, Debug)]
+pub struct Cadence {
+    pub report_every: Duration,
+    pub snapshot_every: usize,
+}
+
+impl Default for Cadence {
+    fn default() -> Self {
+        Self {
+            report_every: Duration::from_millis(100),
+            snapshot_every: 200,
+        }
+    }
+}
+
+/// The caller's side: non-blocking send and receive, clean shutdown on drop.
+pub struct TrainerHandle<S> {
+    tx: Sender<Command>,
+    rx: Receiver<Progress<S>>,
+    join: Option<JoinHandle<()>>,
+}
+
+impl<S: Send + Sync + 'static> TrainerHandle<S> {
+    /// Moves `trainer` to a new thread, paused.
+    pub fn spawn<T: Steppable<Snapshot = S>>(trainer: T, cadence: Cadence) -> Self {
+        let (tx, cmd_rx) = crossbeam_channel::unbounded();
+        let (out_tx, rx) = crossbeam_channel::unbounded();
+        let join = std::thread::Builder::new()
+            .name("hnn-trainer".into())
+            .spawn(move || run(trainer, cadence, cmd_rx, out_tx))
+            .expect("spawn the training thread");
+        Self {
+            tx,
+            rx,
+            join: Some(join),
+        }
+    }
+
+    pub fn send(&self, c: Command) {
+        // A closed channel means the thread has ended; its last messages say why.
+        let _ = self.tx.send(c);
+    }
+
+    /// Everything the thread has sent since the last call.
+    pub fn drain(&self) -> Vec<Progress<S>> {
+        self.rx.try_iter().collect()
+    }
+
+    /// Blocks up to `timeout` for the next message (for tests and tools).
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<Progress<S>> {
+        self.rx.recv_timeout(timeout).ok()
+    }
+}
+
+impl<S> Drop for TrainerHandle<S> {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Command::Shutdown);
+        if let Some(j) = self.join.take() {
+            let _ = j.join();
+        }
+    }
+}
+
+fn run<T: Steppable>(
+    mut t: T,
+    cadence: Cadence,
+    rx: Receiver<Command>,
+    tx: Sender<Progress<T::Snapshot>>,
+) {
+    let mut running = false;
+    let mut last_report = Instant::now();
+    let mut window = (Instant::now(), t.steps_done());
+    let started = Instant::now();
+    let send_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| match t.snapshot() {
+        Ok(w) => {
+            let _ = tx.send(Progress::Snapshot {
+                step: t.steps_done(),
+                weights: Arc::new(w),
+            });
+        }
+        Err(e) => {
+            let _ = tx.send(Progress::Error(format!("{e:#}")));
+        }
+    };
+    loop {
+        // Commands first; while paused, wait for one instead of spinning.
+        let next = if running {
+            rx.try_recv().ok()
+        } else {
+            rx.recv().ok().or(Some(Command::Shutdown))
+        };
+        if let Some(c) = next {
+            match c {
+                Command::Start => {
+                    running = true;
+                    window = (Instant::now(), t.steps_done());
+                    let _ = tx.send(Progress::Running(true));
+                }
+                Command::Pause => {
+                    running = false;
+                    let _ = tx.send(Progress::Running(false));
+                }
+                Command::Reset => match t.reset() {
+                    Ok(()) => {
+                        window = (Instant::now(), 0);
+                        send_snapshot(&t, &tx);
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Progress::Error(format!("reset: {e:#}")));
+                    }
+                },
+                Command::SetLearningRate(lr) => t.set_learning_rate(lr),
+                Command::SetBatchSize(b) => t.set_batch_size(b),
+                Command::Snapshot => send_snapshot(&t, &tx),
+                Command::Shutdown => return,
+            }
+            continue;
+        }
+        match t.train_step() {
+            Ok(losses) => {
+                let step = t.steps_done();
+                if last_report.elapsed() >= cadence.report_every {
+                    let dt = window.0.elapsed().as_secs_f64().max(1e-9);
+                    let steps_per_sec = (step - window.1) as f64 / dt;
+                    window = (Instant::now(), step);
+                    last_report = Instant::now();
+                    if tx
+                        .send(Progress::Step {
+                            step,
+                            losses,
+                            steps_per_sec,
+                            elapsed: started.elapsed(),
+                        })
+                        .is_err()
+                    {
+                        return; // nobody listens any more
+                    }
+                }
+                if cadence.snapshot_every > 0 && step % cadence.snapshot_every == 0 {
+                    send_snapshot(&t, &tx);
+                }
+            }
+            Err(e) => {
+                running = false;
+                let _ = tx.send(Progress::Error(format!("training step failed: {e:#}")));
+                let _ = tx.send(Progress::Running(false));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::pixel::generate;
+    use crate::nn::ModelKind;
+    use crate::scene::{DataSpec, Scene, SystemSpec};
+    use candle_core::Device;
+
+    fn handle() -> TrainerHandle<PixelSnapshot> {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: RapierPendulum(()), data: Pixels((trials: 3, steps: 8)),
+               model: (hidden: [8, 8], ae_hidden: 16), train: (batch_size: Some(8)))"#,
+        )
+        .unwrap();
+        let (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) = (&scene.system, &scene.data)
+        else {
+            unreachable!()
+        };
+        let data = Arc::new(generate(p, d).unwrap());
+        let t = PixelTrainer::new(ModelKind::Hnn, &scene, data, &Device::Cpu).unwrap();
+        TrainerHandle::spawn(
+            t,
+            Cadence {
+                report_every: Duration::from_millis(5),
+                snapshot_every: 10,
+            },
+        )
+    }
+
+    /// Waits for the first message matching `f`.
+    fn wait_for<S: Send + Sync + 'static>(
+        h: &TrainerHandle<S>,
+        f: impl Fn(&Progress<S>) -> bool,
+    ) -> Progress<S> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(m) = h.recv_timeout(Duration::from_millis(50)) {
+                if f(&m) {
+                    return m;
+                }
+            }
+        }
+        panic!("no matching message within 20 s");
+    }
+
+    #[test]
+    fn start_reports_progress_and_snapshots_pause_stops_reset_restarts() {
+        let h = handle();
+        h.send(Command::Start);
+        let Progress::Step { step, .. } = wait_for(
+            &h,
+            |m| matches!(m, Progress::Step { step, .. } if *step >= 20),
+        ) else {
+            unreachable!()
+        };
+        assert!(step >= 20);
+        wait_for(&h, |m| matches!(m, Progress::Snapshot { .. }));
+        h.send(Command::Pause);
+        wait_for(&h, |m| matches!(m, Progress::Running(false)));
+        // Paused: no further steps are reported.
+        std::thread::sleep(Duration::from_millis(100));
+        let _ = h.drain();
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            !h.drain().iter().any(|m| matches!(m, Progress::Step { .. })),
+            "steps while paused"
+        );
+        h.send(Command::Reset);
+        let Progress::Snapshot { step, .. } =
+            wait_for(&h, |m| matches!(m, Progress::Snapshot { .. }))
+        else {
+            unreachable!()
+        };
+        assert_eq!(step, 0, "reset trains from scratch");
+        drop(h); // joins the thread; the test would hang if it did not stop
+    }
+}
