@@ -216,7 +216,7 @@ fn run<T: Steppable>(
                         return; // nobody listens any more
                     }
                 }
-                if cadence.snapshot_every > 0 && step % cadence.snapshot_every == 0 {
+                if cadence.snapshot_every > 0 && step.is_multiple_of(cadence.snapshot_every) {
                     send_snapshot(&t, &tx);
                 }
             }
