@@ -193,15 +193,8 @@ impl PixelTrainer {
     pub fn train_step(&mut self) -> Result<LossValues> {
         let idx = self.draw();
         if let Some(f) = &mut self.fused {
-            let d = 2 * self.data.pixels();
-            let mut x = Vec::with_capacity(idx.len() * d);
-            let mut xn = Vec::with_capacity(idx.len() * d);
-            for &(t, i) in &idx {
-                x.extend_from_slice(self.data.pair(t, i));
-                xn.extend_from_slice(self.data.pair(t, i + 1));
-            }
             self.step += 1;
-            return Ok(f.step(&x, &xn));
+            return Ok(f.step_samples(&self.data, &idx));
         }
         let (x, xn) = self.batch(&idx)?;
         let l = self.model.losses(&x, &xn)?;

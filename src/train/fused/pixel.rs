@@ -155,10 +155,38 @@ impl FusedPixel {
         l
     }
 
-    /// Loss terms and their gradient (left in the first chunk's buffers).
+    /// One Adam step on the samples `idx` (trial, i) of `data`: each thread copies its rows
+    /// straight from the dataset, with no intermediate batch.
+    pub fn step_samples(
+        &mut self,
+        data: &crate::data::PixelDataset,
+        idx: &[(usize, usize)],
+    ) -> LossValues {
+        let l = self.gradient_with(idx.len(), &|row, x, xn| {
+            let (t, i) = idx[row];
+            x.copy_from_slice(data.pair(t, i));
+            xn.copy_from_slice(data.pair(t, i + 1));
+        });
+        self.apply_adam();
+        l
+    }
+
+    /// Loss terms and their gradient (left in the chunks' buffers).
     fn gradient(&mut self, x: &[f32], xn: &[f32]) -> LossValues {
         let d = self.enc.shapes[0].0;
-        let b = x.len() / d;
+        self.gradient_with(x.len() / d, &|row, a, b| {
+            a.copy_from_slice(&x[row * d..(row + 1) * d]);
+            b.copy_from_slice(&xn[row * d..(row + 1) * d]);
+        })
+    }
+
+    /// As `gradient`, with `fill(row, x_row, next_row)` writing each sample's two inputs.
+    fn gradient_with(
+        &mut self,
+        b: usize,
+        fill: &(dyn Fn(usize, &mut [f32], &mut [f32]) + Sync),
+    ) -> LossValues {
+        let d = self.enc.shapes[0].0;
         self.resize(b);
         let (kind, enc, dec, dynamics) = (self.kind, &self.enc, &self.dec, &self.dynamics);
         let ae_scale = 2.0 / (b * d) as f32;
@@ -166,9 +194,14 @@ impl FusedPixel {
         let cc_scale = 2.0 / b as f32;
         self.chunks.par_iter_mut().for_each(|c| {
             let r = c.range.len();
-            let (s, e) = (c.range.start * d, c.range.end * d);
-            c.xx[..r * d].copy_from_slice(&x[s..e]);
-            c.xx[r * d..].copy_from_slice(&xn[s..e]);
+            let (xs, xns) = c.xx.split_at_mut(r * d);
+            for (k, row) in c.range.clone().enumerate() {
+                fill(
+                    row,
+                    &mut xs[k * d..(k + 1) * d],
+                    &mut xns[k * d..(k + 1) * d],
+                );
+            }
             c.g_enc.buffers_mut().for_each(|v| v.fill(0.0));
             c.g_dec.buffers_mut().for_each(|v| v.fill(0.0));
             c.dynamics.grad.fill(0.0);
