@@ -9,6 +9,9 @@ use super::{bias_corrections, kernels, loss_grad, Params, Workspace};
 use crate::nn::{ModelKind, PixelSnapshot, HNN_WEIGHT};
 use crate::train::LossValues;
 
+/// Writes one sample's input pair and next pair: `fill(row, x_row, next_row)`.
+type RowFill<'a> = dyn Fn(usize, &mut [f32], &mut [f32]) + Sync + 'a;
+
 /// Per-thread buffers for a slice of the batch.
 struct Chunk {
     range: std::ops::Range<usize>,
@@ -181,11 +184,7 @@ impl FusedPixel {
     }
 
     /// As `gradient`, with `fill(row, x_row, next_row)` writing each sample's two inputs.
-    fn gradient_with(
-        &mut self,
-        b: usize,
-        fill: &(dyn Fn(usize, &mut [f32], &mut [f32]) + Sync),
-    ) -> LossValues {
+    fn gradient_with(&mut self, b: usize, fill: &RowFill) -> LossValues {
         let d = self.enc.shapes[0].0;
         self.resize(b);
         let (kind, enc, dec, dynamics) = (self.kind, &self.enc, &self.dec, &self.dynamics);
