@@ -383,28 +383,6 @@ impl FusedPixel {
     }
 }
 
-/// Floating-point operations of the matrix products in one training step on a minibatch of
-/// `batch` (2 per multiply–add), counted from the products the kernels perform: the encoder
-/// forward and backward on both pairs (no input gradient), the decoder forward and backward
-/// (with ∂/∂z), and the latent dynamics (with ∂/∂z).
-pub fn pixel_step_flops(
-    kind: ModelKind,
-    input: usize,
-    ae_hidden: usize,
-    hidden: &[usize],
-    batch: usize,
-) -> f64 {
-    let (d, h) = (input as f64, ae_hidden as f64);
-    let layers = d * h + 2.0 * h * h + 2.0 * h; // one pass of either half
-    let enc_bwd = layers + (2.0 * h * h + 2.0 * h); // dW of every layer, dh above the input layer
-    let dec_bwd = layers + (d * h + 2.0 * h * h) + 2.0 * h; // dW, dh, and dz
-    let macs = 2.0 * layers + layers + 2.0 * enc_bwd + dec_bwd;
-    let sizes = kind.sizes(2, hidden);
-    2.0 * batch as f64 * macs
-        + super::step_flops(kind, &sizes, batch)
-        + 2.0 * batch as f64 * 2.0 * sizes[1] as f64
-}
-
 #[cfg(test)]
 #[path = "pixel_tests.rs"]
 mod tests;

@@ -3,6 +3,7 @@
 use super::*;
 use crate::nn::PixelModel;
 use crate::rng::Rng;
+use crate::train::fused::pixel_step_flops;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 
@@ -13,7 +14,7 @@ fn pixel_flop_count_by_hand() {
     // 2·200) for the decoder: 2 918 800 multiply–adds; plus the latent HNN.
     let f = pixel_step_flops(ModelKind::Hnn, 1568, 200, &[200, 200], 200);
     let ae = 2.0 * 200.0 * 2_918_800.0;
-    let hnn = super::super::step_flops(ModelKind::Hnn, &[2, 200, 200, 1], 200)
+    let hnn = crate::train::fused::step_flops(ModelKind::Hnn, &[2, 200, 200, 1], 200)
         + 2.0 * 200.0 * 2.0 * 200.0;
     assert!((f - ae - hnn).abs() < 1.0, "{f} vs {}", ae + hnn);
     assert!((f / 1e9 - 1.265).abs() < 0.01, "{f}");
