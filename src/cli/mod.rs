@@ -69,6 +69,23 @@ pub fn models_dir(scene: &Scene, given: Option<&Path>) -> PathBuf {
     }
 }
 
+/// The training progress bar (hidden with `--quiet`).
+pub fn progress_bar(kind: ModelKind, steps: usize, quiet: bool) -> Result<indicatif::ProgressBar> {
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(steps as u64)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{prefix:>8} [{bar:30}] {pos}/{len} {per_sec} eta {eta} {msg}",
+        )?
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(kind.name());
+    Ok(bar)
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Train(a)) => train::run(a),

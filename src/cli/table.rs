@@ -72,13 +72,20 @@ pub fn run(a: TableArgs) -> Result<()> {
         }
         let [(_, b), (_, h)] = evaluate_scene(&scene, &dir, None)?;
         println!(
-            "| {title} | hnn-lab | {} | {} | {} | {} | {} | {} |",
-            milli(b.train_loss, b.train_loss_sem),
-            milli(h.train_loss, h.train_loss_sem),
-            milli(b.test_loss, b.test_loss_sem),
-            milli(h.test_loss, h.test_loss_sem),
-            milli(b.energy_mse, b.energy_mse_sem),
-            milli(h.energy_mse, h.energy_mse_sem)
+            "{}",
+            row(
+                title,
+                [
+                    (b.train_loss, b.train_loss_sem),
+                    (b.test_loss, b.test_loss_sem),
+                    (b.energy_mse, b.energy_mse_sem)
+                ],
+                [
+                    (h.train_loss, h.train_loss_sem),
+                    (h.test_loss, h.test_loss_sem),
+                    (h.energy_mse, h.energy_mse_sem)
+                ]
+            )
         );
         println!("| | paper | {} |", paper.join(" | "));
     }
@@ -93,13 +100,20 @@ pub fn run(a: TableArgs) -> Result<()> {
     }
     let [(_, b), (_, h)] = super::eval::evaluate_pixel_scene(&scene, &dir)?;
     println!(
-        "| Pixel pendulum | hnn-lab | {} | {} | {} | {} | {} | {} |",
-        milli(b.train_loss, b.train_loss_sem),
-        milli(h.train_loss, h.train_loss_sem),
-        milli(b.test_loss, b.test_loss_sem),
-        milli(h.test_loss, h.test_loss_sem),
-        milli(b.energy_mse, b.energy_mse_sem),
-        milli(h.energy_mse, h.energy_mse_sem)
+        "{}",
+        row(
+            "Pixel pendulum",
+            [
+                (b.train_loss, b.train_loss_sem),
+                (b.test_loss, b.test_loss_sem),
+                (b.energy_mse, b.energy_mse_sem)
+            ],
+            [
+                (h.train_loss, h.train_loss_sem),
+                (h.test_loss, h.test_loss_sem),
+                (h.energy_mse, h.energy_mse_sem)
+            ]
+        )
     );
     println!("| | paper | 18 ± 0.2 | 19 ± 0.2 | 17 ± 0.3 | 18 ± 0.3 | 9.3 ± 1 | 0.15 ± 0.01 |");
     println!(
@@ -109,4 +123,12 @@ pub fn run(a: TableArgs) -> Result<()> {
         b.energy_mse / h.energy_mse
     );
     Ok(())
+}
+
+/// One Markdown row: (value, sem) of train loss, test loss and energy MSE per model.
+fn row(title: &str, b: [(f64, f64); 3], h: [(f64, f64); 3]) -> String {
+    let cells: Vec<String> = (0..3)
+        .flat_map(|i| [milli(b[i].0, b[i].1), milli(h[i].0, h[i].1)])
+        .collect();
+    format!("| {title} | hnn-lab | {} |", cells.join(" | "))
 }

@@ -3,7 +3,6 @@ use std::time::Instant;
 
 use anyhow::Result;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use hnn_lab::data::load_dataset;
 use hnn_lab::device;
@@ -85,16 +84,7 @@ pub fn train_one(
 ) -> Result<()> {
     let mut t = Trainer::new(kind, scene, data, dev)?;
     let steps = scene.train.steps;
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(steps as u64)
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {per_sec} {msg}")?
-            .progress_chars("=> "),
-    );
-    bar.set_prefix(kind.name());
+    let bar = super::progress_bar(kind, steps, quiet)?;
     let start = Instant::now();
     let mut loss = f32::NAN;
     for i in 0..steps {

@@ -3,7 +3,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use hnn_lab::data::pixel::{cache_dir, load_or_generate};
 use hnn_lab::data::PixelDataset;
@@ -41,18 +40,7 @@ pub fn train_one(
 ) -> Result<()> {
     let mut t = PixelTrainer::new(kind, scene, data, dev)?;
     let steps = scene.train.steps;
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(steps as u64)
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{prefix:>8} [{bar:30}] {pos}/{len} {per_sec} eta {eta} {msg}",
-        )?
-        .progress_chars("=> "),
-    );
-    bar.set_prefix(kind.name());
+    let bar = super::progress_bar(kind, steps, quiet)?;
     let start = Instant::now();
     let mut last = Default::default();
     for i in 0..steps {
