@@ -83,6 +83,10 @@ impl CandleTrainer {
         loss.to_dtype(DType::F32)?.to_scalar::<f32>()
     }
 
+    pub fn set_learning_rate(&mut self, lr: f64) {
+        self.opt.lr = lr;
+    }
+
     /// Test loss in model units (the CLI shows it; metrics in data units come from `eval`).
     pub fn test_loss(&self) -> Result<f32> {
         self.loss(&self.x_test, &self.y_test)?.to_scalar::<f32>()

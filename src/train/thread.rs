@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{LossValues, PixelTrainer};
-use crate::nn::PixelSnapshot;
+use super::{LossValues, PixelTrainer, Trainer};
+use crate::nn::{FieldSnapshot, PixelSnapshot};
 
 /// What a trainer must offer to be driven from a thread.
 pub trait Steppable: Send + 'static {
@@ -39,6 +39,32 @@ impl Steppable for PixelTrainer {
     fn set_batch_size(&mut self, batch: usize) {
         self.batch_size = batch.max(1);
     }
+    fn steps_done(&self) -> usize {
+        self.step
+    }
+}
+
+/// The low-dimensional tasks train full-batch: only `total` (the derivative MSE, model units)
+/// is reported, and the batch size is fixed to the training set.
+impl Steppable for Trainer {
+    type Snapshot = FieldSnapshot;
+    fn train_step(&mut self) -> anyhow::Result<LossValues> {
+        let total = Trainer::train_step(self)? as f64;
+        Ok(LossValues {
+            total,
+            ..Default::default()
+        })
+    }
+    fn snapshot(&self) -> anyhow::Result<FieldSnapshot> {
+        Ok(Trainer::snapshot(self)?)
+    }
+    fn reset(&mut self) -> anyhow::Result<()> {
+        Ok(Trainer::reset(self)?)
+    }
+    fn set_learning_rate(&mut self, lr: f64) {
+        Trainer::set_learning_rate(self, lr)
+    }
+    fn set_batch_size(&mut self, _batch: usize) {}
     fn steps_done(&self) -> usize {
         self.step
     }
@@ -304,5 +330,35 @@ mod tests {
         };
         assert_eq!(step, 0, "reset trains from scratch");
         drop(h); // joins the thread; the test would hang if it did not stop
+    }
+
+    #[test]
+    fn low_dimensional_trainer_runs_on_the_thread() {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "s", system: Spring(k: 1.0, m: 1.0), data: Synthetic((trajectories: 6, points: 10)),
+               model: (hidden: [16, 16]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!()
+        };
+        let data = crate::data::synthetic_dataset(&crate::physics::Spring::default(), spec);
+        let t = Trainer::new(ModelKind::Hnn, &scene, &data, &Device::Cpu).unwrap();
+        let h = TrainerHandle::spawn(
+            t,
+            Cadence {
+                report_every: Duration::from_millis(5),
+                snapshot_every: 50,
+            },
+        );
+        h.send(Command::SetLearningRate(3e-3));
+        h.send(Command::Start);
+        let Progress::Snapshot { step, weights } = wait_for(
+            &h,
+            |m| matches!(m, Progress::Snapshot { step, .. } if *step >= 50),
+        ) else {
+            unreachable!()
+        };
+        assert!(step >= 50 && weights.energy([0.1, 0.2]).is_some());
     }
 }

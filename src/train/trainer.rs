@@ -45,6 +45,8 @@ pub struct Trainer {
     pub step: usize,
     candle: CandleTrainer,
     fused: Option<Fused>,
+    /// What `reset` rebuilds from.
+    origin: std::sync::Arc<(Scene, Dataset, Device, Backend)>,
 }
 
 fn flat(t: &Tensor) -> Result<Vec<f32>> {
@@ -93,7 +95,22 @@ impl Trainer {
             step: 0,
             candle,
             fused,
+            origin: std::sync::Arc::new((scene.clone(), data.clone(), dev.clone(), backend)),
         })
+    }
+
+    /// Back to the seed's initial weights and a fresh optimiser.
+    pub fn reset(&mut self) -> Result<()> {
+        let o = self.origin.clone();
+        *self = Self::with_backend(self.kind, &o.0, &o.1, &o.2, o.3)?;
+        Ok(())
+    }
+
+    pub fn set_learning_rate(&mut self, lr: f64) {
+        self.candle.set_learning_rate(lr);
+        if let Some(f) = &mut self.fused {
+            f.net.lr = lr as f32;
+        }
     }
 
     pub fn backend(&self) -> Backend {
