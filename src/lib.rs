@@ -14,3 +14,4 @@ pub mod physics;
 pub mod rng;
 pub mod scene;
 pub mod train;
+pub mod twin;

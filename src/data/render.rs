@@ -73,6 +73,21 @@ pub fn estimate_angle(frame: &[f32], spec: &RenderSpec) -> Option<f64> {
     Some(sx.atan2(sy))
 }
 
+/// (θ, ω) read off a frame pair: θ from the first frame, ω from the angle change to the
+/// second over `frame_dt`. A blank first frame reads as the hanging pendulum at rest, a blank
+/// second frame as ω = 0.
+pub fn read_pair(pair: &[f32], spec: &RenderSpec, frame_dt: f64) -> [f64; 2] {
+    let p = spec.pixels();
+    match (
+        estimate_angle(&pair[..p], spec),
+        estimate_angle(&pair[p..], spec),
+    ) {
+        (Some(a), Some(b)) => [a, wrap_diff(a, b) / frame_dt],
+        (Some(a), None) => [a, 0.0],
+        _ => [0.0, 0.0],
+    }
+}
+
 /// The angle difference b − a wrapped to (−π, π].
 pub fn wrap_diff(a: f64, b: f64) -> f64 {
     let d = (b - a).rem_euclid(std::f64::consts::TAU);

@@ -6,7 +6,7 @@ use candle_core::{Device, Tensor};
 use serde::Serialize;
 
 use super::{mean_sem, Stat};
-use crate::data::render::{estimate_angle, wrap_diff};
+use crate::data::render::wrap_diff;
 use crate::data::PixelDataset;
 use crate::integrate::rk4_step;
 use crate::nn::{PixelModel, PixelSnapshot};
@@ -101,13 +101,7 @@ pub fn frame_mse(a: &[f32], b: &[f32]) -> f64 {
 /// frame, ω from the angle change to the second over one frame interval. A blank frame reads
 /// as the hanging pendulum at rest.
 pub fn read_state(pair: &[f32], data: &PixelDataset) -> [f64; 2] {
-    let p = data.pixels();
-    let r = &data.spec.render;
-    match (estimate_angle(&pair[..p], r), estimate_angle(&pair[p..], r)) {
-        (Some(a), Some(b)) => [a, wrap_diff(a, b) / data.spec.frame_dt],
-        (Some(a), None) => [a, 0.0],
-        _ => [0.0, 0.0],
-    }
+    crate::data::render::read_pair(pair, &data.spec.render, data.spec.frame_dt)
 }
 
 /// One test trial rolled out in latent space (RK4, one frame per step) from the encoding of

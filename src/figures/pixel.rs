@@ -12,9 +12,9 @@ use super::panels::energy_panel;
 use super::{phase_panel, register_fonts, PhaseLayers, BASELINE, HNN, TRUTH};
 use crate::data::PixelDataset;
 use crate::eval::pixel::{read_state, rollout};
-use crate::integrate::rk4_step;
 use crate::nn::PixelSnapshot;
 use crate::physics::RapierSpec;
+use crate::twin::{Integrator, PixelTwin};
 
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
@@ -79,30 +79,29 @@ fn correlation(pts: &[(f64, f64)]) -> f64 {
 }
 
 /// A latent rollout of `n` frames from z0, adding `delta_h` of learned energy at frame
-/// `kick_at` by a step along ∇H (first order: Δz = ΔH ∇H / |∇H|²).
+/// `kick_at` (the twin's exact step along ∇H).
 pub fn latent_rollout(
     snap: &PixelSnapshot,
     z0: [f64; 2],
     n: usize,
     kick: Option<(usize, f64)>,
 ) -> Vec<[f64; 2]> {
-    let mut z = z0.to_vec();
+    let mut twin = PixelTwin {
+        model: std::sync::Arc::new(snap.clone()),
+        z: z0,
+        integrator: Integrator::Rk4,
+    };
     let mut out = Vec::with_capacity(n);
-    let mut f = |x: &[f64], dx: &mut [f64]| dx.copy_from_slice(&snap.field([x[0], x[1]]));
     for k in 0..n {
         if let Some((at, dh)) = kick {
             if k == at {
-                let g = snap.dynamics.mlp.value_and_grad(&[z[0], z[1]]).1;
-                let n2 = (g[0] * g[0] + g[1] * g[1]).max(1e-12);
-                // The learned H is the model's output (identity scaling in latent space).
-                z[0] += dh * g[0] / n2;
-                z[1] += dh * g[1] / n2;
+                twin.add_energy(dh);
             }
         }
         if k > 0 {
-            rk4_step(&mut f, &mut z, 1.0);
+            twin.advance(1.0);
         }
-        out.push([z[0], z[1]]);
+        out.push(twin.z);
     }
     out
 }
