@@ -208,3 +208,61 @@ fn bad_flags_are_errors() {
         &["synthetic"],
     );
 }
+
+#[test]
+fn pixel_scene_train_eval_and_bad_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = write(
+        dir.path(),
+        "pix.ron",
+        r#"Scene(name: "pix", system: RapierPendulum(()), data: Pixels((trials: 4, steps: 12)),
+           model: (hidden: [8, 8], ae_hidden: 16), train: (steps: 3, batch_size: Some(16), weight_decay: 1e-5))"#,
+    );
+    let models = dir.path().join("m");
+    let m = models.to_string_lossy().into_owned();
+    let cache = dir.path().join("cache");
+    let run_env = |args: &[&str]| {
+        bin()
+            .args(args)
+            .env("HNN_LAB_CACHE", &cache)
+            .output()
+            .unwrap()
+    };
+    let out = run_env(&["train", "--scene", &scene, "--out", &m, "--quiet"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_env(&["eval", "--scene", &scene, "--models", &m, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    for key in [
+        "train_loss",
+        "test_loss_sem",
+        "energy_mse",
+        "energy_mse_sem",
+        "pixel_mse_10",
+    ] {
+        assert!(
+            v["hnn"][key].as_f64().is_some_and(f64::is_finite),
+            "hnn.{key} in {stdout}"
+        );
+    }
+    // --data makes no sense for rendered frames.
+    fails_with(
+        &run_env(&["train", "--scene", &scene, "--data", "x.txt"]),
+        &["renders its own frames"],
+    );
+    // Garbage weights.
+    std::fs::write(models.join("baseline.safetensors"), b"nope").unwrap();
+    fails_with(
+        &run_env(&["eval", "--scene", &scene, "--models", &m]),
+        &["baseline.safetensors"],
+    );
+}
