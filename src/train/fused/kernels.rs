@@ -254,6 +254,15 @@ multiversion! {
 }
 
 multiversion! {
+    /// out = a + b.
+    pub fn add(out: &mut [f32], a: &[f32], b: &[f32]) {
+        for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
+            *o = a + b;
+        }
+    }
+}
+
+multiversion! {
     /// a += b.
     pub fn add_assign(a: &mut [f32], b: &[f32]) {
         for (a, b) in a.iter_mut().zip(b) {

@@ -201,8 +201,12 @@ impl FusedPixel {
                     &mut xns[k * d..(k + 1) * d],
                 );
             }
-            c.g_enc.buffers_mut().for_each(|v| v.fill(0.0));
-            c.g_dec.buffers_mut().for_each(|v| v.fill(0.0));
+            // Weight gradients are overwritten by the backward pass; biases accumulate.
+            c.g_enc
+                .b
+                .iter_mut()
+                .chain(c.g_dec.b.iter_mut())
+                .for_each(|v| v.fill(0.0));
             c.dynamics.grad.fill(0.0);
             // Encode both pairs in one pass; z = first r rows, z_next = the rest.
             residual::forward(enc, &c.xx, &mut c.enc);

@@ -68,3 +68,29 @@ fn fused_pixel_gradient_matches_candle_autograd() {
         }
     }
 }
+
+/// Gradient buffers are reused across steps: the same batch twice gives the same gradient
+/// (nothing stale accumulates).
+#[test]
+fn repeated_gradient_calls_do_not_accumulate() {
+    let mut vm = VarMap::new();
+    let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
+    PixelModel::new(
+        ModelKind::Hnn,
+        &mut vm,
+        vb,
+        40,
+        24,
+        &[16, 16],
+        &mut Rng::new(5),
+    )
+    .unwrap();
+    let snap = PixelSnapshot::from_tensors(ModelKind::Hnn, &crate::nn::named_tensors(&vm)).unwrap();
+    let mut fused = FusedPixel::new(&snap, 32, 1e-3, 0.0);
+    let mut rng = Rng::new(6);
+    let x: Vec<f32> = (0..32 * 40).map(|_| rng.uniform() as f32).collect();
+    let xn: Vec<f32> = (0..32 * 40).map(|_| rng.uniform() as f32).collect();
+    let (_, a) = fused.named_gradient(&x, &xn);
+    let (_, b) = fused.named_gradient(&x, &xn);
+    assert_eq!(a, b);
+}

@@ -98,8 +98,7 @@ pub fn forward(p: &ResParams, x: &[f32], w: &mut ResWork) {
             false,
         );
         bias_relu(&mut w.r[k - 1], &p.b[k]);
-        next[0].copy_from_slice(&prev[k - 1]);
-        kernels::add_assign(&mut next[0], &w.r[k - 1]);
+        kernels::add(&mut next[0], &prev[k - 1], &w.r[k - 1]);
     }
     let d_out = p.output();
     matmul(
@@ -111,7 +110,8 @@ pub fn forward(p: &ResParams, x: &[f32], w: &mut ResWork) {
     add_bias(&mut w.out, &p.b[n - 1]);
 }
 
-/// Back from ∂loss/∂out to the weights (accumulated into `g`) and, if `want_dx`, to the input.
+/// Back from ∂loss/∂out to the weights and, if `want_dx`, to the input. Weight gradients are
+/// overwritten; bias gradients are accumulated, so zero `g.b` first.
 pub fn backward(
     p: &ResParams,
     x: &[f32],
@@ -128,7 +128,7 @@ pub fn backward(
         &mut g.w[n - 1],
         View::new(&w.h[n - 2], rows, h).t(),
         View::new(dout, rows, d_out),
-        true,
+        false,
     );
     kernels::col_sum(&mut g.b[n - 1], dout, None);
     matmul(
@@ -146,7 +146,7 @@ pub fn backward(
             &mut g.w[k],
             View::new(&w.h[k - 1], rows, h).t(),
             View::new(&w.da, rows, h),
-            true,
+            false,
         );
         kernels::col_sum(&mut g.b[k], &w.da, None);
         matmul(
@@ -165,7 +165,7 @@ pub fn backward(
         &mut g.w[0],
         View::new(x, rows, d_in).t(),
         View::new(&w.dh, rows, h),
-        true,
+        false,
     );
     kernels::col_sum(&mut g.b[0], &w.dh, None);
     if want_dx {
