@@ -5,10 +5,11 @@ use clap::Args;
 use serde_json::json;
 
 use hnn_lab::data::load_dataset;
-use hnn_lab::eval::pixel::{evaluate_pixel, PixelMetrics};
+use hnn_lab::eval::pixel::{evaluate_pixel, long_angle_errors, long_trials, PixelMetrics};
 use hnn_lab::eval::{evaluate, ModelMetrics};
 use hnn_lab::nn::ModelKind;
 use hnn_lab::scene::Scene;
+use hnn_lab::scene::{DataSpec, SystemSpec};
 use hnn_lab::train::{load_pixel_model, load_snapshot};
 
 #[derive(Args, Debug)]
@@ -90,6 +91,25 @@ fn run_pixel(scene: &Scene, dir: &std::path::Path, json: bool) -> Result<()> {
             m.long_pixel_mse_100,
             m.long_pixel_mse_200,
             m.long_pixel_mse_300
+        );
+    }
+    // Where the phase goes: angle error at 100 / 200 / 300 frames per long trial.
+    let (SystemSpec::RapierPendulum(phys), DataSpec::Pixels(spec)) = (&scene.system, &scene.data)
+    else {
+        unreachable!("a pixel scene")
+    };
+    let long = long_trials(phys, spec)?;
+    let dev = candle_core::Device::Cpu;
+    for kind in [ModelKind::Baseline, ModelKind::Hnn] {
+        let (_, snap, _) = load_pixel_model(dir, kind, scene, &dev)?;
+        let cells: Vec<String> = long_angle_errors(&snap, &long)
+            .iter()
+            .map(|(a, e)| format!("{a:.2}: {:+.2}/{:+.2}/{:+.2}", e[0], e[1], e[2]))
+            .collect();
+        println!(
+            "{} angle error (rad) at 100/200/300 frames, by trial amplitude: {}",
+            kind.name(),
+            cells.join(", ")
         );
     }
     println!(

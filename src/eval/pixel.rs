@@ -31,6 +31,27 @@ pub fn long_trials(phys: &RapierSpec, spec: &crate::data::PixelDataSpec) -> Resu
     crate::data::pixel::generate(phys, &long)
 }
 
+/// Per long trial: its amplitude (largest true |θ|) and the angle error (decoded − true, read
+/// off the frames, rad) at each of `LONG_HORIZONS` — the phase drift that pixel MSE hides.
+pub fn long_angle_errors(snap: &PixelSnapshot, long: &PixelDataset) -> Vec<(f64, [f64; 3])> {
+    let n = long.spec.steps - 1;
+    (0..long.spec.trials)
+        .map(|t| {
+            let frames = rollout(snap, long, t, n).1;
+            let amp = (0..n)
+                .map(|k| long.state(t, k)[0].abs())
+                .fold(0.0, f64::max);
+            let err = |h: usize| {
+                wrap_diff(
+                    read_state(long.pair(t, h), long)[0],
+                    read_state(&frames[h], long)[0],
+                )
+            };
+            (amp, LONG_HORIZONS.map(err))
+        })
+        .collect()
+}
+
 /// Mean pixel MSE over `trials` of the decoded rollout at each horizon.
 pub fn pixel_mse_at(
     snap: &PixelSnapshot,
