@@ -5,11 +5,10 @@ use clap::Args;
 use serde_json::json;
 
 use hnn_lab::data::load_dataset;
-use hnn_lab::eval::pixel::{evaluate_pixel, long_angle_errors, long_trials, PixelMetrics};
+use hnn_lab::eval::pixel::{evaluate_pixel, PixelEvalSet, PixelMetrics};
 use hnn_lab::eval::{evaluate, ModelMetrics};
 use hnn_lab::nn::ModelKind;
 use hnn_lab::scene::Scene;
-use hnn_lab::scene::{DataSpec, SystemSpec};
 use hnn_lab::train::{load_pixel_model, load_snapshot};
 
 #[derive(Args, Debug)]
@@ -53,13 +52,14 @@ pub fn evaluate_pixel_scene(
         anyhow::bail!("scene {} is not a pixel task", scene.source.display());
     };
     let data = super::train_pixel::pixel_dataset(scene)?;
+    let set = PixelEvalSet::new(&data, phys)?;
     let dev = candle_core::Device::Cpu;
     let one = |kind| -> Result<(ModelKind, PixelMetrics)> {
         let (model, snap, warning) = load_pixel_model(models, kind, scene, &dev)?;
         if let Some(w) = warning {
             eprintln!("{w}");
         }
-        Ok((kind, evaluate_pixel(&model, &snap, &data, &phys, &dev)?))
+        Ok((kind, evaluate_pixel(&model, &snap, &set, &dev)?))
     };
     Ok([one(ModelKind::Baseline)?, one(ModelKind::Hnn)?])
 }
@@ -94,15 +94,9 @@ fn run_pixel(scene: &Scene, dir: &std::path::Path, json: bool) -> Result<()> {
         );
     }
     // Where the phase goes: angle error at 100 / 200 / 300 frames per long trial.
-    let (SystemSpec::RapierPendulum(phys), DataSpec::Pixels(spec)) = (&scene.system, &scene.data)
-    else {
-        unreachable!("a pixel scene")
-    };
-    let long = long_trials(phys, spec)?;
-    let dev = candle_core::Device::Cpu;
-    for kind in [ModelKind::Baseline, ModelKind::Hnn] {
-        let (_, snap, _) = load_pixel_model(dir, kind, scene, &dev)?;
-        let cells: Vec<String> = long_angle_errors(&snap, &long)
+    for (kind, m) in &rows {
+        let cells: Vec<String> = m
+            .long_angle_errors
             .iter()
             .map(|(a, e)| format!("{a:.2}: {:+.2}/{:+.2}/{:+.2}", e[0], e[1], e[2]))
             .collect();

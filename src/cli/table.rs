@@ -71,22 +71,7 @@ pub fn run(a: TableArgs) -> Result<()> {
             }
         }
         let [(_, b), (_, h)] = evaluate_scene(&scene, &dir, None)?;
-        println!(
-            "{}",
-            row(
-                title,
-                [
-                    (b.train_loss, b.train_loss_sem),
-                    (b.test_loss, b.test_loss_sem),
-                    (b.energy_mse, b.energy_mse_sem)
-                ],
-                [
-                    (h.train_loss, h.train_loss_sem),
-                    (h.test_loss, h.test_loss_sem),
-                    (h.energy_mse, h.energy_mse_sem)
-                ]
-            )
-        );
+        println!("{}", row(title, b.cells(), h.cells()));
         println!("| | paper | {} |", paper.join(" | "));
     }
     let path = a.scenes.join("pixel_pendulum.ron");
@@ -99,22 +84,7 @@ pub fn run(a: TableArgs) -> Result<()> {
         }
     }
     let [(_, b), (_, h)] = super::eval::evaluate_pixel_scene(&scene, &dir)?;
-    println!(
-        "{}",
-        row(
-            "Pixel pendulum",
-            [
-                (b.train_loss, b.train_loss_sem),
-                (b.test_loss, b.test_loss_sem),
-                (b.energy_mse, b.energy_mse_sem)
-            ],
-            [
-                (h.train_loss, h.train_loss_sem),
-                (h.test_loss, h.test_loss_sem),
-                (h.energy_mse, h.energy_mse_sem)
-            ]
-        )
-    );
+    println!("{}", row("Pixel pendulum", b.cells(), h.cells()));
     println!("| | paper | 18 ± 0.2 | 19 ± 0.2 | 17 ± 0.3 | 18 ± 0.3 | 9.3 ± 1 | 0.15 ± 0.01 |");
     println!(
         "\nAll values ×10⁻³, ± standard error; protocol in README.md. Pixel pendulum: losses on our \

@@ -26,6 +26,17 @@ pub struct ModelMetrics {
     pub energy_mse_sem: f64,
 }
 
+impl ModelMetrics {
+    /// (value, sem) of train loss, test loss and energy MSE: a Table 1 row's cells.
+    pub fn cells(&self) -> [(f64, f64); 3] {
+        [
+            (self.train_loss, self.train_loss_sem),
+            (self.test_loss, self.test_loss_sem),
+            (self.energy_mse, self.energy_mse_sem),
+        ]
+    }
+}
+
 /// Mean over samples of the squared error of the predicted derivatives (averaged over q and
 /// p, like `(pred - target).pow(2).mean()`), ± std/√N over samples.
 pub fn derivative_loss(model: &FieldSnapshot, split: &Split) -> Stat {

@@ -73,7 +73,7 @@ pub fn pixel_mse_at(
     out
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PixelMetrics {
     pub train_loss: f64,
     pub train_loss_sem: f64,
@@ -88,9 +88,22 @@ pub struct PixelMetrics {
     pub long_pixel_mse_100: f64,
     pub long_pixel_mse_200: f64,
     pub long_pixel_mse_300: f64,
+    /// Per long trial: amplitude and angle error at 100 / 200 / 300 frames (the phase drift).
+    pub long_angle_errors: Vec<(f64, [f64; 3])>,
     /// The metric's floor: energy MSE between the true frames read by the estimator and the
     /// simulated (θ, ω) averaged over the frame interval, over the same test samples.
     pub energy_floor: f64,
+}
+
+impl PixelMetrics {
+    /// (value, sem) of train loss, test loss and energy MSE: a Table 1 row's cells.
+    pub fn cells(&self) -> [(f64, f64); 3] {
+        [
+            (self.train_loss, self.train_loss_sem),
+            (self.test_loss, self.test_loss_sem),
+            (self.energy_mse, self.energy_mse_sem),
+        ]
+    }
 }
 
 /// Mean total loss ± std/√N over samples.
@@ -195,20 +208,38 @@ pub fn estimator_floor(data: &PixelDataset, phys: &RapierSpec) -> f64 {
     se / count
 }
 
+/// What every model of a pixel scene is evaluated on, prepared once: the dataset, the long
+/// trials, and the estimator's floor (which does not depend on the model).
+pub struct PixelEvalSet<'a> {
+    pub data: &'a PixelDataset,
+    pub long: PixelDataset,
+    pub phys: RapierSpec,
+    pub floor: f64,
+}
+
+impl<'a> PixelEvalSet<'a> {
+    pub fn new(data: &'a PixelDataset, phys: RapierSpec) -> Result<Self> {
+        Ok(Self {
+            data,
+            long: long_trials(&phys, &data.spec)?,
+            phys,
+            floor: estimator_floor(data, &phys),
+        })
+    }
+}
+
 /// All Task 5 metrics for one model.
 pub fn evaluate_pixel(
     model: &PixelModel,
     snap: &PixelSnapshot,
-    data: &PixelDataset,
-    phys: &RapierSpec,
+    set: &PixelEvalSet,
     dev: &Device,
 ) -> Result<PixelMetrics> {
+    let data = set.data;
     let train = loss_stat(model, data, &data.samples(data.train_trials()), dev)?;
     let test = loss_stat(model, data, &data.samples(data.test_trials()), dev)?;
-    let (energy, pix) = rollout_metrics(snap, data, phys);
-    let energy_floor = estimator_floor(data, phys);
-    let long = long_trials(phys, &data.spec)?;
-    let lp = pixel_mse_at(snap, &long, 0..long.spec.trials, &LONG_HORIZONS);
+    let (energy, pix) = rollout_metrics(snap, data, &set.phys);
+    let lp = pixel_mse_at(snap, &set.long, 0..set.long.spec.trials, &LONG_HORIZONS);
     Ok(PixelMetrics {
         train_loss: train.mean,
         train_loss_sem: train.sem,
@@ -222,7 +253,8 @@ pub fn evaluate_pixel(
         long_pixel_mse_100: lp[0],
         long_pixel_mse_200: lp[1],
         long_pixel_mse_300: lp[2],
-        energy_floor,
+        long_angle_errors: long_angle_errors(snap, &set.long),
+        energy_floor: set.floor,
     })
 }
 

@@ -62,6 +62,14 @@ impl FieldModel {
     }
 }
 
+impl FieldModel {
+    /// The training loss: mean squared error of the predicted derivatives, as
+    /// `(pred - target).pow(2).mean()`.
+    pub fn mse(&self, x: &Tensor, y: &Tensor) -> Result<Tensor> {
+        (self.field(x)? - y)?.sqr()?.mean_all()
+    }
+}
+
 /// J∇H with J = [[0, I], [−I, 0]]: (∂H/∂p, −∂H/∂q).
 pub fn symplectic(grad: &Tensor) -> Result<Tensor> {
     let n = grad.dims()[1] / 2;

@@ -80,7 +80,6 @@ mod tests {
     use super::*;
     use crate::nn::PixelSnapshot;
     use candle_core::{DType, Device};
-    use std::collections::HashMap;
 
     fn tiny(kind: ModelKind, dtype: DType) -> (VarMap, PixelModel) {
         let mut vm = VarMap::new();
@@ -102,10 +101,6 @@ mod tests {
         (t(v), t(w))
     }
 
-    fn tensors(vm: &VarMap) -> HashMap<String, Tensor> {
-        crate::nn::named_tensors(vm)
-    }
-
     /// The loss terms against the formulas evaluated sample by sample with the plain-loop
     /// snapshot (an independent implementation of the same network).
     #[test]
@@ -114,7 +109,7 @@ mod tests {
             let (vm, m) = tiny(kind, DType::F64);
             let (x, xn) = batch(DType::F64);
             let l = m.losses(&x, &xn).unwrap();
-            let snap = PixelSnapshot::from_tensors(kind, &tensors(&vm)).unwrap();
+            let snap = PixelSnapshot::from_tensors(kind, &crate::nn::named_tensors(&vm)).unwrap();
             let xs: Vec<Vec<f32>> = x
                 .to_vec2::<f64>()
                 .unwrap()

@@ -71,7 +71,7 @@ impl CandleTrainer {
     }
 
     fn loss(&self, x: &Tensor, y: &Tensor) -> Result<Tensor> {
-        (self.model.field(x)? - y)?.sqr()?.mean_all()
+        self.model.mse(x, y)
     }
 
     /// One full-batch Adam step; returns the training loss before the step (model units).

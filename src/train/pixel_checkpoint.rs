@@ -7,7 +7,6 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 use candle_core::{DType, Device, Tensor};
-use candle_nn::{VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{load_meta, save_tensors, weights_path, ModelMeta};
@@ -139,17 +138,7 @@ pub fn load_pixel_model(
 ) -> Result<(PixelModel, PixelSnapshot, Option<String>)> {
     let (tensors, warning) = load_pixel_tensors(dir, kind, scene)?;
     let arch = scene_arch(scene)?;
-    let mut varmap = VarMap::new();
-    let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
-    let model = PixelModel::new(
-        kind,
-        &mut varmap,
-        vb,
-        arch.input,
-        arch.ae_hidden,
-        &arch.hidden,
-        &mut Rng::new(0),
-    )?;
+    let (mut varmap, model) = arch.build(kind, dev, &mut Rng::new(0))?;
     for (name, t) in &tensors {
         varmap.set_one(name, t.to_dtype(DType::F32)?.to_device(dev)?)?;
     }

@@ -12,6 +12,29 @@ use crate::nn::{ModelKind, PixelModel};
 use crate::rng::Rng;
 use crate::scene::Scene;
 
+impl PixelArch {
+    /// A fresh f32 model of this architecture, its variables in a new `VarMap`.
+    pub fn build(
+        &self,
+        kind: ModelKind,
+        dev: &Device,
+        rng: &mut Rng,
+    ) -> Result<(VarMap, PixelModel)> {
+        let mut varmap = VarMap::new();
+        let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
+        let model = PixelModel::new(
+            kind,
+            &mut varmap,
+            vb,
+            self.input,
+            self.ae_hidden,
+            &self.hidden,
+            rng,
+        )?;
+        Ok((varmap, model))
+    }
+}
+
 /// Values of the loss terms (batch means).
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LossValues {
@@ -73,18 +96,8 @@ impl PixelTrainer {
             ae_hidden: scene.model.ae_hidden,
             hidden: scene.model.hidden.clone(),
         };
-        let mut varmap = VarMap::new();
-        let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
         let mut rng = Rng::new(scene.train.seed);
-        let model = PixelModel::new(
-            kind,
-            &mut varmap,
-            vb,
-            arch.input,
-            arch.ae_hidden,
-            &arch.hidden,
-            &mut rng,
-        )?;
+        let (varmap, model) = arch.build(kind, dev, &mut rng)?;
         let opt = Adam::new(
             varmap.all_vars(),
             scene.train.learning_rate,

@@ -278,12 +278,7 @@ mod tests {
             let (x, y) = batch(rows, 7);
             let xt = Tensor::from_slice(&x, (rows, 2), &Device::Cpu).unwrap();
             let yt = Tensor::from_slice(&y, (rows, 2), &Device::Cpu).unwrap();
-            let loss = (model.field(&xt).unwrap() - &yt)
-                .unwrap()
-                .sqr()
-                .unwrap()
-                .mean_all()
-                .unwrap();
+            let loss = model.mse(&xt, &yt).unwrap();
             let grads = loss.backward().unwrap();
 
             let init = MlpWeights::from_mlp(&model.mlp).unwrap();
@@ -361,12 +356,7 @@ mod tests {
         );
         let mut opt = crate::train::Adam::new(varmap.all_vars(), 1e-2, 1e-2).unwrap();
         for _ in 0..5 {
-            let loss = (model.field(&xt).unwrap() - &yt)
-                .unwrap()
-                .sqr()
-                .unwrap()
-                .mean_all()
-                .unwrap();
+            let loss = model.mse(&xt, &yt).unwrap();
             opt.step(&loss.backward().unwrap()).unwrap();
             net.step(&xf, &yf);
         }
