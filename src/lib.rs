@@ -10,8 +10,13 @@ pub mod eval;
 pub mod figures;
 pub mod integrate;
 pub mod nn;
+pub mod observed;
 pub mod physics;
 pub mod rng;
 pub mod scene;
 pub mod train;
 pub mod twin;
+
+/// The Bevy app (feature `gui`): plugins that drive the core above, one per feature.
+#[cfg(feature = "gui")]
+pub mod app;

@@ -2,6 +2,8 @@
 //! library.
 
 mod bench;
+#[cfg(feature = "gui")]
+mod bench_app;
 mod drift;
 mod eval;
 mod figures;
@@ -17,11 +19,34 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hnn_lab::nn::ModelKind;
 use hnn_lab::scene::Scene;
 
+/// Without a subcommand, hnn-lab opens the interactive app.
 #[derive(Parser, Debug)]
 #[command(name = "hnn-lab", version, about = "Hamiltonian Neural Networks lab")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+/// The app's options (used when no subcommand is given).
+#[derive(clap::Args, Debug)]
+pub struct AppArgs {
+    /// The scene to open.
+    #[arg(long, default_value = "scenes/pixel_pendulum.ron")]
+    pub scene: PathBuf,
+    /// Folder of the models to load (default: models/<scene name>).
+    #[arg(long)]
+    pub models: Option<PathBuf>,
+    /// Training device: auto, cpu or cuda.
+    #[arg(long, default_value = "auto")]
+    pub device: String,
+    /// Render `--frames` frames, save the window to this PNG and exit.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// Frames to render before `--screenshot` saves.
+    #[arg(long, default_value_t = 90)]
+    pub frames: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -38,6 +63,9 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Energy drift of the rapier pendulum for several joint and time-step settings.
     Drift(drift::DriftArgs),
+    /// Per-frame cost of the app's own systems, headless, with training running.
+    #[cfg(feature = "gui")]
+    BenchApp(bench_app::BenchAppArgs),
 }
 
 /// Which models a command applies to.
@@ -94,11 +122,33 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Figures(a)) => figures::run(a),
         Some(Command::Bench(a)) => bench::run(a),
         Some(Command::Drift(a)) => drift::run(a),
-        None => {
-            use clap::CommandFactory;
-            Cli::command().print_help()?;
-            println!("\nThe interactive app is not built yet; use the subcommands above.");
-            Ok(())
+        #[cfg(feature = "gui")]
+        Some(Command::BenchApp(a)) => bench_app::run(a),
+        None => run_app(cli.app),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn run_app(a: AppArgs) -> Result<()> {
+    let lab = hnn_lab::app::Lab::load(&a.scene, a.models.as_deref(), &a.device)?;
+    for (k, s) in hnn_lab::app::lab::KINDS.iter().zip(&lab.shipped) {
+        match s {
+            hnn_lab::app::ModelStatus::Loaded { warning: Some(w), .. } => eprintln!("{w}"),
+            hnn_lab::app::ModelStatus::Unavailable(why) => {
+                eprintln!("{}: no model loaded ({why}); train it in the app", k.name())
+            }
+            _ => {}
         }
     }
+    hnn_lab::app::run(hnn_lab::app::RunOptions {
+        lab,
+        screenshot: a.screenshot.map(|p| (p, a.frames)),
+    })
+}
+
+#[cfg(not(feature = "gui"))]
+fn run_app(_: AppArgs) -> Result<()> {
+    use clap::CommandFactory;
+    Cli::command().print_help()?;
+    anyhow::bail!("this build has no app (built without the `gui` feature); use the subcommands above")
 }

@@ -1,7 +1,7 @@
 //! PNG figures in the style of the paper's Figure 2: the true and learned vector fields with
 //! energy contours, trajectories, and energy over time for truth, baseline and HNN.
 
-mod contour;
+pub mod contour;
 mod panels;
 pub mod pixel;
 

@@ -51,8 +51,15 @@ impl RapierSpec {
     }
     /// H = ½ I ω² + m g (l/2)(1 − cos θ), θ from the hanging position.
     pub fn energy(&self, theta: f64, omega: f64) -> f64 {
-        0.5 * self.inertia() * omega * omega
-            + self.mass * self.gravity * 0.5 * self.length * (1.0 - theta.cos())
+        let (k, u) = self.energy_parts(theta, omega);
+        k + u
+    }
+    /// (kinetic, potential) — the two parts of `energy`, for energy bars.
+    pub fn energy_parts(&self, theta: f64, omega: f64) -> (f64, f64) {
+        (
+            0.5 * self.inertia() * omega * omega,
+            self.mass * self.gravity * 0.5 * self.length * (1.0 - theta.cos()),
+        )
     }
 }
 

@@ -151,6 +151,37 @@ impl PixelTrainer {
         Ok(())
     }
 
+    /// Continues from saved weights (e.g. the shipped models): the variables take the given
+    /// values and the optimiser starts afresh. Names and shapes must match the architecture
+    /// (`load_pixel_tensors` checks them when reading a file).
+    pub fn load_tensors(&mut self, tensors: &std::collections::HashMap<String, Tensor>) -> Result<()> {
+        {
+            let data = self.varmap.data().lock().expect("varmap lock");
+            for (name, var) in data.iter() {
+                let t = tensors
+                    .get(name)
+                    .ok_or_else(|| candle_core::Error::Msg(format!("no tensor {name} to load")))?;
+                var.set(&t.to_dtype(DType::F32)?.to_device(&self.dev)?)?;
+            }
+        }
+        self.opt = Adam::new(
+            self.varmap.all_vars(),
+            self.opt.lr,
+            self.scene.train.weight_decay,
+        )?;
+        if self.fused.is_some() {
+            let snap = crate::nn::PixelSnapshot::from_tensors(self.kind, tensors)
+                .map_err(candle_core::Error::wrap)?;
+            self.fused = Some(super::fused::FusedPixel::new(
+                &snap,
+                self.batch_size,
+                self.opt.lr,
+                self.scene.train.weight_decay,
+            ));
+        }
+        Ok(())
+    }
+
     /// Copies the fused trainer's weights into the candle model.
     fn sync(&self) -> Result<()> {
         if let Some(f) = &self.fused {
@@ -173,6 +204,12 @@ impl PixelTrainer {
     }
     pub fn learning_rate(&self) -> f64 {
         self.opt.lr
+    }
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+    pub fn device(&self) -> &Device {
+        &self.dev
     }
     pub fn dataset(&self) -> &Arc<PixelDataset> {
         &self.data

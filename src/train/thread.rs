@@ -2,13 +2,14 @@
 //! receives progress and, every so often, an immutable weights snapshot to swap in. Nothing
 //! here blocks the caller; dropping the handle stops the thread and joins it.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{LossValues, PixelTrainer, Trainer};
+use super::{save_model, save_pixel_model, LossValues, ModelMeta, PixelMeta, PixelTrainer, Trainer};
 use crate::nn::{FieldSnapshot, PixelSnapshot};
 
 /// What a trainer must offer to be driven from a thread.
@@ -20,6 +21,10 @@ pub trait Steppable: Send + 'static {
     fn set_learning_rate(&mut self, lr: f64);
     fn set_batch_size(&mut self, batch: usize);
     fn steps_done(&self) -> usize;
+    /// Where it computes, in words (shown by the app).
+    fn device_name(&self) -> String;
+    /// Writes the current weights to `dir` (write-then-rename, as the CLI does).
+    fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()>;
 }
 
 impl Steppable for PixelTrainer {
@@ -41,6 +46,28 @@ impl Steppable for PixelTrainer {
     }
     fn steps_done(&self) -> usize {
         self.step
+    }
+    fn device_name(&self) -> String {
+        device_words(self.device())
+    }
+    fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
+        let test = self.test_losses(usize::MAX)?;
+        let meta = ModelMeta {
+            sizes: vec![],
+            scaling: Default::default(),
+            steps: self.step,
+            seed: self.scene().train.seed,
+            final_train_loss: last.total,
+            final_test_loss: test.total,
+            train_seconds: seconds,
+            device: self.device_name(),
+            pixel: Some(PixelMeta {
+                arch: self.arch.clone(),
+                train: last,
+                test,
+            }),
+        };
+        save_pixel_model(dir, &self.scene().clone(), self, meta)
     }
 }
 
@@ -68,6 +95,24 @@ impl Steppable for Trainer {
     fn steps_done(&self) -> usize {
         self.step
     }
+    fn device_name(&self) -> String {
+        device_words(self.device())
+    }
+    fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
+        let scene = self.scene().clone();
+        let meta = ModelMeta {
+            sizes: self.kind.sizes(2, &scene.model.hidden),
+            scaling: self.scaling,
+            steps: self.step,
+            seed: scene.train.seed,
+            final_train_loss: last.total,
+            final_test_loss: self.test_loss()? as f64,
+            train_seconds: seconds,
+            device: self.device_name(),
+            pixel: None,
+        };
+        save_model(dir, &scene, self, meta)
+    }
 }
 
 /// Commands to the training thread.
@@ -81,6 +126,8 @@ pub enum Command {
     SetBatchSize(usize),
     /// Send a snapshot now.
     Snapshot,
+    /// Save the current weights into this folder.
+    Save(PathBuf),
     Shutdown,
 }
 
@@ -100,6 +147,9 @@ pub enum Progress<S> {
         weights: Arc<S>,
     },
     Running(bool),
+    /// The trainer exists (its data are ready); names the device it runs on.
+    Ready(String),
+    Saved(PathBuf),
     Error(String),
 }
 
@@ -119,6 +169,25 @@ impl Default for Cadence {
     }
 }
 
+/// Where the training thread runs. The app gives it one rayon thread and a lower OS
+/// priority, so training takes the spare CPU and never a frame.
+#[derive(Clone, Copy, Debug)]
+pub struct ThreadOptions {
+    /// Threads of the trainer's own rayon pool (0: rayon's global pool).
+    pub threads: usize,
+    /// Added niceness (Unix; 0 leaves the priority alone).
+    pub nice: i32,
+}
+
+impl Default for ThreadOptions {
+    fn default() -> Self {
+        Self {
+            threads: 0,
+            nice: 0,
+        }
+    }
+}
+
 /// The caller's side: non-blocking send and receive, clean shutdown on drop.
 pub struct TrainerHandle<S> {
     tx: Sender<Command>,
@@ -129,11 +198,44 @@ pub struct TrainerHandle<S> {
 impl<S: Send + Sync + 'static> TrainerHandle<S> {
     /// Moves `trainer` to a new thread, paused.
     pub fn spawn<T: Steppable<Snapshot = S>>(trainer: T, cadence: Cadence) -> Self {
+        Self::spawn_with(move || Ok(trainer), cadence, ThreadOptions::default())
+    }
+
+    /// Builds the trainer on the new thread (making its data can take seconds), reports
+    /// `Ready` (or the error) and waits, paused, for commands.
+    pub fn spawn_with<T, F>(make: F, cadence: Cadence, opts: ThreadOptions) -> Self
+    where
+        T: Steppable<Snapshot = S>,
+        F: FnOnce() -> anyhow::Result<T> + Send + 'static,
+    {
         let (tx, cmd_rx) = crossbeam_channel::unbounded();
         let (out_tx, rx) = crossbeam_channel::unbounded();
+        let body = move || {
+            lower_priority(opts.nice);
+            let go = move || match make() {
+                Ok(t) => {
+                    let _ = out_tx.send(Progress::Ready(t.device_name()));
+                    run(t, cadence, cmd_rx, out_tx)
+                }
+                Err(e) => {
+                    let _ = out_tx.send(Progress::Error(format!("{e:#}")));
+                }
+            };
+            match opts.threads {
+                0 => go(),
+                n => match rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .start_handler(move |_| lower_priority(opts.nice))
+                    .build()
+                {
+                    Ok(pool) => pool.install(go),
+                    Err(_) => go(),
+                },
+            }
+        };
         let join = std::thread::Builder::new()
             .name("hnn-trainer".into())
-            .spawn(move || run(trainer, cadence, cmd_rx, out_tx))
+            .spawn(body)
             .expect("spawn the training thread");
         Self {
             tx,
@@ -167,6 +269,29 @@ impl<S> Drop for TrainerHandle<S> {
     }
 }
 
+/// The device as the trainer uses it: on the CPU, the threads of the pool it steps in.
+fn device_words(dev: &candle_core::Device) -> String {
+    if dev.is_cpu() {
+        let n = rayon::current_num_threads();
+        format!("cpu ({n} training thread{})", if n == 1 { "" } else { "s" })
+    } else {
+        crate::device::describe(dev)
+    }
+}
+
+/// Raises the calling thread's niceness (Linux threads each have their own).
+fn lower_priority(nice: i32) {
+    #[cfg(target_os = "linux")]
+    if nice > 0 {
+        // SAFETY: setpriority reads no memory of ours; who = 0 is the calling thread on Linux.
+        unsafe {
+            libc::setpriority(libc::PRIO_PROCESS, 0, nice);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
+}
+
 fn run<T: Steppable>(
     mut t: T,
     cadence: Cadence,
@@ -177,6 +302,7 @@ fn run<T: Steppable>(
     let mut last_report = Instant::now();
     let mut window = (Instant::now(), t.steps_done());
     let started = Instant::now();
+    let mut last = LossValues::default();
     let send_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| match t.snapshot() {
         Ok(w) => {
             let _ = tx.send(Progress::Snapshot {
@@ -218,12 +344,20 @@ fn run<T: Steppable>(
                 Command::SetLearningRate(lr) => t.set_learning_rate(lr),
                 Command::SetBatchSize(b) => t.set_batch_size(b),
                 Command::Snapshot => send_snapshot(&t, &tx),
+                Command::Save(dir) => {
+                    let msg = match t.save(&dir, last, started.elapsed().as_secs_f64()) {
+                        Ok(()) => Progress::Saved(dir),
+                        Err(e) => Progress::Error(format!("save to {}: {e:#}", dir.display())),
+                    };
+                    let _ = tx.send(msg);
+                }
                 Command::Shutdown => return,
             }
             continue;
         }
         match t.train_step() {
             Ok(losses) => {
+                last = losses;
                 let step = t.steps_done();
                 if last_report.elapsed() >= cadence.report_every {
                     let dt = window.0.elapsed().as_secs_f64().max(1e-9);
@@ -361,4 +495,85 @@ mod tests {
         };
         assert!(step >= 50 && weights.energy([0.1, 0.2]).is_some());
     }
+
+    #[test]
+    fn built_on_its_own_pool_it_reports_ready_and_saves_loadable_weights() {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: RapierPendulum(()), data: Pixels((trials: 3, steps: 8)),
+               model: (hidden: [8, 8], ae_hidden: 16), train: (batch_size: Some(8)))"#,
+        )
+        .unwrap();
+        let s2 = scene.clone();
+        let h = TrainerHandle::spawn_with(
+            move || {
+                let (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) = (&s2.system, &s2.data)
+                else {
+                    unreachable!()
+                };
+                let data = Arc::new(generate(p, d)?);
+                Ok(PixelTrainer::new(ModelKind::Hnn, &s2, data, &Device::Cpu)?)
+            },
+            Cadence::default(),
+            ThreadOptions {
+                threads: 1,
+                nice: 5,
+            },
+        );
+        let Progress::Ready(dev) = wait_for(&h, |m| matches!(m, Progress::Ready(_))) else {
+            unreachable!()
+        };
+        assert_eq!(dev, "cpu (1 training thread)");
+        let dir = tempfile::tempdir().unwrap();
+        h.send(Command::Save(dir.path().to_path_buf()));
+        wait_for(&h, |m| matches!(m, Progress::Saved(_)));
+        let (tensors, _) = crate::train::load_pixel_tensors(dir.path(), ModelKind::Hnn, &scene).unwrap();
+        assert!(!tensors.is_empty());
+        // A failing build is reported, not a panic.
+        let bad: TrainerHandle<PixelSnapshot> = TrainerHandle::spawn_with(
+            || -> anyhow::Result<PixelTrainer> { anyhow::bail!("no data") },
+            Cadence::default(),
+            ThreadOptions::default(),
+        );
+        let Progress::Error(e) = wait_for(&bad, |m| matches!(m, Progress::Error(_))) else {
+            unreachable!()
+        };
+        assert!(e.contains("no data"));
+    }
+
+    #[test]
+    fn a_trainer_continues_from_loaded_weights() {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: RapierPendulum(()), data: Pixels((trials: 3, steps: 8)),
+               model: (hidden: [8, 8], ae_hidden: 16), train: (batch_size: Some(8), seed: 3))"#,
+        )
+        .unwrap();
+        let (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) = (&scene.system, &scene.data)
+        else {
+            unreachable!()
+        };
+        let data = Arc::new(generate(p, d).unwrap());
+        let mut a = PixelTrainer::new(ModelKind::Hnn, &scene, data.clone(), &Device::Cpu).unwrap();
+        for _ in 0..5 {
+            a.train_step().unwrap();
+        }
+        let want = a.snapshot().unwrap();
+        let other = Scene {
+            train: crate::scene::TrainSpec {
+                seed: 9,
+                ..scene.train.clone()
+            },
+            ..scene.clone()
+        };
+        let mut b = PixelTrainer::new(ModelKind::Hnn, &other, data, &Device::Cpu).unwrap();
+        let tensors = crate::nn::named_tensors(a.synced_varmap().unwrap());
+        b.load_tensors(&tensors).unwrap();
+        let got = b.snapshot().unwrap();
+        let z = [0.3, -0.2];
+        assert_eq!(got.decode(z), want.decode(z));
+        assert_eq!(got.energy(z), want.energy(z));
+        // And it trains on from there (the fused state was rebuilt from the loaded weights).
+        b.train_step().unwrap();
+        assert_ne!(b.snapshot().unwrap().decode(z), want.decode(z));
+    }
+
 }

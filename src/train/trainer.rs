@@ -113,6 +113,13 @@ impl Trainer {
         }
     }
 
+    pub fn scene(&self) -> &Scene {
+        &self.origin.0
+    }
+    pub fn device(&self) -> &Device {
+        &self.origin.2
+    }
+
     pub fn backend(&self) -> Backend {
         if self.fused.is_some() {
             Backend::Fused

@@ -1,0 +1,105 @@
+//! Keyboard and mouse: shortcuts for every control, and dragging the truth's bob. Input only
+//! sends `LabAction`s; it is ignored while egui has the pointer or the keyboard.
+
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::EguiWantsInput;
+
+use super::capture::TakeScreenshot;
+use super::ui::ControlSettings;
+use super::view::{rod_tip, WorldCamera, COLUMNS, PIVOT_Y};
+use super::{LabAction, Truth, RATES};
+
+/// An ongoing drag of the truth's bob: the last angle and when, for the release velocity.
+#[derive(Resource, Default)]
+struct Drag(Option<(f64, f64, f64)>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Drag>()
+        .add_systems(Update, (keys, drag_bob));
+}
+
+fn keys(
+    kb: Res<ButtonInput<KeyCode>>,
+    egui: Res<EguiWantsInput>,
+    settings: Res<ControlSettings>,
+    mut actions: MessageWriter<LabAction>,
+    mut shots: MessageWriter<TakeScreenshot>,
+) {
+    if egui.wants_any_keyboard_input() {
+        return;
+    }
+    let kick = settings.kick;
+    for k in kb.get_just_pressed() {
+        let a = match k {
+            KeyCode::ArrowLeft => LabAction::Kick(-kick),
+            KeyCode::ArrowRight => LabAction::Kick(kick),
+            KeyCode::Space => LabAction::TogglePause,
+            KeyCode::KeyN => LabAction::StepFrame,
+            KeyCode::KeyR => LabAction::Reset,
+            KeyCode::KeyS => LabAction::Sync,
+            KeyCode::KeyE => LabAction::AddEnergy(settings.add_energy),
+            KeyCode::Digit1 => LabAction::SetRate(RATES[0]),
+            KeyCode::Digit2 => LabAction::SetRate(RATES[1]),
+            KeyCode::Digit3 => LabAction::SetRate(RATES[2]),
+            KeyCode::Digit4 => LabAction::SetRate(RATES[3]),
+            KeyCode::F12 | KeyCode::KeyP => {
+                shots.write(TakeScreenshot(None));
+                continue;
+            }
+            _ => continue,
+        };
+        actions.write(a);
+    }
+}
+
+/// Press on (or near) the truth's bob, move, release: the truth follows the mouse, then the
+/// twins re-sync from the truth's latest two frames.
+#[allow(clippy::too_many_arguments)]
+fn drag_bob(
+    mouse: Res<ButtonInput<MouseButton>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    camera: Single<(&Camera, &GlobalTransform), With<WorldCamera>>,
+    egui: Res<EguiWantsInput>,
+    truth: Res<Truth>,
+    time: Res<Time<Real>>,
+    mut drag: ResMut<Drag>,
+    mut actions: MessageWriter<LabAction>,
+) {
+    let (cam, tf) = *camera;
+    let cursor = window
+        .cursor_position()
+        .and_then(|p| cam.viewport_to_world_2d(tf, p).ok());
+    let now = time.elapsed_secs_f64();
+    if mouse.just_pressed(MouseButton::Left) && !egui.wants_any_pointer_input() {
+        if let Some(c) = cursor {
+            let tip = rod_tip(0, truth.0.state().0);
+            if c.distance(tip) < 30.0 {
+                drag.0 = Some((truth.0.state().0, now, 0.0));
+            }
+        }
+    }
+    let Some((last, at, omega)) = drag.0 else {
+        return;
+    };
+    if mouse.pressed(MouseButton::Left) {
+        if let Some(c) = cursor {
+            let d = c - Vec2::new(COLUMNS[0], PIVOT_Y);
+            // θ from hanging, counter-clockwise; continuous across the top.
+            let raw = d.x.atan2(-d.y) as f64;
+            let theta = last + crate::data::render::wrap_diff(last, raw);
+            let dt = (now - at).max(1e-3);
+            // Smoothed so a jerky mouse does not fling the pendulum.
+            let w = 0.6 * omega + 0.4 * (theta - last) / dt;
+            drag.0 = Some((theta, now, w));
+            actions.write(LabAction::SetTruth { theta, omega: w });
+        }
+    } else {
+        drag.0 = None;
+        actions.write(LabAction::SetTruth {
+            theta: last,
+            omega: omega.clamp(-15.0, 15.0),
+        });
+        actions.write(LabAction::Sync);
+    }
+}

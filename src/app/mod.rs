@@ -1,0 +1,100 @@
+//! The interactive lab: the true pendulum and its learned twins side by side, trained live,
+//! with energy and phase-space overlays. One plugin per feature; all the science is in the
+//! core, which these plugins only drive.
+//!
+//! `LabPlugin` is the headless part (simulation, twins, actions, training bridge, overlay data)
+//! and runs under `MinimalPlugins` in tests and the frame-cost benchmark; `run` adds the
+//! window, the views and the panels.
+
+mod actions;
+mod capture;
+mod input;
+pub mod lab;
+mod overlay;
+mod sim;
+mod trainer;
+mod twins;
+mod ui;
+mod view;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use bevy::prelude::*;
+
+pub use actions::{LabAction, LastAction};
+pub use lab::{Lab, ModelStatus};
+pub use overlay::{latent_portrait, Portrait, Portraits, Sample, Series};
+pub use sim::{SimControl, SimStep, Truth, RATES, START};
+pub use trainer::{TrainAction, TrainerView, Training};
+pub use twins::{Observed, Readout, Readouts, Twins, BASELINE, HNN};
+
+/// The simulation, the twins and the training bridge, without any window.
+pub struct LabPlugin(pub Lab);
+
+impl Plugin for LabPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(self.0.clone());
+        // In this order: each reads what the previous one set up.
+        app.add_plugins((
+            sim::plugin,
+            twins::plugin,
+            actions::plugin,
+            trainer::plugin,
+            overlay::plugin,
+        ));
+    }
+}
+
+/// The lab without a window, stepping 1/60 s of virtual time per `update()` (for tests and
+/// the frame-cost benchmark).
+pub fn headless_app(lab: Lab) -> App {
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .insert_resource(bevy::time::TimeUpdateStrategy::ManualDuration(
+            std::time::Duration::from_secs_f64(1.0 / 60.0),
+        ))
+        .add_plugins(LabPlugin(lab));
+    app.finish();
+    app.cleanup();
+    app
+}
+
+/// How the app was asked to run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub lab: Lab,
+    /// Render this many frames, save the window to this PNG, and exit.
+    pub screenshot: Option<(PathBuf, u32)>,
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(opts: RunOptions) -> Result<()> {
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: format!("hnn-lab — {}", opts.lab.scene.name),
+                    resolution: (1280, 760).into(),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "warn,hnn_lab=info".into(),
+                ..default()
+            }),
+    )
+    .add_plugins(bevy_egui::EguiPlugin::default())
+    .insert_resource(ClearColor(Color::srgb(0.08, 0.09, 0.11)))
+    .add_plugins(LabPlugin(opts.lab))
+    .add_plugins((view::plugin, ui::plugin, input::plugin, capture::plugin));
+    if let Some((path, frames)) = opts.screenshot {
+        app.insert_resource(capture::ScreenshotAndExit { path, frames });
+    }
+    match app.run() {
+        AppExit::Success => Ok(()),
+        AppExit::Error(code) => anyhow::bail!("the app exited with code {code}"),
+    }
+}

@@ -1,0 +1,195 @@
+//! Data behind the energy and phase-space overlays: time series of the truth and the twins,
+//! and the learned H contours / vector fields, recomputed off the main thread whenever a
+//! twin gets new weights.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use crossbeam_channel::{Receiver, Sender};
+
+use super::lab::Lab;
+use super::sim::Truth;
+use super::twins::{Readouts, Twins};
+use crate::figures::contour::contour_segments;
+use crate::nn::PixelSnapshot;
+
+/// One sample per rendered frame in which the simulation moved.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    pub t: f64,
+    pub truth: [f64; 2],
+    pub truth_energy: f64,
+    /// Per twin slot: energy read off its decoded frames (J), learned H, latent state.
+    pub energy: [Option<f64>; 2],
+    pub learned: [Option<f64>; 2],
+    pub z: [Option<[f64; 2]>; 2],
+}
+
+/// The recent past (the plots' window).
+#[derive(Resource, Default)]
+pub struct Series {
+    pub samples: VecDeque<Sample>,
+}
+
+/// Seconds of history the plots keep.
+pub const WINDOW_S: f64 = 20.0;
+
+/// A twin's phase portrait in its latent plane.
+#[derive(Clone, Debug, Default)]
+pub struct Portrait {
+    /// x/y range of the plot (the latents the twin has visited, with a margin).
+    pub bounds: [[f64; 2]; 2],
+    /// Level sets of the learned H (HNN).
+    pub contours: Vec<[(f64, f64); 2]>,
+    /// Arrows (from, to) of the learned field (baseline), scaled to the grid.
+    pub arrows: Vec<[(f64, f64); 2]>,
+}
+
+/// Per twin slot, the latest portrait, and the true (θ, ω) energy contours.
+#[derive(Resource)]
+pub struct Portraits {
+    pub twins: [Option<Portrait>; 2],
+    pub truth: Portrait,
+    /// The weights each portrait was computed for (to notice new ones).
+    for_weights: [Option<Arc<PixelSnapshot>>; 2],
+    tx: Sender<(usize, Portrait)>,
+    rx: Receiver<(usize, Portrait)>,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    let lab = app.world().resource::<Lab>().clone();
+    let (tx, rx) = crossbeam_channel::unbounded();
+    app.insert_resource(Series::default())
+        .insert_resource(Portraits {
+            twins: [None, None],
+            truth: truth_portrait(&lab),
+            for_weights: [None, None],
+            tx,
+            rx,
+        })
+        .add_systems(
+            PostUpdate,
+            (record, refresh_portraits).after(super::twins::read_twins),
+        );
+}
+
+fn record(truth: Res<Truth>, readouts: Res<Readouts>, mut series: ResMut<Series>) {
+    let t = truth.0.time;
+    if series.samples.back().is_some_and(|s| s.t >= t) {
+        if series.samples.back().is_some_and(|s| s.t > t) {
+            series.samples.clear(); // time went back (a reset of the clock)
+        } else {
+            return; // paused: nothing new
+        }
+    }
+    let (th, om) = truth.0.state();
+    let r = &readouts.0;
+    series.samples.push_back(Sample {
+        t,
+        truth: [th, om],
+        truth_energy: truth.0.energy(),
+        energy: [0, 1].map(|i| r[i].as_ref().map(|r| r.energy)),
+        learned: [0, 1].map(|i| r[i].as_ref().and_then(|r| r.learned)),
+        z: [0, 1].map(|i| r[i].as_ref().map(|r| r.z)),
+    });
+    while series.samples.front().is_some_and(|s| s.t < t - WINDOW_S) {
+        series.samples.pop_front();
+    }
+}
+
+/// Starts a background computation for each twin whose weights changed; takes finished ones.
+fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
+    while let Ok((i, p)) = portraits.rx.try_recv() {
+        portraits.twins[i] = Some(p);
+    }
+    for (i, t) in twins.0.iter().enumerate() {
+        let Some(t) = t else { continue };
+        let fresh = portraits.for_weights[i]
+            .as_ref()
+            .is_none_or(|w| !Arc::ptr_eq(w, &t.model));
+        if fresh {
+            portraits.for_weights[i] = Some(t.model.clone());
+            let (model, z, tx) = (t.model.clone(), t.z, portraits.tx.clone());
+            std::thread::spawn(move || {
+                let _ = tx.send((i, latent_portrait(&model, z)));
+            });
+        }
+    }
+}
+
+const GRID: usize = 41;
+
+/// H contours (HNN) or field arrows (baseline) over a latent box around `z`, sized from the
+/// field's own scale: the decoder was trained on latents near the encodings of the data.
+pub fn latent_portrait(model: &PixelSnapshot, z: [f64; 2]) -> Portrait {
+    let r = (z[0].hypot(z[1]) * 1.6).max(1.0);
+    let bounds = [[-r, r], [-r, r]];
+    let xs: Vec<f64> = (0..GRID)
+        .map(|i| -r + 2.0 * r * i as f64 / (GRID - 1) as f64)
+        .collect();
+    let mut p = Portrait {
+        bounds,
+        ..Default::default()
+    };
+    if model.energy([0.0, 0.0]).is_some() {
+        let values: Vec<Vec<f64>> = xs
+            .iter()
+            .map(|&y| {
+                xs.iter()
+                    .map(|&x| model.energy([x, y]).unwrap_or(0.0))
+                    .collect()
+            })
+            .collect();
+        let (lo, hi) = min_max(values.iter().flatten().copied());
+        for k in 1..12 {
+            let level = lo + (hi - lo) * (k as f64 / 12.0).powi(2);
+            p.contours.extend(contour_segments(&xs, &xs, &values, level));
+        }
+    } else {
+        let step = 2.0 * r / 14.0;
+        let pts: Vec<f64> = (0..15).map(|i| -r + step * i as f64).collect();
+        let fields: Vec<((f64, f64), [f64; 2])> = pts
+            .iter()
+            .flat_map(|&y| pts.iter().map(move |&x| (x, y)))
+            .map(|(x, y)| ((x, y), model.field([x, y])))
+            .collect();
+        let longest = fields
+            .iter()
+            .map(|(_, f)| f[0].hypot(f[1]))
+            .fold(1e-12, f64::max);
+        let scale = 0.9 * step / longest;
+        p.arrows = fields
+            .into_iter()
+            .map(|((x, y), f)| [(x, y), (x + scale * f[0], y + scale * f[1])])
+            .collect();
+    }
+    p
+}
+
+/// True energy contours in (θ, ω) over the range the data and kicks cover.
+fn truth_portrait(lab: &Lab) -> Portrait {
+    let (tm, wm) = (std::f64::consts::PI, 12.0);
+    let xs: Vec<f64> = (0..81).map(|i| -tm + 2.0 * tm * i as f64 / 80.0).collect();
+    let ys: Vec<f64> = (0..81).map(|i| -wm + 2.0 * wm * i as f64 / 80.0).collect();
+    let values: Vec<Vec<f64>> = ys
+        .iter()
+        .map(|&w| xs.iter().map(|&t| lab.physics.energy(t, w)).collect())
+        .collect();
+    let top = lab.physics.energy(std::f64::consts::PI, 0.0);
+    let mut contours = Vec::new();
+    for k in 1..10 {
+        contours.extend(contour_segments(&xs, &ys, &values, top * k as f64 / 6.0));
+    }
+    Portrait {
+        bounds: [[-tm, tm], [-wm, wm]],
+        contours,
+        arrows: vec![],
+    }
+}
+
+fn min_max(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    })
+}

@@ -1,0 +1,82 @@
+//! The ground truth: the rapier pendulum stepped in `FixedUpdate` at the scene's physics
+//! rate, with pause, single step and time rate.
+
+use bevy::prelude::*;
+
+use super::lab::Lab;
+use crate::observed::ObservedPendulum;
+
+/// The true pendulum as the camera sees it.
+#[derive(Resource)]
+pub struct Truth(pub ObservedPendulum);
+
+/// Where the truth starts (and returns to on reset).
+pub const START: (f64, f64) = (0.4, 0.0);
+
+/// Play state of the simulation (truth and twins together).
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct SimControl {
+    pub paused: bool,
+    /// Fixed steps to run while paused (the "single step" button adds a frame interval).
+    pub pending_steps: u32,
+    /// Simulated seconds per real second.
+    pub rate: f64,
+}
+
+impl Default for SimControl {
+    fn default() -> Self {
+        Self {
+            paused: false,
+            pending_steps: 0,
+            rate: 1.0,
+        }
+    }
+}
+
+/// The time rates the controls offer.
+pub const RATES: [f64; 4] = [0.25, 0.5, 1.0, 2.0];
+
+/// Systems that advance the simulation by one physics step, in this order.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SimStep {
+    Truth,
+    Twins,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    let lab = app.world().resource::<Lab>().clone();
+    let truth = ObservedPendulum::new(lab.physics, lab.data.clone(), START.0, START.1)
+        .expect("the scene's frame_dt was validated against its physics dt");
+    app.insert_resource(Truth(truth))
+        .init_resource::<SimControl>()
+        .insert_resource(Time::<Fixed>::from_seconds(lab.physics.dt))
+        .configure_sets(
+            FixedUpdate,
+            (SimStep::Truth, SimStep::Twins)
+                .chain()
+                .run_if(sim_should_step),
+        )
+        .add_systems(FixedUpdate, step_truth.in_set(SimStep::Truth))
+        .add_systems(FixedPostUpdate, consume_single_step)
+        .add_systems(Update, apply_rate);
+}
+
+fn sim_should_step(ctl: Res<SimControl>) -> bool {
+    !ctl.paused || ctl.pending_steps > 0
+}
+
+fn step_truth(mut truth: ResMut<Truth>) {
+    truth.0.step();
+}
+
+fn consume_single_step(mut ctl: ResMut<SimControl>) {
+    if ctl.paused && ctl.pending_steps > 0 {
+        ctl.pending_steps -= 1;
+    }
+}
+
+fn apply_rate(ctl: Res<SimControl>, mut time: ResMut<Time<Virtual>>) {
+    if ctl.is_changed() && (time.relative_speed_f64() - ctl.rate).abs() > 1e-12 {
+        time.set_relative_speed_f64(ctl.rate);
+    }
+}

@@ -1,0 +1,252 @@
+//! The bridge to live training: one trainer thread per model (HNN, baseline), commands in,
+//! progress and weight snapshots out. Polled once per frame without blocking; new weights go
+//! straight into the twins. Dropping the bridge (closing the window) stops the threads.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bevy::prelude::*;
+
+use super::lab::{slot, Lab, ModelStatus, KINDS};
+use super::sim::Truth;
+use super::twins::{swap_weights, Twins};
+use crate::data::pixel::{cache_dir, load_or_generate};
+use crate::nn::{ModelKind, PixelSnapshot};
+use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
+use crate::train::{load_pixel_tensors, LossValues, PixelTrainer};
+
+/// What the training panel can ask for.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum TrainAction {
+    /// Start (or resume) training both models; the first start builds the trainers,
+    /// continuing from the loaded weights where there are any.
+    Start,
+    Pause,
+    /// Both models back to fresh random weights, training from scratch.
+    ResetFromScratch,
+    /// Reload the shipped models into the twins (and the trainers, if any).
+    LoadShipped,
+    /// Save both models into the lab's save folder.
+    Save,
+    SetLearningRate(f64),
+    SetBatchSize(usize),
+}
+
+/// One model's trainer as the panel sees it.
+#[derive(Default)]
+pub struct TrainerView {
+    pub handle: Option<TrainerHandle<PixelSnapshot>>,
+    pub ready: bool,
+    pub running: bool,
+    pub device: String,
+    pub step: usize,
+    pub steps_per_sec: f64,
+    pub elapsed: Duration,
+    /// (step, losses) as reported, for the loss curves.
+    pub losses: Vec<(usize, LossValues)>,
+    pub error: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Resource)]
+pub struct Training {
+    pub models: [TrainerView; 2],
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    pub cadence: Cadence,
+    pub options: ThreadOptions,
+}
+
+impl Training {
+    pub fn any_running(&self) -> bool {
+        self.models.iter().any(|m| m.running)
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    let lab = app.world().resource::<Lab>().clone();
+    app.insert_resource(Training {
+        models: Default::default(),
+        learning_rate: lab.scene.train.learning_rate,
+        batch_size: lab.scene.train.batch_size.unwrap_or(200),
+        cadence: Cadence {
+            report_every: Duration::from_millis(250),
+            snapshot_every: 100,
+        },
+        // One rayon thread each, at a lower priority: two trainers leave the frame its core.
+        options: ThreadOptions {
+            threads: 1,
+            nice: 10,
+        },
+    })
+    .add_message::<TrainAction>()
+    .add_systems(PreUpdate, apply_train_actions)
+    .add_systems(Update, poll_trainers);
+}
+
+/// Builds a model's trainer on its own thread: data from the cache (or simulated), weights
+/// from `start` when given.
+fn spawn_trainer(
+    lab: &Lab,
+    kind: ModelKind,
+    start: Option<&ModelStatus>,
+    t: &Training,
+) -> TrainerHandle<PixelSnapshot> {
+    let (scene, physics, data) = (lab.scene.clone(), lab.physics, lab.data.clone());
+    let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
+    let load = matches!(start, Some(ModelStatus::Loaded { .. }));
+    let (lr, batch) = (t.learning_rate, t.batch_size);
+    TrainerHandle::spawn_with(
+        move || {
+            let dev = crate::device::select(&device)?;
+            let d = Arc::new(load_or_generate(&physics, &data, &cache_dir())?);
+            let mut tr = PixelTrainer::new(kind, &scene, d, &dev)?;
+            if load {
+                let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
+                tr.load_tensors(&tensors)?;
+            }
+            tr.set_learning_rate(lr);
+            tr.batch_size = batch;
+            Ok(tr)
+        },
+        t.cadence,
+        t.options,
+    )
+}
+
+fn apply_train_actions(
+    mut actions: MessageReader<TrainAction>,
+    mut training: ResMut<Training>,
+    mut lab: ResMut<Lab>,
+    mut twins: ResMut<Twins>,
+    truth: Res<Truth>,
+) {
+    for a in actions.read() {
+        match a {
+            TrainAction::Start => {
+                for kind in KINDS {
+                    let i = slot(kind);
+                    if training.models[i].handle.is_none() {
+                        let h = spawn_trainer(&lab, kind, Some(&lab.shipped[i]), &training);
+                        let m = &mut training.models[i];
+                        *m = TrainerView {
+                            handle: Some(h),
+                            note: Some("preparing data and model…".into()),
+                            ..Default::default()
+                        };
+                    }
+                    send(&training.models[i], Command::Start);
+                }
+            }
+            TrainAction::Pause => training.models.iter().for_each(|m| send(m, Command::Pause)),
+            TrainAction::ResetFromScratch => {
+                for kind in KINDS {
+                    let i = slot(kind);
+                    if training.models[i].handle.is_none() {
+                        let h = spawn_trainer(&lab, kind, None, &training);
+                        training.models[i].handle = Some(h);
+                    }
+                    let m = &mut training.models[i];
+                    m.losses.clear();
+                    m.step = 0;
+                    m.note = Some("reset to random weights".into());
+                    send(m, Command::Reset);
+                }
+            }
+            TrainAction::LoadShipped => {
+                lab.reload();
+                let pair = truth.0.pair();
+                for kind in KINDS {
+                    let i = slot(kind);
+                    // A running trainer would overwrite the twin with its own weights:
+                    // restart it from the shipped ones.
+                    let restart = training.models[i].handle.take().is_some();
+                    match lab.shipped[i].clone() {
+                        ModelStatus::Loaded { weights, .. } => {
+                            swap_weights(&mut twins, i, weights, &pair);
+                            training.models[i] = TrainerView {
+                                note: Some(format!("loaded {}", lab.models_dir.display())),
+                                ..Default::default()
+                            };
+                            if restart {
+                                let h = spawn_trainer(&lab, kind, Some(&lab.shipped[i]), &training);
+                                training.models[i].handle = Some(h);
+                            }
+                        }
+                        ModelStatus::Unavailable(why) => {
+                            training.models[i].error = Some(why);
+                        }
+                    }
+                }
+            }
+            TrainAction::Save => {
+                let dir = lab.save_dir.clone();
+                for m in &mut training.models {
+                    if m.handle.is_some() {
+                        send(m, Command::Save(dir.clone()));
+                    } else {
+                        m.note = Some("nothing trained yet to save".into());
+                    }
+                }
+            }
+            TrainAction::SetLearningRate(lr) => {
+                training.learning_rate = *lr;
+                training
+                    .models
+                    .iter()
+                    .for_each(|m| send(m, Command::SetLearningRate(*lr)));
+            }
+            TrainAction::SetBatchSize(b) => {
+                training.batch_size = *b;
+                training
+                    .models
+                    .iter()
+                    .for_each(|m| send(m, Command::SetBatchSize(*b)));
+            }
+        }
+    }
+}
+
+fn send(m: &TrainerView, c: Command) {
+    if let Some(h) = &m.handle {
+        h.send(c);
+    }
+}
+
+fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth: Res<Truth>) {
+    let mut pair = None;
+    for (i, m) in training.models.iter_mut().enumerate() {
+        let Some(h) = &m.handle else { continue };
+        for msg in h.drain() {
+            match msg {
+                Progress::Ready(dev) => {
+                    m.ready = true;
+                    m.device = dev;
+                    m.note = None;
+                }
+                Progress::Step {
+                    step,
+                    losses,
+                    steps_per_sec,
+                    elapsed,
+                } => {
+                    m.step = step;
+                    m.steps_per_sec = steps_per_sec;
+                    m.elapsed = elapsed;
+                    m.losses.push((step, losses));
+                }
+                Progress::Snapshot { step, weights } => {
+                    m.step = step;
+                    let p = pair.get_or_insert_with(|| truth.0.pair());
+                    swap_weights(&mut twins, i, weights, p);
+                }
+                Progress::Running(r) => m.running = r,
+                Progress::Saved(dir) => m.note = Some(format!("saved to {}", dir.display())),
+                Progress::Error(e) => {
+                    m.running = false;
+                    m.error = Some(e);
+                }
+            }
+        }
+    }
+}

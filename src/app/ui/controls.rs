@@ -1,0 +1,170 @@
+//! Simulation controls: play/pause/step, time rate, reset, sync, kicks, adding learned energy,
+//! screenshots, and a readout of every pendulum's state and energy.
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy_egui::egui;
+
+use super::c32;
+use crate::app::capture::TakeScreenshot;
+use crate::app::view::COLORS;
+use crate::app::{Lab, LabAction, LastAction, Readouts, SimControl, Truth, RATES};
+
+/// The strengths the kick and add-energy buttons use (also used by the keys).
+#[derive(Resource, Debug, Clone)]
+pub struct ControlSettings {
+    /// N·m·s.
+    pub kick: f64,
+    /// Latent units of the HNN's learned H.
+    pub add_energy: f64,
+}
+
+impl Default for ControlSettings {
+    fn default() -> Self {
+        Self {
+            kick: 0.3,
+            add_energy: 0.2,
+        }
+    }
+}
+
+#[derive(SystemParam)]
+pub struct ControlsParams<'w> {
+    pub ctl: Res<'w, SimControl>,
+    pub settings: ResMut<'w, ControlSettings>,
+    pub actions: MessageWriter<'w, LabAction>,
+    pub shots: MessageWriter<'w, TakeScreenshot>,
+    pub last: Res<'w, LastAction>,
+    pub truth: Res<'w, Truth>,
+    pub readouts: Res<'w, Readouts>,
+    pub lab: Res<'w, Lab>,
+}
+
+pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
+    ui.heading("Simulation");
+    ui.horizontal(|ui| {
+        let label = if p.ctl.paused { "▶ Play" } else { "⏸ Pause" };
+        if ui.button(label).on_hover_text("Space").clicked() {
+            p.actions.write(LabAction::TogglePause);
+        }
+        if ui.button("Step").on_hover_text("N: one frame interval").clicked() {
+            p.actions.write(LabAction::StepFrame);
+        }
+        if ui.button("Reset").on_hover_text("R").clicked() {
+            p.actions.write(LabAction::Reset);
+        }
+        if ui.button("Sync twins").on_hover_text("S: encode the truth's last two frames").clicked() {
+            p.actions.write(LabAction::Sync);
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.label("Time rate");
+        for (i, r) in RATES.iter().enumerate() {
+            let text = ["¼×", "½×", "1×", "2×"][i];
+            if ui
+                .selectable_label((p.ctl.rate - r).abs() < 1e-9, text)
+                .on_hover_text(format!("key {}", i + 1))
+                .clicked()
+            {
+                p.actions.write(LabAction::SetRate(*r));
+            }
+        }
+    });
+    ui.add(
+        egui::Slider::new(&mut p.settings.kick, 0.05..=1.5)
+            .text("kick (N·m·s)")
+            .max_decimals(2),
+    );
+    ui.horizontal(|ui| {
+        if ui.button("◀ Kick").on_hover_text("←").clicked() {
+            p.actions.write(LabAction::Kick(-p.settings.kick));
+        }
+        if ui.button("Kick ▶").on_hover_text("→").clicked() {
+            p.actions.write(LabAction::Kick(p.settings.kick));
+        }
+    });
+    ui.add(
+        egui::Slider::new(&mut p.settings.add_energy, 0.01..=2.0)
+            .logarithmic(true)
+            .text("ΔH (latent)"),
+    );
+    if ui
+        .button("Add energy to the HNN twin")
+        .on_hover_text("E: a step along the gradient of its learned H. The truth is untouched; the twin moves to a larger orbit of its learned H")
+        .clicked()
+    {
+        p.actions.write(LabAction::AddEnergy(p.settings.add_energy));
+    }
+    if ui.button("📷 Screenshot").on_hover_text("F12").clicked() {
+        p.shots.write(TakeScreenshot(None));
+    }
+    ui.label(
+        egui::RichText::new("Drag the truth's bob with the mouse; release to re-sync the twins.")
+            .small()
+            .weak(),
+    );
+    ui.separator();
+    readout_table(ui, p);
+}
+
+fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
+    let (th, om) = p.truth.0.state();
+    let rows = [
+        Some((th, om, p.truth.0.energy(), None)),
+        p.readouts.0[0]
+            .as_ref()
+            .map(|r| (r.state[0], r.state[1], r.energy, r.learned)),
+        p.readouts.0[1]
+            .as_ref()
+            .map(|r| (r.state[0], r.state[1], r.energy, r.learned)),
+    ];
+    egui::Grid::new("readouts").striped(true).show(ui, |ui| {
+        for h in ["", "θ (rad)", "ω (rad/s)", "E (J)", "learned H"] {
+            ui.label(egui::RichText::new(h).small());
+        }
+        ui.end_row();
+        for (c, row) in rows.iter().enumerate() {
+            ui.label(egui::RichText::new(["Truth", "HNN", "Baseline"][c]).color(c32(COLORS[c])));
+            match row {
+                Some((t, w, e, h)) => {
+                    ui.label(format!("{t:+.2}"));
+                    ui.label(format!("{w:+.2}"));
+                    ui.label(format!("{e:.3}"));
+                    ui.label(h.map(|h| format!("{h:.3}")).unwrap_or_else(|| "–".into()));
+                }
+                None => {
+                    ui.label("no model");
+                }
+            }
+            ui.end_row();
+        }
+    });
+    ui.label(
+        egui::RichText::new(format!(
+            "Twins: angle and energy read off their decoded frames, as for the truth's frames. Trained on |θ| < {:.2} rad.",
+            p.lab.data.theta_max
+        ))
+        .small()
+        .weak(),
+    );
+}
+
+/// A line over the pendulums: time, pause state, the last action.
+pub fn status_overlay(ctx: &egui::Context, p: &ControlsParams, _view: Vec2) {
+    egui::Area::new(egui::Id::new("status"))
+        .fixed_pos(egui::pos2(10.0, 8.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            let state = if p.ctl.paused { "paused" } else { "running" };
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!(
+                        "t = {:.1} s · {state} · {}× · {}",
+                        p.truth.0.time, p.ctl.rate, p.last.0
+                    ))
+                    .color(egui::Color32::from_gray(190)),
+                )
+                .extend(),
+            );
+        });
+}

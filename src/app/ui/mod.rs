@@ -1,0 +1,139 @@
+//! The egui layer: a right panel (simulation controls, training), a bottom panel (energy and
+//! phase-space overlays), column labels over the pendulums; the Bevy camera draws into what
+//! is left, so nothing overlaps whatever the window size.
+
+mod controls;
+pub use controls::ControlSettings;
+mod plots;
+mod training;
+
+use bevy::camera::visibility::RenderLayers;
+use bevy::camera::{CameraOutputMode, Viewport};
+use bevy::prelude::*;
+use bevy::render::render_resource::BlendState;
+use bevy::window::PrimaryWindow;
+use bevy_egui::{egui, EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext};
+
+use super::view::{WorldCamera, BAR_BASE_Y, BAR_X, COLORS, COLUMNS, NAMES, PIVOT_Y};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<controls::ControlSettings>()
+        .add_systems(Startup, egui_camera)
+        .add_systems(EguiPrimaryContextPass, layout);
+}
+
+/// egui gets its own camera over the whole window, drawn after the world camera, so the
+/// world camera's viewport can shrink to the area the panels leave.
+fn egui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettings>) {
+    settings.auto_create_primary_context = false;
+    commands.spawn((
+        PrimaryEguiContext,
+        Camera2d,
+        RenderLayers::none(),
+        Camera {
+            order: 1,
+            output_mode: CameraOutputMode::Write {
+                blend_state: Some(BlendState::ALPHA_BLENDING),
+                clear_color: ClearColorConfig::None,
+            },
+            clear_color: ClearColorConfig::Custom(Color::NONE),
+            ..default()
+        },
+    ));
+}
+
+/// Bevy colour to egui colour.
+pub fn c32(c: Color) -> egui::Color32 {
+    let s = c.to_srgba();
+    egui::Color32::from_rgba_unmultiplied(
+        (s.red * 255.0) as u8,
+        (s.green * 255.0) as u8,
+        (s.blue * 255.0) as u8,
+        (s.alpha * 255.0) as u8,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn layout(
+    mut contexts: EguiContexts,
+    mut camera: Single<(&mut Camera, &GlobalTransform), With<WorldCamera>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut controls: controls::ControlsParams,
+    mut training: training::TrainingParams,
+    plots: plots::PlotParams,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    let right = egui::Panel::right("side")
+        .resizable(true)
+        .default_size(330.0)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                controls::show(ui, &mut controls);
+                ui.separator();
+                training::show(ui, &mut training);
+            });
+        })
+        .response
+        .rect
+        .width();
+    let bottom = egui::Panel::bottom("overlays")
+        .resizable(true)
+        .default_size(260.0)
+        .min_size(200.0)
+        .show(&mut root, |ui| plots::show(ui, &plots))
+        .response
+        .rect
+        .height();
+
+    // The camera draws into the rest.
+    let scale = window.scale_factor();
+    let (w, h) = (window.physical_width(), window.physical_height());
+    let right_px = ((right * scale) as u32).min(w.saturating_sub(1));
+    let bottom_px = ((bottom * scale) as u32).min(h.saturating_sub(1));
+    let size = UVec2::new(w - right_px, h - bottom_px).max(UVec2::ONE);
+    let (cam, cam_tf) = &mut *camera;
+    cam.viewport = Some(Viewport {
+        physical_position: UVec2::ZERO,
+        physical_size: size,
+        ..default()
+    });
+
+    // Column titles above the pivots.
+    for c in 0..3 {
+        let world = Vec3::new(COLUMNS[c], PIVOT_Y + 36.0, 0.0);
+        if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
+            egui::Area::new(egui::Id::new(("column", c)))
+                .fixed_pos(egui::pos2(p.x - 70.0, p.y))
+                .interactable(false)
+                .show(&ctx, |ui| {
+                    ui.label(
+                        egui::RichText::new(NAMES[c])
+                            .size(17.0)
+                            .strong()
+                            .color(c32(COLORS[c])),
+                    );
+                });
+        }
+    }
+    // Energy bar captions under the bars (see `view`).
+    for c in 0..3 {
+        let world = Vec3::new(COLUMNS[c] + BAR_X - 8.0, BAR_BASE_Y - 4.0, 0.0);
+        if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
+            egui::Area::new(egui::Id::new(("bars", c)))
+                .fixed_pos(egui::pos2(p.x, p.y))
+                .interactable(false)
+                .show(&ctx, |ui| {
+                    ui.label(egui::RichText::new("K  U  E").small().monospace().weak());
+                });
+        }
+    }
+    controls::status_overlay(&ctx, &controls, size.as_vec2() / scale);
+    Ok(())
+}

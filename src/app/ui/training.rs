@@ -1,0 +1,154 @@
+//! The training panel: status per model, live loss curves, start / pause / reset from
+//! scratch / load shipped / save, learning rate and batch size; model problems on screen.
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy_egui::egui;
+use egui_plot::{Legend, Line, Plot};
+
+use super::c32;
+use crate::app::view::COLORS;
+use crate::app::{Lab, ModelStatus, TrainAction, Training};
+
+#[derive(SystemParam)]
+pub struct TrainingParams<'w> {
+    pub training: Res<'w, Training>,
+    pub lab: Res<'w, Lab>,
+    pub actions: MessageWriter<'w, TrainAction>,
+}
+
+pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
+    ui.heading("Training");
+    let t = &p.training;
+    ui.horizontal(|ui| {
+        if t.any_running() {
+            if ui.button("⏸ Pause").clicked() {
+                p.actions.write(TrainAction::Pause);
+            }
+        } else if ui
+            .button("▶ Start")
+            .on_hover_text("Train both models live, from the current weights")
+            .clicked()
+        {
+            p.actions.write(TrainAction::Start);
+        }
+        if ui
+            .button("Reset")
+            .on_hover_text("Both models back to random weights: training from scratch")
+            .clicked()
+        {
+            p.actions.write(TrainAction::ResetFromScratch);
+        }
+        if ui
+            .button("Load shipped")
+            .on_hover_text(p.lab.models_dir.display().to_string())
+            .clicked()
+        {
+            p.actions.write(TrainAction::LoadShipped);
+        }
+        if ui
+            .button("Save")
+            .on_hover_text(p.lab.save_dir.display().to_string())
+            .clicked()
+        {
+            p.actions.write(TrainAction::Save);
+        }
+    });
+    let mut lr = t.learning_rate;
+    if ui
+        .add(
+            egui::Slider::new(&mut lr, 1e-5..=1e-2)
+                .logarithmic(true)
+                .text("learning rate"),
+        )
+        .changed()
+    {
+        p.actions.write(TrainAction::SetLearningRate(lr));
+    }
+    let mut batch = t.batch_size;
+    if ui
+        .add(egui::Slider::new(&mut batch, 8..=1000).logarithmic(true).text("batch"))
+        .changed()
+    {
+        p.actions.write(TrainAction::SetBatchSize(batch));
+    }
+    for (i, m) in t.models.iter().enumerate() {
+        let name = ["HNN", "Baseline"][i];
+        let color = c32(COLORS[i + 1]);
+        let status = if m.handle.is_none() {
+            "idle".to_string()
+        } else if !m.ready {
+            "preparing…".to_string()
+        } else {
+            format!(
+                "{} · {} · step {} · {:.0} steps/s · {:.0} s",
+                if m.running { "training" } else { "paused" },
+                m.device,
+                m.step,
+                m.steps_per_sec,
+                m.elapsed.as_secs_f64()
+            )
+        };
+        ui.label(egui::RichText::new(format!("{name}: {status}")).color(color));
+        if let ModelStatus::Unavailable(why) = &p.lab.shipped[i] {
+            if m.step == 0 {
+                ui.label(
+                    egui::RichText::new(format!("no shipped model: {why}"))
+                        .small()
+                        .color(egui::Color32::from_rgb(255, 120, 100)),
+                );
+            }
+        }
+        if let Some(e) = &m.error {
+            ui.label(
+                egui::RichText::new(e)
+                    .small()
+                    .color(egui::Color32::from_rgb(255, 120, 100)),
+            );
+        }
+        if let Some(n) = &m.note {
+            ui.label(egui::RichText::new(n).small().weak());
+        }
+    }
+    if p.lab.shipped.iter().any(|s| matches!(s, ModelStatus::Unavailable(_)))
+        && !t.any_running()
+        && ui.button("Train from scratch").clicked()
+    {
+        p.actions.write(TrainAction::ResetFromScratch);
+        p.actions.write(TrainAction::Start);
+    }
+    loss_plot(ui, t);
+}
+
+fn loss_plot(ui: &mut egui::Ui, t: &Training) {
+    Plot::new("losses")
+        .height(170.0)
+        .legend(Legend::default())
+        .x_axis_label("step")
+        .y_axis_label("log10 loss")
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for (i, m) in t.models.iter().enumerate() {
+                let name = ["HNN", "Base"][i];
+                let color = c32(COLORS[i + 1]);
+                let term = |f: fn(&crate::train::LossValues) -> f64| -> Vec<[f64; 2]> {
+                    m.losses
+                        .iter()
+                        .filter(|(_, l)| f(l) > 0.0)
+                        .map(|(s, l)| [*s as f64, f(l).log10()])
+                        .collect()
+                };
+                plot.line(Line::new(format!("{name} ae"), term(|l| l.ae)).color(color));
+                plot.line(
+                    Line::new(format!("{name} cc"), term(|l| l.cc))
+                        .color(color.gamma_multiply(0.6))
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+                plot.line(
+                    Line::new(format!("{name} hnn"), term(|l| l.hnn))
+                        .color(color.gamma_multiply(0.8))
+                        .style(egui_plot::LineStyle::dotted_dense()),
+                );
+            }
+        });
+}

@@ -1,0 +1,169 @@
+//! The app's systems without a window (`MinimalPlugins`, 1/60 s of virtual time per update):
+//! the truth, the twins, user actions and the training bridge, on the shipped pixel models.
+#![cfg(feature = "gui")]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use hnn_lab::app::{
+    headless_app, Lab, LabAction, ModelStatus, Readouts, SimControl, TrainAction, Training, Truth,
+    Twins, BASELINE, HNN,
+};
+
+fn lab() -> Lab {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lab = Lab::load(&root.join("scenes/pixel_pendulum.ron"), None, "cpu").unwrap();
+    for s in &lab.shipped {
+        assert!(matches!(s, ModelStatus::Loaded { .. }), "{s:?}");
+    }
+    lab
+}
+
+fn act(app: &mut App, a: LabAction) {
+    app.world_mut().write_message(a);
+}
+
+fn truth(app: &App) -> (f64, f64, f64, f64) {
+    let t = &app.world().resource::<Truth>().0;
+    let (th, om) = t.state();
+    (th, om, t.energy(), t.time)
+}
+
+fn learned_h(app: &App) -> f64 {
+    app.world().resource::<Twins>().0[HNN]
+        .as_ref()
+        .unwrap()
+        .learned_energy()
+        .unwrap()
+}
+
+#[test]
+fn the_truth_keeps_its_energy_over_ten_seconds_of_fixed_steps() {
+    let mut app = headless_app(lab());
+    app.update();
+    let (_, _, e0, t0) = truth(&app);
+    let mut worst: f64 = 0.0;
+    for _ in 0..600 {
+        app.update();
+        worst = worst.max((truth(&app).2 - e0).abs() / e0);
+    }
+    let (_, _, _, t1) = truth(&app);
+    assert!((t1 - t0 - 10.0).abs() < 0.05, "simulated {} s", t1 - t0);
+    // The bound `hnn-lab drift` reports for the default settings (0.6%), with a margin.
+    assert!(worst < 0.01, "energy error {worst}");
+}
+
+#[test]
+fn a_kick_raises_the_truths_energy_by_the_impulse_and_the_hnns_h_by_a_matched_amount() {
+    let mut app = headless_app(lab());
+    // How the HNN's learned H scales with the true energy: two synced states at rest.
+    let mut calib = vec![];
+    for theta in [0.15, 0.45] {
+        act(&mut app, LabAction::SetPaused(true));
+        act(&mut app, LabAction::SetTruth { theta, omega: 0.0 });
+        act(&mut app, LabAction::Sync);
+        app.update();
+        calib.push((truth(&app).2, learned_h(&app)));
+    }
+    let slope = (calib[1].1 - calib[0].1) / (calib[1].0 - calib[0].0);
+    assert!(slope.abs() > 1e-3, "learned H does not grow with energy: {calib:?}");
+
+    act(&mut app, LabAction::SetTruth { theta: 0.3, omega: 0.0 });
+    act(&mut app, LabAction::Sync);
+    app.update();
+    let (_, om, e0, _) = truth(&app);
+    let h0 = learned_h(&app);
+    let j = 0.25;
+    act(&mut app, LabAction::Kick(j));
+    app.update();
+    let (_, _, e1, _) = truth(&app);
+    let i = app.world().resource::<Lab>().physics.inertia();
+    let expected = 0.5 * i * ((om + j / i).powi(2) - om * om);
+    assert!((e1 - e0 - expected).abs() < 1e-3 * expected.max(1.0), "{e0} -> {e1}, expected +{expected}");
+    let dh = learned_h(&app) - h0;
+    let want = slope * (e1 - e0);
+    assert!(
+        (dh - want).abs() < 0.3 * want.abs(),
+        "HNN twin's H rose by {dh}, the truth's energy change maps to {want}"
+    );
+}
+
+#[test]
+fn pause_stops_truth_and_twins_and_step_advances_one_frame() {
+    let mut app = headless_app(lab());
+    for _ in 0..10 {
+        app.update();
+    }
+    act(&mut app, LabAction::SetPaused(true));
+    app.update();
+    let before = (truth(&app), app.world().resource::<Twins>().0[BASELINE].as_ref().unwrap().z);
+    for _ in 0..30 {
+        app.update();
+    }
+    let after = (truth(&app), app.world().resource::<Twins>().0[BASELINE].as_ref().unwrap().z);
+    assert_eq!(before, after);
+    assert!(app.world().resource::<SimControl>().paused);
+    act(&mut app, LabAction::StepFrame);
+    for _ in 0..10 {
+        app.update();
+    }
+    let frame_dt = app.world().resource::<Lab>().frame_dt();
+    assert!((truth(&app).3 - before.0 .3 - frame_dt).abs() < 1e-9);
+    let z = app.world().resource::<Twins>().0[BASELINE].as_ref().unwrap().z;
+    assert_ne!(z, before.1, "the twin stepped with the truth");
+}
+
+#[test]
+fn after_a_drag_the_synced_twins_show_the_truths_angle() {
+    let mut app = headless_app(lab());
+    for theta in [0.35, -0.25, 0.1] {
+        act(&mut app, LabAction::SetPaused(true));
+        act(&mut app, LabAction::SetTruth { theta, omega: 0.0 });
+        act(&mut app, LabAction::Sync);
+        app.update();
+        let r = app.world().resource::<Readouts>();
+        for slot in [HNN, BASELINE] {
+            let read = r.0[slot].as_ref().unwrap().theta_now.unwrap();
+            assert!((read - theta).abs() < 0.08, "slot {slot}: θ {theta} read {read}");
+        }
+    }
+}
+
+#[test]
+fn weight_snapshots_from_the_training_thread_reach_the_twins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("HNN_LAB_CACHE", dir.path().join("cache"));
+    let scene = dir.path().join("tiny.ron");
+    std::fs::write(
+        &scene,
+        r#"Scene(name: "tiny", system: RapierPendulum(()), data: Pixels((trials: 4, steps: 10)),
+               model: (hidden: [8, 8], ae_hidden: 16), train: (batch_size: Some(16)))"#,
+    )
+    .unwrap();
+    let lab = Lab::load(&scene, Some(&dir.path().join("none")), "cpu").unwrap();
+    assert!(lab
+        .shipped
+        .iter()
+        .all(|s| matches!(s, ModelStatus::Unavailable(m) if m.contains("meta.ron"))));
+    let mut app = headless_app(lab);
+    app.update();
+    assert!(app.world().resource::<Twins>().0.iter().all(Option::is_none));
+    app.world_mut().write_message(TrainAction::Start);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        app.update();
+        let twins = app.world().resource::<Twins>();
+        let steps = app.world().resource::<Training>().models[HNN].step;
+        if twins.0.iter().all(Option::is_some) && steps >= 100 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no snapshot reached the twins");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(learned_h(&app).is_finite());
+    app.world_mut().write_message(TrainAction::Pause);
+    app.update();
+    // Dropping the app drops the bridge, which joins the training threads.
+    drop(app);
+}
