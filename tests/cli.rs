@@ -266,3 +266,25 @@ fn pixel_scene_train_eval_and_bad_models() {
         &["baseline.safetensors"],
     );
 }
+
+/// The app reads its scene before any window opens: a broken scene is one error naming the
+/// file, line and field, with no window and no panic.
+#[cfg(feature = "gui")]
+#[test]
+fn the_app_refuses_a_broken_scene_before_opening_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        dir.path(),
+        "bad.ron",
+        "Scene(\n    name: \"p\",\n    system: RapierPendulum((mass: \"heavy\")),\n    data: Pixels(()),\n)",
+    );
+    // No DISPLAY: if it got as far as a window, it would fail differently.
+    let out = bin().args(["--scene", &bad]).env_remove("DISPLAY").output().unwrap();
+    fails_with(&out, &["bad.ron", ":3:", "mass"]);
+    let out = bin()
+        .args(["--scene", &repo("scenes/nope.ron").to_string_lossy()])
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    fails_with(&out, &["nope.ron"]);
+}
