@@ -15,6 +15,7 @@ pub mod physics;
 pub mod rng;
 pub mod scene;
 pub mod train;
+pub mod truth;
 pub mod twin;
 
 /// The Bevy app (feature `gui`): plugins that drive the core above, one per feature.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::data::render::{read_pair, RenderSpec};
 use crate::integrate::{leapfrog_step, rk4_step};
 use crate::nn::{FieldSnapshot, PixelSnapshot};
+use crate::truth::Observation;
 
 /// How the twin integrates its latent field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,38 +85,52 @@ impl PixelTwin {
         self.z = [self.z[0] + b[0] - a[0], self.z[1] + b[1] - a[1]];
     }
 
-    /// Raises the learned H by `dh` with a step along ∇H (Newton on H(z + s∇H) = H + dh, so
-    /// the change is exact, not first order). Returns false for a baseline twin, which has
-    /// no H, or where ∇H vanishes.
+    /// Raises the learned H by `dh` with a step along ∇H (exact, see `raise_along_gradient`).
+    /// Returns false for a baseline twin, which has no H, or where ∇H vanishes.
     pub fn add_energy(&mut self, dh: f64) -> bool {
-        let Some(h0) = self.learned_energy() else {
+        let mlp = &self.model.dynamics.mlp;
+        if self.model.kind != crate::nn::ModelKind::Hnn {
             return false;
+        }
+        let f = |z: [f64; 2]| {
+            let (h, g) = mlp.value_and_grad(&z);
+            (h, [g[0], g[1]])
         };
-        let g = self
-            .model
-            .dynamics
-            .mlp
-            .value_and_grad(&[self.z[0], self.z[1]])
-            .1;
-        let n2 = g[0] * g[0] + g[1] * g[1];
-        if n2 < 1e-18 {
-            return false;
-        }
-        let dir = [g[0] / n2.sqrt(), g[1] / n2.sqrt()];
-        let mut s = dh / n2.sqrt();
-        for _ in 0..20 {
-            let z = [self.z[0] + s * dir[0], self.z[1] + s * dir[1]];
-            let (h, gz) = self.model.dynamics.mlp.value_and_grad(&z);
-            let slope = gz[0] * dir[0] + gz[1] * dir[1];
-            let miss = h - (h0 + dh);
-            if miss.abs() < 1e-12 * (1.0 + h0.abs()) || slope.abs() < 1e-18 {
-                break;
+        match raise_along_gradient(f, self.z, dh) {
+            Some(z) => {
+                self.z = z;
+                true
             }
-            s -= miss / slope;
+            None => false,
         }
-        self.z = [self.z[0] + s * dir[0], self.z[1] + s * dir[1]];
-        true
     }
+}
+
+/// The point z + s∇H/|∇H| where H has risen by exactly `dh` (Newton on s, so the change is
+/// exact, not first order). `f` gives H and ∇H; None where ∇H vanishes.
+pub fn raise_along_gradient(
+    f: impl Fn([f64; 2]) -> (f64, [f64; 2]),
+    z0: [f64; 2],
+    dh: f64,
+) -> Option<[f64; 2]> {
+    let (h0, g) = f(z0);
+    let n = g[0].hypot(g[1]);
+    if n < 1e-9 {
+        return None;
+    }
+    let dir = [g[0] / n, g[1] / n];
+    let at = |s: f64| [z0[0] + s * dir[0], z0[1] + s * dir[1]];
+    let mut s = dh / n;
+    for _ in 0..30 {
+        let (h, gz) = f(at(s));
+        let slope = gz[0] * dir[0] + gz[1] * dir[1];
+        let miss = h - (h0 + dh);
+        if miss.abs() < 1e-12 * (1.0 + h0.abs()) || slope.abs() < 1e-18 {
+            break;
+        }
+        s -= miss / slope;
+    }
+    Some(at(s))
 }
 
 /// A twin of a low-dimensional system: the state (q, p) itself, moved by a learned field in
@@ -151,6 +166,153 @@ impl FieldTwin {
     /// The learned H (HNN only), in data units up to a constant.
     pub fn learned_energy(&self) -> Option<f64> {
         self.model.energy(self.x)
+    }
+
+    /// Raises the learned H by `dh` along its gradient (central differences: the snapshot
+    /// works in data units through the input scaling). False for a baseline.
+    pub fn add_energy(&mut self, dh: f64) -> bool {
+        let m = &self.model;
+        if m.energy(self.x).is_none() {
+            return false;
+        }
+        let f = |x: [f64; 2]| {
+            let h = |y: [f64; 2]| m.energy(y).unwrap_or(0.0);
+            let e = 1e-6 * (1.0 + x[0].abs().max(x[1].abs()));
+            let g = [
+                (h([x[0] + e, x[1]]) - h([x[0] - e, x[1]])) / (2.0 * e),
+                (h([x[0], x[1] + e]) - h([x[0], x[1] - e])) / (2.0 * e),
+            ];
+            (h(x), g)
+        };
+        match raise_along_gradient(f, self.x, dh) {
+            Some(x) => {
+                self.x = x;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A model's weights as the app passes them around (they arrive from the training thread).
+#[derive(Clone, Debug)]
+pub enum TwinWeights {
+    Pixel(Arc<PixelSnapshot>),
+    Field(Arc<FieldSnapshot>),
+}
+
+impl TwinWeights {
+    /// The learned dynamics, for portraits.
+    pub fn field(&self) -> Arc<dyn crate::nn::LearnedField> {
+        match self {
+            TwinWeights::Pixel(w) => w.clone(),
+            TwinWeights::Field(w) => w.clone(),
+        }
+    }
+    /// Same weights (not merely equal ones).
+    pub fn same(&self, other: &TwinWeights) -> bool {
+        match (self, other) {
+            (TwinWeights::Pixel(a), TwinWeights::Pixel(b)) => Arc::ptr_eq(a, b),
+            (TwinWeights::Field(a), TwinWeights::Field(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// Either kind of twin, driven the same way by the app.
+#[derive(Clone, Debug)]
+pub enum Twin {
+    Pixel(PixelTwin),
+    Field(FieldTwin),
+}
+
+impl Twin {
+    /// A twin of these weights at the observed state; None if they do not fit the observation
+    /// (pixel weights for a (q, p) scene or the reverse).
+    pub fn new(weights: TwinWeights, obs: &Observation) -> Option<Self> {
+        match (weights, obs) {
+            (TwinWeights::Pixel(w), Observation::Pair(p)) => {
+                Some(Twin::Pixel(PixelTwin::new(w, p)))
+            }
+            (TwinWeights::Field(w), Observation::State(x)) => {
+                Some(Twin::Field(FieldTwin::new(w, *x)))
+            }
+            _ => None,
+        }
+    }
+
+    /// New weights; the twin re-syncs to the observation (pixel latents change meaning with
+    /// the weights; a (q, p) twin keeps its state).
+    pub fn set_weights(&mut self, weights: TwinWeights, obs: &Observation) {
+        match (self, weights, obs) {
+            (Twin::Pixel(t), TwinWeights::Pixel(w), Observation::Pair(p)) => t.set_model(w, p),
+            (Twin::Field(t), TwinWeights::Field(w), _) => t.model = w,
+            _ => {}
+        }
+    }
+
+    pub fn weights(&self) -> TwinWeights {
+        match self {
+            Twin::Pixel(t) => TwinWeights::Pixel(t.model.clone()),
+            Twin::Field(t) => TwinWeights::Field(t.model.clone()),
+        }
+    }
+
+    /// Moves forward by `amount`: frame intervals (pixel) or seconds (field).
+    pub fn advance(&mut self, amount: f64) {
+        match self {
+            Twin::Pixel(t) => t.advance(amount),
+            Twin::Field(t) => t.advance(amount),
+        }
+    }
+
+    pub fn sync(&mut self, obs: &Observation) {
+        match (self, obs) {
+            (Twin::Pixel(t), Observation::Pair(p)) => t.sync(p),
+            (Twin::Field(t), Observation::State(x)) => t.x = *x,
+            _ => {}
+        }
+    }
+
+    /// The kick as the twin sees it: the change it makes to the twin's encoding of the truth
+    /// (for a (q, p) twin, the change of state itself) is added to the twin's state.
+    pub fn kick(&mut self, before: &Observation, after: &Observation) {
+        match (self, before, after) {
+            (Twin::Pixel(t), Observation::Pair(a), Observation::Pair(b)) => t.kick(a, b),
+            (Twin::Field(t), Observation::State(a), Observation::State(b)) => {
+                t.x = [t.x[0] + b[0] - a[0], t.x[1] + b[1] - a[1]];
+            }
+            _ => {}
+        }
+    }
+
+    pub fn add_energy(&mut self, dh: f64) -> bool {
+        match self {
+            Twin::Pixel(t) => t.add_energy(dh),
+            Twin::Field(t) => t.add_energy(dh),
+        }
+    }
+
+    pub fn learned_energy(&self) -> Option<f64> {
+        match self {
+            Twin::Pixel(t) => t.learned_energy(),
+            Twin::Field(t) => t.learned_energy(),
+        }
+    }
+
+    /// The state the twin integrates: latent z, or (q, p).
+    pub fn state(&self) -> [f64; 2] {
+        match self {
+            Twin::Pixel(t) => t.z,
+            Twin::Field(t) => t.x,
+        }
+    }
+
+    pub fn set_integrator(&mut self, i: Integrator) {
+        match self {
+            Twin::Pixel(t) => t.integrator = i,
+            Twin::Field(t) => t.integrator = i,
+        }
     }
 }
 
@@ -231,6 +393,24 @@ mod tests {
             u.advance(0.001);
         }
         assert!(u.x[0].abs() < 0.1 && u.x[1].abs() > 0.4, "{:?}", u.x);
+    }
+
+    #[test]
+    fn field_twin_add_energy_is_exact_despite_the_finite_difference_gradient() {
+        use crate::train::load_snapshot;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let scene = crate::scene::Scene::load(&root.join("scenes/spring.ron")).unwrap();
+        let (snap, _) = load_snapshot(&root.join("models/spring"), ModelKind::Hnn, &scene).unwrap();
+        let mut t = Twin::new(
+            TwinWeights::Field(Arc::new(snap)),
+            &Observation::State([0.4, -0.2]),
+        )
+        .unwrap();
+        let h0 = t.learned_energy().unwrap();
+        assert!(t.add_energy(0.1));
+        assert!((t.learned_energy().unwrap() - h0 - 0.1).abs() < 1e-9);
+        // A twin does not take weights of the other kind.
+        assert!(Twin::new(t.weights(), &Observation::Pair(vec![0.0; 1568])).is_none());
     }
 
     #[test]

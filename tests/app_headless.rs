@@ -26,7 +26,7 @@ fn act(app: &mut App, a: LabAction) {
 
 fn truth(app: &App) -> (f64, f64, f64, f64) {
     let t = &app.world().resource::<Truth>().0;
-    let (th, om) = t.state();
+    let [th, om] = t.state();
     (th, om, t.energy(), t.time)
 }
 
@@ -67,9 +67,18 @@ fn a_kick_raises_the_truths_energy_by_the_impulse_and_the_hnns_h_by_a_matched_am
         calib.push((truth(&app).2, learned_h(&app)));
     }
     let slope = (calib[1].1 - calib[0].1) / (calib[1].0 - calib[0].0);
-    assert!(slope.abs() > 1e-3, "learned H does not grow with energy: {calib:?}");
+    assert!(
+        slope.abs() > 1e-3,
+        "learned H does not grow with energy: {calib:?}"
+    );
 
-    act(&mut app, LabAction::SetTruth { theta: 0.3, omega: 0.0 });
+    act(
+        &mut app,
+        LabAction::SetTruth {
+            theta: 0.3,
+            omega: 0.0,
+        },
+    );
     act(&mut app, LabAction::Sync);
     app.update();
     let (_, om, e0, _) = truth(&app);
@@ -78,9 +87,12 @@ fn a_kick_raises_the_truths_energy_by_the_impulse_and_the_hnns_h_by_a_matched_am
     act(&mut app, LabAction::Kick(j));
     app.update();
     let (_, _, e1, _) = truth(&app);
-    let i = app.world().resource::<Lab>().physics.inertia();
+    let i = app.world().resource::<Lab>().pixels().unwrap().0.inertia();
     let expected = 0.5 * i * ((om + j / i).powi(2) - om * om);
-    assert!((e1 - e0 - expected).abs() < 1e-3 * expected.max(1.0), "{e0} -> {e1}, expected +{expected}");
+    assert!(
+        (e1 - e0 - expected).abs() < 1e-3 * expected.max(1.0),
+        "{e0} -> {e1}, expected +{expected}"
+    );
     let dh = learned_h(&app) - h0;
     let want = slope * (e1 - e0);
     assert!(
@@ -97,20 +109,35 @@ fn pause_stops_truth_and_twins_and_step_advances_one_frame() {
     }
     act(&mut app, LabAction::SetPaused(true));
     app.update();
-    let before = (truth(&app), app.world().resource::<Twins>().0[BASELINE].as_ref().unwrap().z);
+    let before = (
+        truth(&app),
+        app.world().resource::<Twins>().0[BASELINE]
+            .as_ref()
+            .unwrap()
+            .state(),
+    );
     for _ in 0..30 {
         app.update();
     }
-    let after = (truth(&app), app.world().resource::<Twins>().0[BASELINE].as_ref().unwrap().z);
+    let after = (
+        truth(&app),
+        app.world().resource::<Twins>().0[BASELINE]
+            .as_ref()
+            .unwrap()
+            .state(),
+    );
     assert_eq!(before, after);
     assert!(app.world().resource::<SimControl>().paused);
     act(&mut app, LabAction::StepFrame);
     for _ in 0..10 {
         app.update();
     }
-    let frame_dt = app.world().resource::<Lab>().frame_dt();
+    let frame_dt = app.world().resource::<Lab>().pixels().unwrap().1.frame_dt;
     assert!((truth(&app).3 - before.0 .3 - frame_dt).abs() < 1e-9);
-    let z = app.world().resource::<Twins>().0[BASELINE].as_ref().unwrap().z;
+    let z = app.world().resource::<Twins>().0[BASELINE]
+        .as_ref()
+        .unwrap()
+        .state();
     assert_ne!(z, before.1, "the twin stepped with the truth");
 }
 
@@ -124,8 +151,11 @@ fn after_a_drag_the_synced_twins_show_the_truths_angle() {
         app.update();
         let r = app.world().resource::<Readouts>();
         for slot in [HNN, BASELINE] {
-            let read = r.0[slot].as_ref().unwrap().theta_now.unwrap();
-            assert!((read - theta).abs() < 0.08, "slot {slot}: θ {theta} read {read}");
+            let read = r.0[slot].as_ref().unwrap().q_now.unwrap();
+            assert!(
+                (read - theta).abs() < 0.08,
+                "slot {slot}: θ {theta} read {read}"
+            );
         }
     }
 }
@@ -148,7 +178,12 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
         .all(|s| matches!(s, ModelStatus::Unavailable(m) if m.contains("meta.ron"))));
     let mut app = headless_app(lab);
     app.update();
-    assert!(app.world().resource::<Twins>().0.iter().all(Option::is_none));
+    assert!(app
+        .world()
+        .resource::<Twins>()
+        .0
+        .iter()
+        .all(Option::is_none));
     app.world_mut().write_message(TrainAction::Start);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -166,4 +201,86 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
     app.update();
     // Dropping the app drops the bridge, which joins the training threads.
     drop(app);
+}
+
+fn field_lab(scene: &str) -> Lab {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lab = Lab::load(&root.join(scene), None, "cpu").unwrap();
+    assert!(lab.pixels().is_none());
+    assert!(lab
+        .shipped
+        .iter()
+        .all(|s| matches!(s, ModelStatus::Loaded { .. })));
+    lab
+}
+
+/// Mean |E_twin − E_truth| of each twin over `n` frames.
+fn energy_gaps(app: &mut App, n: usize) -> [f64; 2] {
+    let mut gap = [0.0; 2];
+    for _ in 0..n {
+        app.update();
+        let e = truth(app).2;
+        let r = app.world().resource::<Readouts>();
+        for (i, g) in gap.iter_mut().enumerate() {
+            *g += (r.0[i].as_ref().unwrap().energy - e).abs() / n as f64;
+        }
+    }
+    gap
+}
+
+#[test]
+fn the_spring_opens_with_twins_in_q_p_and_the_hnn_keeps_the_energy() {
+    let mut app = headless_app(field_lab("scenes/spring.ron"));
+    app.update();
+    let (_, _, e0, _) = truth(&app);
+    let [hnn, baseline] = energy_gaps(&mut app, 900);
+    // The analytic truth (RK4 at 60 Hz) keeps H; the HNN twin stays near it, the baseline
+    // drifts away over 15 s.
+    assert!((truth(&app).2 - e0).abs() < 1e-6 * e0);
+    assert!(
+        hnn < 0.05 * e0 && baseline > 2.0 * hnn,
+        "gaps: HNN {hnn}, baseline {baseline}"
+    );
+    // A kick is Δp, taken by the truth and both twins alike.
+    act(&mut app, LabAction::SetPaused(true));
+    app.update();
+    let before: Vec<[f64; 2]> = app
+        .world()
+        .resource::<Twins>()
+        .0
+        .iter()
+        .map(|t| t.as_ref().unwrap().state())
+        .collect();
+    let p0 = truth(&app).1;
+    act(&mut app, LabAction::Kick(0.25));
+    app.update();
+    assert!((truth(&app).1 - p0 - 0.25).abs() < 1e-12);
+    for (t, b) in app.world().resource::<Twins>().0.iter().zip(&before) {
+        assert!((t.as_ref().unwrap().state()[1] - b[1] - 0.25).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn the_real_pendulum_replays_its_recording_and_refuses_kicks() {
+    let mut app = headless_app(field_lab("scenes/real_pendulum.ron"));
+    for _ in 0..60 {
+        app.update();
+    }
+    let (q, p, _, t) = truth(&app);
+    assert!((t - 1.0).abs() < 0.05, "a second of recording played: {t}");
+    act(&mut app, LabAction::SetPaused(true));
+    act(&mut app, LabAction::Kick(0.5));
+    app.update();
+    let (q1, p1, _, _) = truth(&app);
+    assert_eq!((q, p), (q1, p1));
+    assert!(app
+        .world()
+        .resource::<hnn_lab::app::LastAction>()
+        .0
+        .contains("recording"));
+    // The HNN twin can still be given learned energy.
+    let h0 = learned_h(&app);
+    act(&mut app, LabAction::AddEnergy(0.3));
+    app.update();
+    assert!((learned_h(&app) - h0 - 0.3).abs() < 1e-6);
 }

@@ -88,7 +88,10 @@ fn the_screenshot_shows_the_three_pendulums() {
         assert!(own > 300, "third {third}: only {own} pixels of its colour");
         if third > 0 {
             let other = count(COLORS[3 - third]);
-            assert!(own > 3 * other, "third {third}: {own} own vs {other} of the other twin");
+            assert!(
+                own > 3 * other,
+                "third {third}: {own} own vs {other} of the other twin"
+            );
         }
     }
 }

@@ -279,7 +279,11 @@ fn the_app_refuses_a_broken_scene_before_opening_a_window() {
         "Scene(\n    name: \"p\",\n    system: RapierPendulum((mass: \"heavy\")),\n    data: Pixels(()),\n)",
     );
     // No DISPLAY: if it got as far as a window, it would fail differently.
-    let out = bin().args(["--scene", &bad]).env_remove("DISPLAY").output().unwrap();
+    let out = bin()
+        .args(["--scene", &bad])
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
     fails_with(&out, &["bad.ron", ":3:", "mass"]);
     let out = bin()
         .args(["--scene", &repo("scenes/nope.ron").to_string_lossy()])

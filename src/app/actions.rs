@@ -3,19 +3,24 @@
 
 use bevy::prelude::*;
 
-use super::sim::{SimControl, Truth, START};
+use super::lab::Lab;
+use super::sim::{SimControl, Truth};
 use super::twins::{Twins, HNN};
 
 #[derive(Message, Clone, Debug, PartialEq)]
 pub enum LabAction {
-    /// Angular impulse (N·m·s) to the truth; each twin gets it as its own encoder sees it.
+    /// Angular impulse (N·m·s) to the rapier pendulum, Δp to a (q, p) system; each twin gets
+    /// it as its own encoder sees it.
     Kick(f64),
     /// Raise the HNN twin's learned H by this much (latent units), truth untouched.
     AddEnergy(f64),
     /// Re-encode the truth's latest two frames into every twin.
     Sync,
-    /// Put the truth at (θ, ω) (a drag, a reset). The twins keep going until a `Sync`.
-    SetTruth { theta: f64, omega: f64 },
+    /// Put the truth at (θ, ω), or (q, p) (a drag). The twins keep going until a `Sync`.
+    SetTruth {
+        theta: f64,
+        omega: f64,
+    },
     /// Back to the start state, twins synced.
     Reset,
     SetPaused(bool),
@@ -37,6 +42,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn apply_actions(
     mut actions: MessageReader<LabAction>,
+    lab: Res<Lab>,
     mut truth: ResMut<Truth>,
     mut twins: ResMut<Twins>,
     mut ctl: ResMut<SimControl>,
@@ -45,12 +51,13 @@ fn apply_actions(
     for a in actions.read() {
         match a {
             LabAction::Kick(j) => match truth.0.kick(*j) {
-                Ok((before, after)) => {
+                Ok(Some((before, after))) => {
                     for t in twins.0.iter_mut().flatten() {
                         t.kick(&before, &after);
                     }
-                    last.0 = format!("kick {j:+.2} N·m·s");
+                    last.0 = format!("kick {j:+.2}");
                 }
+                Ok(None) => last.0 = "a recording cannot be kicked".into(),
                 Err(e) => last.0 = format!("kick failed: {e:#}"),
             },
             LabAction::AddEnergy(dh) => {
@@ -61,18 +68,22 @@ fn apply_actions(
                 };
             }
             LabAction::Sync => {
-                let pair = truth.0.pair();
+                let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
-                    t.sync(&pair);
+                    t.sync(&obs);
                 }
                 last.0 = "twins synced to the truth".into();
             }
-            LabAction::SetTruth { theta, omega } => truth.0.set_state(*theta, *omega),
+            LabAction::SetTruth { theta, omega } => {
+                if !truth.0.set_state([*theta, *omega]) {
+                    last.0 = "a recording cannot be moved".into();
+                }
+            }
             LabAction::Reset => {
-                truth.0.set_state(START.0, START.1);
-                let pair = truth.0.pair();
+                truth.0.reset(lab.start());
+                let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
-                    t.sync(&pair);
+                    t.sync(&obs);
                 }
                 last.0 = "reset".into();
             }
@@ -80,9 +91,18 @@ fn apply_actions(
             LabAction::TogglePause => ctl.paused = !ctl.paused,
             LabAction::StepFrame => {
                 ctl.paused = true;
-                ctl.pending_steps += truth.0.steps_per_frame() as u32;
+                ctl.pending_steps += steps_per_frame(&lab);
             }
             LabAction::SetRate(r) => ctl.rate = r.clamp(0.05, 8.0),
         }
+    }
+}
+
+/// Physics steps in one "frame" of the step button: a frame interval of the pixel data, or
+/// 0.05 s for the (q, p) systems.
+fn steps_per_frame(lab: &Lab) -> u32 {
+    match lab.pixels() {
+        Some((physics, data)) => data.steps_per_frame(physics).unwrap_or(1) as u32,
+        None => (0.05 / super::sim::FIELD_DT).round() as u32,
     }
 }

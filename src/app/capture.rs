@@ -71,8 +71,8 @@ fn screenshot_and_exit(
     } else if !state.requested && state.frames >= want.frames {
         state.requested = true;
         shots.write(TakeScreenshot(Some(want.path.clone())));
-        commands.add_observer(
-            |_: On<ScreenshotCaptured>, mut s: ResMut<CaptureState>| s.written = true,
-        );
+        commands.add_observer(|_: On<ScreenshotCaptured>, mut s: ResMut<CaptureState>| {
+            s.written = true
+        });
     }
 }

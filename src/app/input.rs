@@ -7,8 +7,8 @@ use bevy_egui::input::EguiWantsInput;
 
 use super::capture::TakeScreenshot;
 use super::ui::ControlSettings;
-use super::view::{rod_tip, WorldCamera, COLUMNS, PIVOT_Y};
-use super::{LabAction, Truth, RATES};
+use super::view::{rod_tip, spring_mass, WorldCamera, COLUMNS, PIVOT_Y, SPRING_PX};
+use super::{Lab, LabAction, Truth, RATES};
 
 /// An ongoing drag of the truth's bob: the last angle and when, for the release velocity.
 #[derive(Resource, Default)]
@@ -62,6 +62,7 @@ fn drag_bob(
     camera: Single<(&Camera, &GlobalTransform), With<WorldCamera>>,
     egui: Res<EguiWantsInput>,
     truth: Res<Truth>,
+    lab: Res<Lab>,
     time: Res<Time<Real>>,
     mut drag: ResMut<Drag>,
     mut actions: MessageWriter<LabAction>,
@@ -71,11 +72,20 @@ fn drag_bob(
         .cursor_position()
         .and_then(|p| cam.viewport_to_world_2d(tf, p).ok());
     let now = time.elapsed_secs_f64();
-    if mouse.just_pressed(MouseButton::Left) && !egui.wants_any_pointer_input() {
+    let rod = lab.draws_rod();
+    let q = truth.0.state()[0];
+    if mouse.just_pressed(MouseButton::Left)
+        && !egui.wants_any_pointer_input()
+        && truth.0.interactive()
+    {
         if let Some(c) = cursor {
-            let tip = rod_tip(0, truth.0.state().0);
-            if c.distance(tip) < 30.0 {
-                drag.0 = Some((truth.0.state().0, now, 0.0));
+            let grab = if rod {
+                rod_tip(0, q)
+            } else {
+                spring_mass(0, q)
+            };
+            if c.distance(grab) < 30.0 {
+                drag.0 = Some((q, now, 0.0));
             }
         }
     }
@@ -85,20 +95,27 @@ fn drag_bob(
     if mouse.pressed(MouseButton::Left) {
         if let Some(c) = cursor {
             let d = c - Vec2::new(COLUMNS[0], PIVOT_Y);
-            // θ from hanging, counter-clockwise; continuous across the top.
-            let raw = d.x.atan2(-d.y) as f64;
-            let theta = last + crate::data::render::wrap_diff(last, raw);
+            let theta = if rod {
+                // θ from hanging, counter-clockwise; continuous across the top.
+                let raw = d.x.atan2(-d.y) as f64;
+                last + crate::data::render::wrap_diff(last, raw)
+            } else {
+                (d.x / SPRING_PX) as f64
+            };
             let dt = (now - at).max(1e-3);
             // Smoothed so a jerky mouse does not fling the pendulum.
             let w = 0.6 * omega + 0.4 * (theta - last) / dt;
             drag.0 = Some((theta, now, w));
-            actions.write(LabAction::SetTruth { theta, omega: w });
+            actions.write(LabAction::SetTruth {
+                theta,
+                omega: lab.momentum_for(w),
+            });
         }
     } else {
         drag.0 = None;
         actions.write(LabAction::SetTruth {
             theta: last,
-            omega: omega.clamp(-15.0, 15.0),
+            omega: lab.momentum_for(omega.clamp(-15.0, 15.0)),
         });
         actions.write(LabAction::Sync);
     }

@@ -5,14 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use bevy::prelude::*;
 
 use crate::data::PixelDataSpec;
 use crate::nn::{ModelKind, PixelSnapshot};
 use crate::physics::RapierSpec;
 use crate::scene::{DataSpec, Scene, SystemSpec};
-use crate::train::load_pixel_tensors;
+use crate::train::{load_pixel_tensors, load_snapshot};
+use crate::twin::TwinWeights;
 
 /// The two learned twins, in the order the app shows them.
 pub const KINDS: [ModelKind; 2] = [ModelKind::Hnn, ModelKind::Baseline];
@@ -29,7 +30,7 @@ pub fn slot(kind: ModelKind) -> usize {
 #[derive(Clone, Debug)]
 pub enum ModelStatus {
     Loaded {
-        weights: Arc<PixelSnapshot>,
+        weights: TwinWeights,
         /// E.g. "trained from a different version of the scene".
         warning: Option<String>,
     },
@@ -37,12 +38,23 @@ pub enum ModelStatus {
     Unavailable(String),
 }
 
+/// The kind of scene, which decides what the truth and the twins are.
+#[derive(Clone, Debug)]
+pub enum Task {
+    /// The rapier pendulum observed as frames; twins in a learned latent space.
+    Pixels {
+        physics: RapierSpec,
+        data: PixelDataSpec,
+    },
+    /// A (q, p) system (spring, pendulum) or recording (real pendulum); twins in (q, p).
+    Field { system: SystemSpec, recorded: bool },
+}
+
 /// The scene and its models: the app's configuration.
 #[derive(Resource, Clone, Debug)]
 pub struct Lab {
     pub scene: Scene,
-    pub physics: RapierSpec,
-    pub data: PixelDataSpec,
+    pub task: Task,
     /// Where the shipped models are read from.
     pub models_dir: PathBuf,
     /// Where "Save" writes.
@@ -57,16 +69,16 @@ impl Lab {
     /// Reads the scene (errors are fatal) and its models (errors are reported, not fatal).
     pub fn load(scene: &Path, models: Option<&Path>, device: &str) -> Result<Self> {
         let scene = Scene::load(scene)?;
-        let (SystemSpec::RapierPendulum(physics), DataSpec::Pixels(data)) =
-            (&scene.system, &scene.data)
-        else {
-            bail!(
-                "{}: the app runs pixel scenes (system: RapierPendulum, data: Pixels); \
-                 for the other tasks use `hnn-lab eval` / `hnn-lab figures`",
-                scene.source.display()
-            );
+        let task = match (&scene.system, &scene.data) {
+            (SystemSpec::RapierPendulum(physics), DataSpec::Pixels(data)) => Task::Pixels {
+                physics: *physics,
+                data: data.clone(),
+            },
+            (system, data) => Task::Field {
+                system: *system,
+                recorded: matches!(data, DataSpec::Recorded(_)),
+            },
         };
-        let (physics, data) = (*physics, data.clone());
         let models_dir = match models {
             Some(p) => p.to_path_buf(),
             None => scene
@@ -75,40 +87,110 @@ impl Lab {
                 .join(&scene.name),
         };
         let save_dir = user_data_dir().join("models").join(&scene.name);
-        let shipped = KINDS.map(|k| load_status(&models_dir, k, &scene));
-        Ok(Self {
+        let mut lab = Self {
             scene,
-            physics,
-            data,
+            task,
             models_dir,
             save_dir,
             device: device.to_string(),
-            shipped,
-        })
+            shipped: [
+                ModelStatus::Unavailable(String::new()),
+                ModelStatus::Unavailable(String::new()),
+            ],
+        };
+        lab.reload();
+        lab.make_truth()?; // a recording that cannot be read fails here, before any window
+        Ok(lab)
+    }
+
+    /// The scene's truth at its start state.
+    pub fn make_truth(&self) -> Result<crate::truth::TruthSystem> {
+        crate::truth::TruthSystem::for_scene(&self.scene, self.start(), super::sim::FIELD_DT)
     }
 
     /// Reloads the models from `models_dir` (the panel's "load shipped").
     pub fn reload(&mut self) {
-        self.shipped = KINDS.map(|k| load_status(&self.models_dir, k, &self.scene));
+        self.shipped = KINDS.map(|k| self.load_status(k));
     }
 
-    /// Seconds between the two frames of an observation.
-    pub fn frame_dt(&self) -> f64 {
-        self.data.frame_dt
+    fn load_status(&self, kind: ModelKind) -> ModelStatus {
+        let (dir, scene) = (&self.models_dir, &self.scene);
+        let load = || -> Result<(TwinWeights, Option<String>)> {
+            Ok(match self.task {
+                Task::Pixels { .. } => {
+                    let (tensors, warning) = load_pixel_tensors(dir, kind, scene)?;
+                    let w = PixelSnapshot::from_tensors(kind, &tensors)?;
+                    (TwinWeights::Pixel(Arc::new(w)), warning)
+                }
+                Task::Field { .. } => {
+                    let (w, warning) = load_snapshot(dir, kind, scene)?;
+                    (TwinWeights::Field(Arc::new(w)), warning)
+                }
+            })
+        };
+        match load() {
+            Ok((weights, warning)) => ModelStatus::Loaded { weights, warning },
+            Err(e) => ModelStatus::Unavailable(format!("{e:#}")),
+        }
     }
-}
 
-fn load_status(dir: &Path, kind: ModelKind, scene: &Scene) -> ModelStatus {
-    let load = || -> Result<(PixelSnapshot, Option<String>)> {
-        let (tensors, warning) = load_pixel_tensors(dir, kind, scene)?;
-        Ok((PixelSnapshot::from_tensors(kind, &tensors)?, warning))
-    };
-    match load() {
-        Ok((w, warning)) => ModelStatus::Loaded {
-            weights: Arc::new(w),
-            warning,
-        },
-        Err(e) => ModelStatus::Unavailable(format!("{e:#}")),
+    /// The pixel scene's physics and data settings, if this is one.
+    pub fn pixels(&self) -> Option<(&RapierSpec, &PixelDataSpec)> {
+        match &self.task {
+            Task::Pixels { physics, data } => Some((physics, data)),
+            Task::Field { .. } => None,
+        }
+    }
+
+    /// Where the truth starts and returns to on reset: (θ, ω) or (q, p).
+    pub fn start(&self) -> [f64; 2] {
+        match &self.task {
+            Task::Pixels { .. } => [0.4, 0.0],
+            Task::Field { system, .. } => match system {
+                SystemSpec::Spring { .. } => [0.6, 0.0],
+                _ => [1.5, 0.0],
+            },
+        }
+    }
+
+    /// Whether the truth's q is an angle drawn as a rod (else a spring's displacement).
+    pub fn draws_rod(&self) -> bool {
+        !matches!(
+            self.task,
+            Task::Field {
+                system: SystemSpec::Spring { .. },
+                ..
+            }
+        )
+    }
+
+    /// Names of the state coordinates and of the energy unit, for labels.
+    pub fn units(&self) -> (&'static str, &'static str, &'static str) {
+        match self.task {
+            Task::Pixels { .. } => ("θ (rad)", "ω (rad/s)", "J"),
+            Task::Field { .. } => ("q", "p", "H units"),
+        }
+    }
+
+    /// The truth's second coordinate for a rate of change dq/dt of the first (a drag):
+    /// ω itself for the rapier pendulum, p = (dq/dt) / 2m for H = V(q) + m p².
+    pub fn momentum_for(&self, q_rate: f64) -> f64 {
+        match self.task {
+            Task::Field {
+                system: SystemSpec::Spring { m, .. } | SystemSpec::Pendulum { m, .. },
+                ..
+            } => q_rate / (2.0 * m),
+            _ => q_rate,
+        }
+    }
+
+    /// A title for the truth's column.
+    pub fn truth_name(&self) -> &'static str {
+        match self.task {
+            Task::Pixels { .. } => "Truth (rapier2d)",
+            Task::Field { recorded: true, .. } => "Truth (recording)",
+            Task::Field { .. } => "Truth (analytic)",
+        }
     }
 }
 

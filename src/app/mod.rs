@@ -23,9 +23,9 @@ use anyhow::Result;
 use bevy::prelude::*;
 
 pub use actions::{LabAction, LastAction};
-pub use lab::{Lab, ModelStatus};
+pub use lab::{Lab, ModelStatus, Task};
 pub use overlay::{latent_portrait, Portrait, Portraits, Sample, Series};
-pub use sim::{SimControl, SimStep, Truth, RATES, START};
+pub use sim::{SimControl, SimStep, Truth, FIELD_DT, RATES};
 pub use trainer::{TrainAction, TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, Twins, BASELINE, HNN};
 
@@ -34,7 +34,12 @@ pub struct LabPlugin(pub Lab);
 
 impl Plugin for LabPlugin {
     fn build(&self, app: &mut App) {
-        app.insert_resource(self.0.clone());
+        let truth = self
+            .0
+            .make_truth()
+            .expect("Lab::load built this truth once already");
+        app.insert_resource(self.0.clone())
+            .insert_resource(sim::Truth(truth));
         // In this order: each reads what the previous one set up.
         app.add_plugins((
             sim::plugin,

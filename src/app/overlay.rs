@@ -3,16 +3,17 @@
 //! twin gets new weights.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use bevy::prelude::*;
 use crossbeam_channel::{Receiver, Sender};
 
-use super::lab::Lab;
+use super::lab::{Lab, Task};
 use super::sim::Truth;
 use super::twins::{Readouts, Twins};
 use crate::figures::contour::contour_segments;
-use crate::nn::PixelSnapshot;
+use crate::nn::LearnedField;
+use crate::scene::SystemSpec;
+use crate::twin::TwinWeights;
 
 /// One sample per rendered frame in which the simulation moved.
 #[derive(Clone, Debug)]
@@ -52,7 +53,7 @@ pub struct Portraits {
     pub twins: [Option<Portrait>; 2],
     pub truth: Portrait,
     /// The weights each portrait was computed for (to notice new ones).
-    for_weights: [Option<Arc<PixelSnapshot>>; 2],
+    for_weights: [Option<TwinWeights>; 2],
     tx: Sender<(usize, Portrait)>,
     rx: Receiver<(usize, Portrait)>,
 }
@@ -83,11 +84,10 @@ fn record(truth: Res<Truth>, readouts: Res<Readouts>, mut series: ResMut<Series>
             return; // paused: nothing new
         }
     }
-    let (th, om) = truth.0.state();
     let r = &readouts.0;
     series.samples.push_back(Sample {
         t,
-        truth: [th, om],
+        truth: truth.0.state(),
         truth_energy: truth.0.energy(),
         energy: [0, 1].map(|i| r[i].as_ref().map(|r| r.energy)),
         learned: [0, 1].map(|i| r[i].as_ref().and_then(|r| r.learned)),
@@ -105,14 +105,15 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
     }
     for (i, t) in twins.0.iter().enumerate() {
         let Some(t) = t else { continue };
+        let w = t.weights();
         let fresh = portraits.for_weights[i]
             .as_ref()
-            .is_none_or(|w| !Arc::ptr_eq(w, &t.model));
+            .is_none_or(|old| !old.same(&w));
         if fresh {
-            portraits.for_weights[i] = Some(t.model.clone());
-            let (model, z, tx) = (t.model.clone(), t.z, portraits.tx.clone());
+            let (model, z, tx) = (w.field(), t.state(), portraits.tx.clone());
+            portraits.for_weights[i] = Some(w);
             std::thread::spawn(move || {
-                let _ = tx.send((i, latent_portrait(&model, z)));
+                let _ = tx.send((i, latent_portrait(model.as_ref(), z)));
             });
         }
     }
@@ -120,9 +121,9 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
 
 const GRID: usize = 41;
 
-/// H contours (HNN) or field arrows (baseline) over a latent box around `z`, sized from the
-/// field's own scale: the decoder was trained on latents near the encodings of the data.
-pub fn latent_portrait(model: &PixelSnapshot, z: [f64; 2]) -> Portrait {
+/// H contours (HNN) or field arrows (baseline) over a box around the origin that holds `z`
+/// with a margin (the models were trained on states near the data's).
+pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
     let r = (z[0].hypot(z[1]) * 1.6).max(1.0);
     let bounds = [[-r, r], [-r, r]];
     let xs: Vec<f64> = (0..GRID)
@@ -144,7 +145,8 @@ pub fn latent_portrait(model: &PixelSnapshot, z: [f64; 2]) -> Portrait {
         let (lo, hi) = min_max(values.iter().flatten().copied());
         for k in 1..12 {
             let level = lo + (hi - lo) * (k as f64 / 12.0).powi(2);
-            p.contours.extend(contour_segments(&xs, &xs, &values, level));
+            p.contours
+                .extend(contour_segments(&xs, &xs, &values, level));
         }
     } else {
         let step = 2.0 * r / 14.0;
@@ -167,19 +169,35 @@ pub fn latent_portrait(model: &PixelSnapshot, z: [f64; 2]) -> Portrait {
     p
 }
 
-/// True energy contours in (θ, ω) over the range the data and kicks cover.
+/// True energy contours over the range the data and kicks cover: (θ, ω) for the rapier
+/// pendulum, (q, p) for the others.
 fn truth_portrait(lab: &Lab) -> Portrait {
-    let (tm, wm) = (std::f64::consts::PI, 12.0);
+    let pi = std::f64::consts::PI;
+    let (tm, wm, energy): (f64, f64, Box<dyn Fn(f64, f64) -> f64>) = match &lab.task {
+        Task::Pixels { physics, .. } => {
+            let p = *physics;
+            (pi, 12.0, Box::new(move |t, w| p.energy(t, w)))
+        }
+        Task::Field { system, .. } => {
+            let h = lab.scene.eval.energy.unwrap_or(*system).hamiltonian();
+            let (q, p) = match system {
+                SystemSpec::Spring { .. } => (1.5, 1.5),
+                _ => (pi, 3.5),
+            };
+            (q, p, Box::new(move |a, b| h.energy([a, b])))
+        }
+    };
     let xs: Vec<f64> = (0..81).map(|i| -tm + 2.0 * tm * i as f64 / 80.0).collect();
     let ys: Vec<f64> = (0..81).map(|i| -wm + 2.0 * wm * i as f64 / 80.0).collect();
     let values: Vec<Vec<f64>> = ys
         .iter()
-        .map(|&w| xs.iter().map(|&t| lab.physics.energy(t, w)).collect())
+        .map(|&w| xs.iter().map(|&t| energy(t, w)).collect())
         .collect();
-    let top = lab.physics.energy(std::f64::consts::PI, 0.0);
+    let (lo, hi) = min_max(values.iter().flatten().copied());
     let mut contours = Vec::new();
-    for k in 1..10 {
-        contours.extend(contour_segments(&xs, &ys, &values, top * k as f64 / 6.0));
+    for k in 1..12 {
+        let level = lo + (hi - lo) * (k as f64 / 12.0).powi(2);
+        contours.extend(contour_segments(&xs, &ys, &values, level));
     }
     Portrait {
         bounds: [[-tm, tm], [-wm, wm]],

@@ -1,17 +1,16 @@
-//! The ground truth: the rapier pendulum stepped in `FixedUpdate` at the scene's physics
-//! rate, with pause, single step and time rate.
+//! The ground truth, stepped in `FixedUpdate` at the scene's physics rate (the rapier
+//! pendulum's own step; 60 Hz for the (q, p) systems), with pause, single step and time rate.
 
 use bevy::prelude::*;
 
-use super::lab::Lab;
-use crate::observed::ObservedPendulum;
+use crate::truth::TruthSystem;
 
-/// The true pendulum as the camera sees it.
+/// The truth: the rapier pendulum as the camera sees it, an analytic system, or a recording.
 #[derive(Resource)]
-pub struct Truth(pub ObservedPendulum);
+pub struct Truth(pub TruthSystem);
 
-/// Where the truth starts (and returns to on reset).
-pub const START: (f64, f64) = (0.4, 0.0);
+/// The fixed step of the (q, p) systems (the pixel scenes use their physics step).
+pub const FIELD_DT: f64 = 1.0 / 60.0;
 
 /// Play state of the simulation (truth and twins together).
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -44,12 +43,10 @@ pub enum SimStep {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    let lab = app.world().resource::<Lab>().clone();
-    let truth = ObservedPendulum::new(lab.physics, lab.data.clone(), START.0, START.1)
-        .expect("the scene's frame_dt was validated against its physics dt");
-    app.insert_resource(Truth(truth))
-        .init_resource::<SimControl>()
-        .insert_resource(Time::<Fixed>::from_seconds(lab.physics.dt))
+    let truth = app.world().resource::<Truth>();
+    let dt = truth.0.dt;
+    app.init_resource::<SimControl>()
+        .insert_resource(Time::<Fixed>::from_seconds(dt))
         .configure_sets(
             FixedUpdate,
             (SimStep::Truth, SimStep::Twins)

@@ -1,19 +1,79 @@
 //! The bridge to live training: one trainer thread per model (HNN, baseline), commands in,
 //! progress and weight snapshots out. Polled once per frame without blocking; new weights go
 //! straight into the twins. Dropping the bridge (closing the window) stops the threads.
+//!
+//! Pixel models continue from the loaded weights; the low-dimensional ones (a few seconds to
+//! train) start from scratch.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::prelude::*;
 
-use super::lab::{slot, Lab, ModelStatus, KINDS};
+use super::lab::{slot, Lab, ModelStatus, Task, KINDS};
 use super::sim::Truth;
 use super::twins::{swap_weights, Twins};
+use crate::data::load_dataset;
 use crate::data::pixel::{cache_dir, load_or_generate};
-use crate::nn::{ModelKind, PixelSnapshot};
+use crate::nn::{FieldSnapshot, ModelKind, PixelSnapshot};
 use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
-use crate::train::{load_pixel_tensors, LossValues, PixelTrainer};
+use crate::train::{load_pixel_tensors, LossValues, PixelTrainer, Trainer};
+use crate::twin::TwinWeights;
+
+/// A training thread of either kind of model.
+pub enum AnyHandle {
+    Pixel(TrainerHandle<PixelSnapshot>),
+    Field(TrainerHandle<FieldSnapshot>),
+}
+
+impl AnyHandle {
+    pub fn send(&self, c: Command) {
+        match self {
+            AnyHandle::Pixel(h) => h.send(c),
+            AnyHandle::Field(h) => h.send(c),
+        }
+    }
+
+    /// Everything sent since the last call, the weights wrapped for the twins.
+    pub fn drain(&self) -> Vec<Progress<TwinWeights>> {
+        match self {
+            AnyHandle::Pixel(h) => h
+                .drain()
+                .into_iter()
+                .map(|m| wrap(m, TwinWeights::Pixel))
+                .collect(),
+            AnyHandle::Field(h) => h
+                .drain()
+                .into_iter()
+                .map(|m| wrap(m, TwinWeights::Field))
+                .collect(),
+        }
+    }
+}
+
+fn wrap<S>(m: Progress<S>, f: impl Fn(Arc<S>) -> TwinWeights) -> Progress<TwinWeights> {
+    match m {
+        Progress::Snapshot { step, weights } => Progress::Snapshot {
+            step,
+            weights: Arc::new(f(weights)),
+        },
+        Progress::Step {
+            step,
+            losses,
+            steps_per_sec,
+            elapsed,
+        } => Progress::Step {
+            step,
+            losses,
+            steps_per_sec,
+            elapsed,
+        },
+        Progress::Running(r) => Progress::Running(r),
+        Progress::Ready(d) => Progress::Ready(d),
+        Progress::Saved(p) => Progress::Saved(p),
+        Progress::Error(e) => Progress::Error(e),
+    }
+}
 
 /// What the training panel can ask for.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -35,7 +95,7 @@ pub enum TrainAction {
 /// One model's trainer as the panel sees it.
 #[derive(Default)]
 pub struct TrainerView {
-    pub handle: Option<TrainerHandle<PixelSnapshot>>,
+    pub handle: Option<AnyHandle>,
     pub ready: bool,
     pub running: bool,
     pub device: String,
@@ -84,34 +144,50 @@ pub(super) fn plugin(app: &mut App) {
     .add_systems(Update, poll_trainers);
 }
 
-/// Builds a model's trainer on its own thread: data from the cache (or simulated), weights
-/// from `start` when given.
+/// Builds a model's trainer on its own thread: data from the cache (or simulated); a pixel
+/// model continues from `start`'s weights when given.
 fn spawn_trainer(
     lab: &Lab,
     kind: ModelKind,
     start: Option<&ModelStatus>,
     t: &Training,
-) -> TrainerHandle<PixelSnapshot> {
-    let (scene, physics, data) = (lab.scene.clone(), lab.physics, lab.data.clone());
+) -> AnyHandle {
+    let scene = lab.scene.clone();
     let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
     let load = matches!(start, Some(ModelStatus::Loaded { .. }));
     let (lr, batch) = (t.learning_rate, t.batch_size);
-    TrainerHandle::spawn_with(
-        move || {
-            let dev = crate::device::select(&device)?;
-            let d = Arc::new(load_or_generate(&physics, &data, &cache_dir())?);
-            let mut tr = PixelTrainer::new(kind, &scene, d, &dev)?;
-            if load {
-                let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
-                tr.load_tensors(&tensors)?;
-            }
-            tr.set_learning_rate(lr);
-            tr.batch_size = batch;
-            Ok(tr)
-        },
-        t.cadence,
-        t.options,
-    )
+    match lab.task.clone() {
+        Task::Pixels { physics, data } => AnyHandle::Pixel(TrainerHandle::spawn_with(
+            move || {
+                let dev = crate::device::select(&device)?;
+                let d = Arc::new(load_or_generate(&physics, &data, &cache_dir())?);
+                let mut tr = PixelTrainer::new(kind, &scene, d, &dev)?;
+                if load {
+                    let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
+                    tr.load_tensors(&tensors)?;
+                }
+                tr.set_learning_rate(lr);
+                tr.batch_size = batch;
+                Ok(tr)
+            },
+            t.cadence,
+            t.options,
+        )),
+        Task::Field { .. } => AnyHandle::Field(TrainerHandle::spawn_with(
+            move || {
+                let dev = crate::device::select(&device)?;
+                let data = load_dataset(&scene, None)?;
+                let mut tr = Trainer::new(kind, &scene, &data, &dev)?;
+                tr.set_learning_rate(lr);
+                Ok(tr)
+            },
+            Cadence {
+                snapshot_every: 25,
+                ..t.cadence
+            },
+            t.options,
+        )),
+    }
 }
 
 fn apply_train_actions(
@@ -155,7 +231,7 @@ fn apply_train_actions(
             }
             TrainAction::LoadShipped => {
                 lab.reload();
-                let pair = truth.0.pair();
+                let obs = truth.0.observe();
                 for kind in KINDS {
                     let i = slot(kind);
                     // A running trainer would overwrite the twin with its own weights:
@@ -163,7 +239,7 @@ fn apply_train_actions(
                     let restart = training.models[i].handle.take().is_some();
                     match lab.shipped[i].clone() {
                         ModelStatus::Loaded { weights, .. } => {
-                            swap_weights(&mut twins, i, weights, &pair);
+                            swap_weights(&mut twins, i, weights, &obs);
                             training.models[i] = TrainerView {
                                 note: Some(format!("loaded {}", lab.models_dir.display())),
                                 ..Default::default()
@@ -214,7 +290,7 @@ fn send(m: &TrainerView, c: Command) {
 }
 
 fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth: Res<Truth>) {
-    let mut pair = None;
+    let mut obs = None;
     for (i, m) in training.models.iter_mut().enumerate() {
         let Some(h) = &m.handle else { continue };
         for msg in h.drain() {
@@ -237,8 +313,8 @@ fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth
                 }
                 Progress::Snapshot { step, weights } => {
                     m.step = step;
-                    let p = pair.get_or_insert_with(|| truth.0.pair());
-                    swap_weights(&mut twins, i, weights, p);
+                    let o = obs.get_or_insert_with(|| truth.0.observe());
+                    swap_weights(&mut twins, i, (*weights).clone(), o);
                 }
                 Progress::Running(r) => m.running = r,
                 Progress::Saved(dir) => m.note = Some(format!("saved to {}", dir.display())),

@@ -1,34 +1,35 @@
-//! The learned twins: each runs its own latent state with the current weights, one RK4 step
-//! per physics step (a 1/k frame interval), and is read the way the truth is read: decoded to
-//! frames, its angle and velocity estimated from them.
-
-use std::sync::Arc;
+//! The learned twins: each runs its own state with the current weights, one RK4 step per
+//! truth step, and is read the way the truth is read. A pixel twin is decoded to frames and
+//! its angle and velocity estimated from them; a (q, p) twin is its state.
 
 use bevy::prelude::*;
 
 use super::lab::{Lab, ModelStatus};
 use super::sim::{SimStep, Truth};
 use crate::data::render::{estimate_angle, read_pair};
-use crate::nn::PixelSnapshot;
-use crate::twin::PixelTwin;
+use crate::truth::Observation;
+use crate::twin::{Twin, TwinWeights};
 
 /// One twin per `KINDS` slot; `None` until weights exist (loaded or trained).
 #[derive(Resource, Default)]
-pub struct Twins(pub [Option<PixelTwin>; 2]);
+pub struct Twins(pub [Option<Twin>; 2]);
 
 /// What a twin shows this frame.
 #[derive(Clone, Debug, Default)]
 pub struct Readout {
-    /// The decoded frame pair (the second frame is "now").
+    /// The decoded frame pair (pixel twins; the second frame is "now").
     pub pair: Vec<f32>,
-    /// Angle of the decoded latest frame (None: the decoder drew nothing readable).
-    pub theta_now: Option<f64>,
-    /// (θ, ω) read off the decoded pair with the estimator used on the truth.
+    /// The angle (or displacement) to draw now (None: the decoder drew nothing readable).
+    pub q_now: Option<f64>,
+    /// (θ, ω) read off the decoded pair with the estimator used on the truth, or (q, p).
     pub state: [f64; 2],
-    /// Physical energy of that reading (J).
+    /// The true energy of that state (J, or the scene's H units).
     pub energy: f64,
-    /// The learned H (HNN only), latent units.
+    /// (kinetic, potential) parts of `energy`.
+    pub parts: (f64, f64),
+    /// The learned H (HNN only): latent or data units.
     pub learned: Option<f64>,
+    /// The state the twin integrates (latent z, or (q, p)).
     pub z: [f64; 2],
 }
 
@@ -36,28 +37,28 @@ pub struct Readout {
 #[derive(Resource, Default)]
 pub struct Readouts(pub [Option<Readout>; 2]);
 
-/// The truth's latest observed frame pair, rendered once per frame (what the views show).
-#[derive(Resource, Default)]
-pub struct Observed(pub Vec<f32>);
+/// The truth's latest observation, made once per frame (what the views show).
+#[derive(Resource)]
+pub struct Observed(pub Observation);
 
 pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();
-    let pair = app.world().resource::<Truth>().0.pair();
+    let obs = app.world().resource::<Truth>().0.observe();
     let twins = Twins(std::array::from_fn(|i| match &lab.shipped[i] {
-        ModelStatus::Loaded { weights, .. } => Some(PixelTwin::new(weights.clone(), &pair)),
+        ModelStatus::Loaded { weights, .. } => Twin::new(weights.clone(), &obs),
         ModelStatus::Unavailable(_) => None,
     }));
     app.insert_resource(twins)
         .init_resource::<Readouts>()
-        .init_resource::<Observed>()
+        .insert_resource(Observed(obs))
         .add_systems(FixedUpdate, step_twins.in_set(SimStep::Twins))
         .add_systems(PostUpdate, read_twins);
 }
 
 fn step_twins(mut twins: ResMut<Twins>, truth: Res<Truth>) {
-    let frames = 1.0 / truth.0.steps_per_frame() as f64;
+    let amount = truth.0.twin_step();
     for t in twins.0.iter_mut().flatten() {
-        t.advance(frames);
+        t.advance(amount);
     }
 }
 
@@ -68,31 +69,38 @@ pub(super) fn read_twins(
     mut out: ResMut<Readouts>,
     mut observed: ResMut<Observed>,
 ) {
-    observed.0 = truth.0.pair();
-    let render = &lab.data.render;
-    let p = render.pixels();
+    observed.0 = truth.0.observe();
     for (i, t) in twins.0.iter().enumerate() {
         out.0[i] = t.as_ref().map(|t| {
-            let pair = t.decode();
-            let state = read_pair(&pair, render, lab.frame_dt());
+            let (pair, q_now, state) = match (t, lab.pixels()) {
+                (Twin::Pixel(p), Some((_, data))) => {
+                    let pair = p.decode();
+                    let n = data.render.pixels();
+                    let state = read_pair(&pair, &data.render, data.frame_dt);
+                    let now = estimate_angle(&pair[n..], &data.render);
+                    (pair, now, state)
+                }
+                _ => (vec![], Some(t.state()[0]), t.state()),
+            };
+            let parts = truth.0.parts(state);
             Readout {
-                theta_now: estimate_angle(&pair[p..], render),
-                state,
-                energy: lab.physics.energy(state[0], state[1]),
-                learned: t.learned_energy(),
-                z: t.z,
                 pair,
+                q_now,
+                state,
+                energy: parts.0 + parts.1,
+                parts,
+                learned: t.learned_energy(),
+                z: t.state(),
             }
         });
     }
 }
 
-/// Puts new weights into a twin (creating it if it had none) and re-encodes the truth:
-/// new weights mean new latent coordinates.
-pub fn swap_weights(twins: &mut Twins, slot: usize, weights: Arc<PixelSnapshot>, pair: &[f32]) {
+/// Puts new weights into a twin (creating it if it had none).
+pub fn swap_weights(twins: &mut Twins, slot: usize, weights: TwinWeights, obs: &Observation) {
     match &mut twins.0[slot] {
-        Some(t) => t.set_model(weights, pair),
-        None => twins.0[slot] = Some(PixelTwin::new(weights, pair)),
+        Some(t) => t.set_weights(weights, obs),
+        None => twins.0[slot] = Twin::new(weights, obs),
     }
 }
 

@@ -1,18 +1,20 @@
-//! The three pendulums side by side, same size and scale: Truth, HNN twin, Baseline twin.
+//! The three systems side by side, same size and scale: Truth, HNN twin, Baseline twin.
 //! Each column shows a rod (the truth's state; a twin's angle read off its decoded frame, with
-//! the truth as a faint ghost), the 28x28 frame (observed for the truth, decoded for the twins)
-//! upscaled, and a PhET-style energy bar (kinetic, potential, total).
+//! the truth as a faint ghost) or, for the spring, a mass on a spring; in pixel scenes the
+//! 28x28 frame (observed for the truth, decoded for the twins) upscaled; and a PhET-style
+//! energy bar (kinetic, potential, total).
 
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::ScalingMode;
 use bevy::image::ImageSampler;
-use bevy::sprite::Anchor;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use bevy::sprite::Anchor;
 
 use super::lab::Lab;
 use super::sim::Truth;
 use super::twins::{Observed, Readouts};
+use crate::truth::Observation;
 
 /// Column centres (world units are logical pixels at the reference zoom).
 pub const COLUMNS: [f32; 3] = [-330.0, 0.0, 330.0];
@@ -31,7 +33,10 @@ pub const TRUTH_COLOR: Color = Color::srgb(0.92, 0.92, 0.88);
 pub const HNN_COLOR: Color = Color::srgb(0.35, 0.65, 1.0);
 pub const BASELINE_COLOR: Color = Color::srgb(1.0, 0.5, 0.3);
 pub const COLORS: [Color; 3] = [TRUTH_COLOR, HNN_COLOR, BASELINE_COLOR];
-pub const NAMES: [&str; 3] = ["Truth (rapier2d)", "HNN twin", "Baseline twin"];
+/// Titles of the twin columns (the truth's depends on the scene: `Lab::truth_name`).
+pub const TWIN_NAMES: [&str; 2] = ["HNN twin", "Baseline twin"];
+/// Pixels per unit of a spring's displacement q.
+pub const SPRING_PX: f32 = 110.0;
 const KINETIC: Color = Color::srgb(0.3, 0.75, 0.4);
 const POTENTIAL: Color = Color::srgb(0.35, 0.55, 0.95);
 const TOTAL: Color = Color::srgb(0.95, 0.75, 0.25);
@@ -57,7 +62,12 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(Update, (draw_rods, update_frames, update_bars));
 }
 
-fn setup(mut commands: Commands, mut images: ResMut<Assets<Image>>, lab: Res<Lab>) {
+fn setup(
+    mut commands: Commands,
+    mut images: ResMut<Assets<Image>>,
+    lab: Res<Lab>,
+    truth: Res<Truth>,
+) {
     commands.spawn((
         Camera2d,
         WorldCamera,
@@ -70,7 +80,7 @@ fn setup(mut commands: Commands, mut images: ResMut<Assets<Image>>, lab: Res<Lab
         }),
         Transform::from_xyz(0.0, 60.0, 0.0),
     ));
-    let n = lab.data.render.size as u32;
+    let n = lab.pixels().map_or(1, |(_, d)| d.render.size as u32);
     let handles = [0, 1, 2].map(|_| {
         let mut img = Image::new_fill(
             Extent3d {
@@ -88,14 +98,16 @@ fn setup(mut commands: Commands, mut images: ResMut<Assets<Image>>, lab: Res<Lab
     });
     for (c, h) in handles.iter().enumerate() {
         let x = COLUMNS[c];
-        commands.spawn((
-            Sprite {
-                image: h.clone(),
-                custom_size: Some(Vec2::splat(FRAME_PX)),
-                ..default()
-            },
-            Transform::from_xyz(x, FRAME_Y, 0.0),
-        ));
+        if lab.pixels().is_some() {
+            commands.spawn((
+                Sprite {
+                    image: h.clone(),
+                    custom_size: Some(Vec2::splat(FRAME_PX)),
+                    ..default()
+                },
+                Transform::from_xyz(x, FRAME_Y, 0.0),
+            ));
+        }
         for part in 0..3 {
             let color = [KINETIC, POTENTIAL, TOTAL][part];
             commands.spawn((
@@ -107,8 +119,13 @@ fn setup(mut commands: Commands, mut images: ResMut<Assets<Image>>, lab: Res<Lab
         }
     }
     commands.insert_resource(FrameImages(handles));
-    // Full bars at half again the largest energy in the training data; they grow beyond.
-    commands.insert_resource(BarScale(1.5 * lab.physics.energy(lab.data.theta_max, lab.data.omega_max)));
+    // Full bars at half again the largest energy in the training data (pixel scenes) or the
+    // start's; they grow beyond.
+    let full = match lab.pixels() {
+        Some((physics, data)) => physics.energy(data.theta_max, data.omega_max),
+        None => truth.0.energy(),
+    };
+    commands.insert_resource(BarScale(1.5 * full.max(1e-6)));
 }
 
 /// The tip of a rod at angle θ (from hanging, counter-clockwise) in column `c`.
@@ -130,17 +147,60 @@ fn draw_rod(g: &mut Gizmos, c: usize, theta: f64, color: Color, width: f32) {
     g.circle_2d(pivot, 4.0, Color::srgb(0.6, 0.6, 0.6));
 }
 
-fn draw_rods(mut g: Gizmos, truth: Res<Truth>, readouts: Res<Readouts>) {
-    let (theta, _) = truth.0.state();
-    draw_rod(&mut g, 0, theta, TRUTH_COLOR, 6.0);
+/// Where a spring's mass sits in column `c` for displacement q.
+pub fn spring_mass(c: usize, q: f64) -> Vec2 {
+    Vec2::new(COLUMNS[c] + SPRING_PX * q as f32, PIVOT_Y - 60.0)
+}
+
+fn draw_spring(g: &mut Gizmos, c: usize, q: f64, color: Color) {
+    let wall = Vec2::new(COLUMNS[c] - 150.0, PIVOT_Y - 60.0);
+    let mass = spring_mass(c, q);
+    g.line_2d(
+        wall + Vec2::new(0.0, -30.0),
+        wall + Vec2::new(0.0, 30.0),
+        Color::srgb(0.6, 0.6, 0.6),
+    );
+    let end = mass - Vec2::new(16.0, 0.0);
+    let coils = 12;
+    let mut prev = wall;
+    for k in 1..=coils {
+        let f = k as f32 / coils as f32;
+        let y = if k == coils {
+            0.0
+        } else if k % 2 == 0 {
+            10.0
+        } else {
+            -10.0
+        };
+        let p = wall.lerp(end, f) + Vec2::new(0.0, y);
+        g.line_2d(prev, p, color);
+        prev = p;
+    }
+    g.rect_2d(mass, Vec2::splat(32.0), color);
+}
+
+fn draw_rods(mut g: Gizmos, truth: Res<Truth>, readouts: Res<Readouts>, lab: Res<Lab>) {
+    let q = truth.0.state()[0];
+    let draw = |g: &mut Gizmos, c: usize, q: f64, color: Color| {
+        if lab.draws_rod() {
+            draw_rod(g, c, q, color, 6.0);
+        } else {
+            draw_spring(g, c, q, color);
+        }
+    };
+    draw(&mut g, 0, q, TRUTH_COLOR);
     for (i, r) in readouts.0.iter().enumerate() {
         let c = i + 1;
         // The truth as a faint ghost, to compare at a glance.
-        draw_rod(&mut g, c, theta, TRUTH_COLOR.with_alpha(0.18), 6.0);
-        match r.as_ref().and_then(|r| r.theta_now) {
-            Some(t) => draw_rod(&mut g, c, t, COLORS[c], 6.0),
+        draw(&mut g, c, q, TRUTH_COLOR.with_alpha(0.18));
+        match r.as_ref().and_then(|r| r.q_now) {
+            Some(t) => draw(&mut g, c, t, COLORS[c]),
             None => {
-                g.circle_2d(Vec2::new(COLUMNS[c], PIVOT_Y), 20.0, COLORS[c].with_alpha(0.4));
+                g.circle_2d(
+                    Vec2::new(COLUMNS[c], PIVOT_Y),
+                    20.0,
+                    COLORS[c].with_alpha(0.4),
+                );
             }
         }
     }
@@ -166,11 +226,10 @@ fn update_frames(
     frames: Res<FrameImages>,
     mut images: ResMut<Assets<Image>>,
 ) {
-    let pair = &observed.0;
-    let p = pair.len() / 2;
-    if p == 0 {
+    let Observation::Pair(pair) = &observed.0 else {
         return;
-    }
+    };
+    let p = pair.len() / 2;
     if let Some(mut img) = images.get_mut(&frames.0[0]) {
         paint(&mut img, &pair[p..], TRUTH_COLOR);
     }
@@ -184,19 +243,14 @@ fn update_frames(
 fn update_bars(
     truth: Res<Truth>,
     readouts: Res<Readouts>,
-    lab: Res<Lab>,
     mut scale: ResMut<BarScale>,
     mut bars: Query<(&Bar, &mut Transform, &mut Visibility)>,
 ) {
-    let (th, om) = truth.0.state();
     let mut parts: [Option<[f64; 3]>; 3] = [None; 3];
-    let split = |t: f64, w: f64| {
-        let (k, u) = lab.physics.energy_parts(t, w);
-        [k, u, k + u]
-    };
-    parts[0] = Some(split(th, om));
+    let (k, u) = truth.0.parts(truth.0.state());
+    parts[0] = Some([k, u, k + u]);
     for (i, r) in readouts.0.iter().enumerate() {
-        parts[i + 1] = r.as_ref().map(|r| split(r.state[0], r.state[1]));
+        parts[i + 1] = r.as_ref().map(|r| [r.parts.0, r.parts.1, r.energy]);
     }
     let top = parts.iter().flatten().map(|p| p[2]).fold(0.0, f64::max);
     if top > scale.0 {

@@ -31,13 +31,25 @@ pub fn run(a: BenchAppArgs) -> Result<()> {
     if !a.no_training {
         app.world_mut().write_message(TrainAction::Start);
         let deadline = Instant::now() + Duration::from_secs(120);
-        while !app.world().resource::<Training>().models.iter().all(|m| m.running) {
+        while !app
+            .world()
+            .resource::<Training>()
+            .models
+            .iter()
+            .all(|m| m.running)
+        {
             app.update();
             std::thread::sleep(Duration::from_millis(10));
             if Instant::now() > deadline {
                 bail!("the trainers did not start within 120 s");
             }
-            if let Some(e) = app.world().resource::<Training>().models.iter().find_map(|m| m.error.clone()) {
+            if let Some(e) = app
+                .world()
+                .resource::<Training>()
+                .models
+                .iter()
+                .find_map(|m| m.error.clone())
+            {
                 bail!("training failed: {e}");
             }
         }

@@ -133,7 +133,9 @@ fn run_app(a: AppArgs) -> Result<()> {
     let lab = hnn_lab::app::Lab::load(&a.scene, a.models.as_deref(), &a.device)?;
     for (k, s) in hnn_lab::app::lab::KINDS.iter().zip(&lab.shipped) {
         match s {
-            hnn_lab::app::ModelStatus::Loaded { warning: Some(w), .. } => eprintln!("{w}"),
+            hnn_lab::app::ModelStatus::Loaded {
+                warning: Some(w), ..
+            } => eprintln!("{w}"),
             hnn_lab::app::ModelStatus::Unavailable(why) => {
                 eprintln!("{}: no model loaded ({why}); train it in the app", k.name())
             }
@@ -150,5 +152,7 @@ fn run_app(a: AppArgs) -> Result<()> {
 fn run_app(_: AppArgs) -> Result<()> {
     use clap::CommandFactory;
     Cli::command().print_help()?;
-    anyhow::bail!("this build has no app (built without the `gui` feature); use the subcommands above")
+    anyhow::bail!(
+        "this build has no app (built without the `gui` feature); use the subcommands above"
+    )
 }

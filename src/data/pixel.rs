@@ -352,5 +352,4 @@ mod tests {
         // Rapier's reversed run retraces the recorded one to within its small energy error.
         assert!(worst < 0.02, "largest pixel difference {worst}");
     }
-
 }

@@ -26,3 +26,29 @@ pub fn named_tensors(
         .map(|(k, v)| (k.clone(), v.as_tensor().clone()))
         .collect()
 }
+
+/// What the app and figures need of a trained model's dynamics, whatever its inputs: the
+/// field it integrates and, for an HNN, the learned H. Implemented by the low-dimensional
+/// snapshot (in data units) and the pixel snapshot (in latent units).
+pub trait LearnedField: Send + Sync {
+    fn field(&self, z: [f64; 2]) -> [f64; 2];
+    fn energy(&self, z: [f64; 2]) -> Option<f64>;
+}
+
+impl LearnedField for FieldSnapshot {
+    fn field(&self, z: [f64; 2]) -> [f64; 2] {
+        FieldSnapshot::field(self, z)
+    }
+    fn energy(&self, z: [f64; 2]) -> Option<f64> {
+        FieldSnapshot::energy(self, z)
+    }
+}
+
+impl LearnedField for PixelSnapshot {
+    fn field(&self, z: [f64; 2]) -> [f64; 2] {
+        PixelSnapshot::field(self, z)
+    }
+    fn energy(&self, z: [f64; 2]) -> Option<f64> {
+        PixelSnapshot::energy(self, z)
+    }
+}

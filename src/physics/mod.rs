@@ -22,6 +22,12 @@ pub trait Hamiltonian: Send + Sync {
         let [dq, dp] = self.grad(x);
         [dp, -dq]
     }
+    /// (kinetic, potential) for a separable H = T(p) + V(q), each zero at the origin: what
+    /// an energy bar shows.
+    fn parts(&self, x: [f64; 2]) -> (f64, f64) {
+        let h0 = self.energy([0.0, 0.0]);
+        (self.energy([0.0, x[1]]) - h0, self.energy([x[0], 0.0]) - h0)
+    }
 }
 
 #[cfg(test)]

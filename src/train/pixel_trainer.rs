@@ -154,7 +154,10 @@ impl PixelTrainer {
     /// Continues from saved weights (e.g. the shipped models): the variables take the given
     /// values and the optimiser starts afresh. Names and shapes must match the architecture
     /// (`load_pixel_tensors` checks them when reading a file).
-    pub fn load_tensors(&mut self, tensors: &std::collections::HashMap<String, Tensor>) -> Result<()> {
+    pub fn load_tensors(
+        &mut self,
+        tensors: &std::collections::HashMap<String, Tensor>,
+    ) -> Result<()> {
         {
             let data = self.varmap.data().lock().expect("varmap lock");
             for (name, var) in data.iter() {

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{save_model, save_pixel_model, LossValues, ModelMeta, PixelMeta, PixelTrainer, Trainer};
+use super::{
+    save_model, save_pixel_model, LossValues, ModelMeta, PixelMeta, PixelTrainer, Trainer,
+};
 use crate::nn::{FieldSnapshot, PixelSnapshot};
 
 /// What a trainer must offer to be driven from a thread.
@@ -526,7 +528,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         h.send(Command::Save(dir.path().to_path_buf()));
         wait_for(&h, |m| matches!(m, Progress::Saved(_)));
-        let (tensors, _) = crate::train::load_pixel_tensors(dir.path(), ModelKind::Hnn, &scene).unwrap();
+        let (tensors, _) =
+            crate::train::load_pixel_tensors(dir.path(), ModelKind::Hnn, &scene).unwrap();
         assert!(!tensors.is_empty());
         // A failing build is reported, not a panic.
         let bad: TrainerHandle<PixelSnapshot> = TrainerHandle::spawn_with(
@@ -575,5 +578,4 @@ mod tests {
         b.train_step().unwrap();
         assert_ne!(b.snapshot().unwrap().decode(z), want.decode(z));
     }
-
 }

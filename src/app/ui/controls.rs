@@ -43,17 +43,29 @@ pub struct ControlsParams<'w> {
 pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
     ui.heading("Simulation");
     ui.horizontal(|ui| {
-        let label = if p.ctl.paused { "▶ Play" } else { "⏸ Pause" };
+        let label = if p.ctl.paused {
+            "▶ Play"
+        } else {
+            "⏸ Pause"
+        };
         if ui.button(label).on_hover_text("Space").clicked() {
             p.actions.write(LabAction::TogglePause);
         }
-        if ui.button("Step").on_hover_text("N: one frame interval").clicked() {
+        if ui
+            .button("Step")
+            .on_hover_text("N: one frame interval")
+            .clicked()
+        {
             p.actions.write(LabAction::StepFrame);
         }
         if ui.button("Reset").on_hover_text("R").clicked() {
             p.actions.write(LabAction::Reset);
         }
-        if ui.button("Sync twins").on_hover_text("S: encode the truth's last two frames").clicked() {
+        if ui
+            .button("Sync twins")
+            .on_hover_text("S: encode the truth's last two frames")
+            .clicked()
+        {
             p.actions.write(LabAction::Sync);
         }
     });
@@ -70,9 +82,14 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
             }
         }
     });
+    let kick_unit = if p.lab.pixels().is_some() {
+        "kick (N·m·s)"
+    } else {
+        "kick (Δp)"
+    };
     ui.add(
         egui::Slider::new(&mut p.settings.kick, 0.05..=1.5)
-            .text("kick (N·m·s)")
+            .text(kick_unit)
             .max_decimals(2),
     );
     ui.horizontal(|ui| {
@@ -86,7 +103,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
     ui.add(
         egui::Slider::new(&mut p.settings.add_energy, 0.01..=2.0)
             .logarithmic(true)
-            .text("ΔH (latent)"),
+            .text("ΔH (learned units)"),
     );
     if ui
         .button("Add energy to the HNN twin")
@@ -98,17 +115,18 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
     if ui.button("📷 Screenshot").on_hover_text("F12").clicked() {
         p.shots.write(TakeScreenshot(None));
     }
-    ui.label(
-        egui::RichText::new("Drag the truth's bob with the mouse; release to re-sync the twins.")
-            .small()
-            .weak(),
-    );
+    let hint = if p.truth.0.interactive() {
+        "Drag the truth's bob (or mass) with the mouse; release to re-sync the twins."
+    } else {
+        "The truth is a recording: it cannot be kicked or dragged (the twins can be given energy)."
+    };
+    ui.label(egui::RichText::new(hint).small().weak());
     ui.separator();
     readout_table(ui, p);
 }
 
 fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
-    let (th, om) = p.truth.0.state();
+    let [th, om] = p.truth.0.state();
     let rows = [
         Some((th, om, p.truth.0.energy(), None)),
         p.readouts.0[0]
@@ -118,8 +136,10 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
             .as_ref()
             .map(|r| (r.state[0], r.state[1], r.energy, r.learned)),
     ];
+    let (q, v, e) = p.lab.units();
+    let energy = format!("E ({e})");
     egui::Grid::new("readouts").striped(true).show(ui, |ui| {
-        for h in ["", "θ (rad)", "ω (rad/s)", "E (J)", "learned H"] {
+        for h in ["", q, v, energy.as_str(), "learned H"] {
             ui.label(egui::RichText::new(h).small());
         }
         ui.end_row();
@@ -139,14 +159,16 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
             ui.end_row();
         }
     });
-    ui.label(
-        egui::RichText::new(format!(
-            "Twins: angle and energy read off their decoded frames, as for the truth's frames. Trained on |θ| < {:.2} rad.",
-            p.lab.data.theta_max
-        ))
-        .small()
-        .weak(),
-    );
+    let note = match p.lab.pixels() {
+        Some((_, data)) => format!(
+            "Twins: angle and energy read off their decoded frames, as for the truth's frames. \
+             Trained on |θ| < {:.2} rad: a twin pushed beyond that is outside its data.",
+            data.theta_max
+        ),
+        None => "Twins move in (q, p) with the learned field; energy is the true H of their state."
+            .into(),
+    };
+    ui.label(egui::RichText::new(note).small().weak());
 }
 
 /// A line over the pendulums: time, pause state, the last action.

@@ -12,9 +12,11 @@ use bevy::camera::{CameraOutputMode, Viewport};
 use bevy::prelude::*;
 use bevy::render::render_resource::BlendState;
 use bevy::window::PrimaryWindow;
-use bevy_egui::{egui, EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext};
+use bevy_egui::{
+    egui, EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext,
+};
 
-use super::view::{WorldCamera, BAR_BASE_Y, BAR_X, COLORS, COLUMNS, NAMES, PIVOT_Y};
+use super::view::{WorldCamera, BAR_BASE_Y, BAR_X, COLORS, COLUMNS, PIVOT_Y, TWIN_NAMES};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<controls::ControlSettings>()
@@ -106,6 +108,7 @@ fn layout(
     });
 
     // Column titles above the pivots.
+    let names = [controls.lab.truth_name(), TWIN_NAMES[0], TWIN_NAMES[1]];
     for c in 0..3 {
         let world = Vec3::new(COLUMNS[c], PIVOT_Y + 36.0, 0.0);
         if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
@@ -114,7 +117,7 @@ fn layout(
                 .interactable(false)
                 .show(&ctx, |ui| {
                     ui.label(
-                        egui::RichText::new(NAMES[c])
+                        egui::RichText::new(names[c])
                             .size(17.0)
                             .strong()
                             .color(c32(COLORS[c])),

@@ -15,15 +15,32 @@ use crate::app::view::COLORS;
 pub struct PlotParams<'w> {
     pub series: Res<'w, Series>,
     pub portraits: Res<'w, Portraits>,
+    pub lab: Res<'w, crate::app::Lab>,
 }
 
 pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
     let h = (ui.available_height() - 24.0).max(80.0);
     let w = ((ui.available_width() - 5.0 * ui.spacing().item_spacing.x - 24.0) / 5.0).max(60.0);
     let s = &p.series.samples;
+    let pixels = p.lab.pixels().is_some();
+    let (energy_title, learned_title, truth_title, twin_titles) = if pixels {
+        (
+            "Energy (J), twins read off their frames",
+            "HNN's learned H (latent units)",
+            "Truth: (θ, ω) and H contours",
+            ["HNN latent: learned H", "Baseline latent: field"],
+        )
+    } else {
+        (
+            "True energy H of each state",
+            "HNN's learned H",
+            "Truth: (q, p) and H contours",
+            ["HNN: learned H in (q, p)", "Baseline: field in (q, p)"],
+        )
+    };
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
-            ui.label("Energy (J), twins read off their frames");
+            ui.label(energy_title);
             Plot::new("energy")
                 .width(w * 1.2)
                 .height(h)
@@ -43,7 +60,7 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
                 });
         });
         ui.vertical(|ui| {
-            ui.label("HNN's learned H (latent units)");
+            ui.label(learned_title);
             Plot::new("learned")
                 .width(w * 0.8)
                 .height(h)
@@ -57,15 +74,12 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
                 });
         });
         ui.vertical(|ui| {
-            ui.label("Truth: (θ, ω) and H contours");
+            ui.label(truth_title);
             let trail = pts(s.iter().map(|x| [x.truth[0], x.truth[1]]));
             let now = s.back().map(|x| x.truth);
             phase(ui, "phase_truth", &p.portraits.truth, trail, now, 0, w, h);
         });
-        for (i, name) in ["HNN latent: learned H", "Baseline latent: field"]
-            .into_iter()
-            .enumerate()
-        {
+        for (i, name) in twin_titles.into_iter().enumerate() {
             ui.vertical(|ui| {
                 ui.label(name);
                 match &p.portraits.twins[i] {
@@ -118,7 +132,11 @@ fn phase(
             };
             let origins: Vec<[f64; 2]> = segs.iter().map(|s| [s[0].0, s[0].1]).collect();
             let tips: Vec<[f64; 2]> = segs.iter().map(|s| [s[1].0, s[1].1]).collect();
-            let tip = if portrait.contours.is_empty() { 4.0 } else { 0.0 };
+            let tip = if portrait.contours.is_empty() {
+                4.0
+            } else {
+                0.0
+            };
             plot.arrows(
                 Arrows::new("", origins, tips)
                     .tip_length(tip)

@@ -67,7 +67,11 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
     }
     let mut batch = t.batch_size;
     if ui
-        .add(egui::Slider::new(&mut batch, 8..=1000).logarithmic(true).text("batch"))
+        .add(
+            egui::Slider::new(&mut batch, 8..=1000)
+                .logarithmic(true)
+                .text("batch"),
+        )
         .changed()
     {
         p.actions.write(TrainAction::SetBatchSize(batch));
@@ -110,7 +114,10 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
             ui.label(egui::RichText::new(n).small().weak());
         }
     }
-    if p.lab.shipped.iter().any(|s| matches!(s, ModelStatus::Unavailable(_)))
+    if p.lab
+        .shipped
+        .iter()
+        .any(|s| matches!(s, ModelStatus::Unavailable(_)))
         && !t.any_running()
         && ui.button("Train from scratch").clicked()
     {

@@ -1,0 +1,260 @@
+//! The ground truth the app's twins are compared with, for every kind of scene: the rapier
+//! pendulum seen through the camera (pixel scenes), an analytic system in (q, p) (spring,
+//! pendulum), or a recording played back (the real pendulum). Bevy-free; the app steps it.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+
+use crate::data::{forward_differences, load_table};
+use crate::integrate::rk4_step;
+use crate::observed::ObservedPendulum;
+use crate::physics::Hamiltonian;
+use crate::scene::{DataSpec, Scene, SystemSpec};
+
+/// What a twin's encoder is given: two frames (pixel models) or the state itself.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Observation {
+    Pair(Vec<f32>),
+    State([f64; 2]),
+}
+
+/// An analytic system integrated by RK4 at a fixed step.
+pub struct Analytic {
+    pub h: Arc<dyn Hamiltonian>,
+    pub x: [f64; 2],
+}
+
+/// A recorded trajectory, looped; between samples the state is interpolated linearly.
+pub struct Replay {
+    pub t: Vec<f64>,
+    pub x: Vec<[f64; 2]>,
+    /// The energy function used to judge it (the scene's eval energy).
+    pub h: Arc<dyn Hamiltonian>,
+}
+
+pub enum TruthKind {
+    Pixels(ObservedPendulum),
+    Analytic(Analytic),
+    Replay(Replay),
+}
+
+pub struct TruthSystem {
+    pub kind: TruthKind,
+    /// Seconds per step.
+    pub dt: f64,
+    pub time: f64,
+}
+
+impl TruthSystem {
+    /// The scene's truth at its start state (`start` in (θ, ω) for pixel scenes, (q, p) else).
+    pub fn for_scene(scene: &Scene, start: [f64; 2], dt: f64) -> Result<Self> {
+        let kind = match (&scene.system, &scene.data) {
+            (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) => {
+                TruthKind::Pixels(ObservedPendulum::new(*p, d.clone(), start[0], start[1])?)
+            }
+            (_, DataSpec::Recorded(spec)) => {
+                let path = scene.resolve(&spec.file);
+                let table = load_table(&path)?;
+                let all = forward_differences(&table, &spec.q, &spec.p)
+                    .with_context(|| path.display().to_string())?;
+                anyhow::ensure!(
+                    all.len() >= 2,
+                    "{}: too few samples to replay",
+                    path.display()
+                );
+                TruthKind::Replay(Replay {
+                    t: all.t,
+                    x: all.x,
+                    h: Arc::from(scene.eval.energy.unwrap_or(scene.system).hamiltonian()),
+                })
+            }
+            _ => TruthKind::Analytic(Analytic {
+                h: Arc::from(scene.system.hamiltonian()),
+                x: start,
+            }),
+        };
+        let dt = match &kind {
+            TruthKind::Pixels(o) => o.sim.spec.dt,
+            _ => dt,
+        };
+        Ok(Self {
+            kind,
+            dt,
+            time: 0.0,
+        })
+    }
+
+    pub fn step(&mut self) {
+        match &mut self.kind {
+            TruthKind::Pixels(o) => o.step(),
+            TruthKind::Analytic(a) => {
+                let h = a.h.clone();
+                let mut f = |x: &[f64], dx: &mut [f64]| dx.copy_from_slice(&h.field([x[0], x[1]]));
+                let mut x = a.x.to_vec();
+                rk4_step(&mut f, &mut x, self.dt);
+                a.x = [x[0], x[1]];
+            }
+            TruthKind::Replay(_) => {}
+        }
+        self.time += self.dt;
+    }
+
+    /// (θ, ω) for the rapier pendulum, (q, p) otherwise.
+    pub fn state(&self) -> [f64; 2] {
+        match &self.kind {
+            TruthKind::Pixels(o) => {
+                let (t, w) = o.state();
+                [t, w]
+            }
+            TruthKind::Analytic(a) => a.x,
+            TruthKind::Replay(r) => r.at(self.time),
+        }
+    }
+
+    /// The true energy (J for the rapier pendulum, the scene's H units otherwise).
+    pub fn energy(&self) -> f64 {
+        let (k, u) = self.parts(self.state());
+        k + u
+    }
+
+    /// (kinetic, potential) of a state in this system's coordinates.
+    pub fn parts(&self, x: [f64; 2]) -> (f64, f64) {
+        match &self.kind {
+            TruthKind::Pixels(o) => o.sim.spec.energy_parts(x[0], x[1]),
+            TruthKind::Analytic(a) => a.h.parts(x),
+            TruthKind::Replay(r) => r.h.parts(x),
+        }
+    }
+
+    pub fn observe(&self) -> Observation {
+        match &self.kind {
+            TruthKind::Pixels(o) => Observation::Pair(o.pair()),
+            _ => Observation::State(self.state()),
+        }
+    }
+
+    /// Whether kicks and drags apply (not to a recording).
+    pub fn interactive(&self) -> bool {
+        !matches!(self.kind, TruthKind::Replay(_))
+    }
+
+    /// Puts the system at `x`; false (and nothing done) for a recording.
+    pub fn set_state(&mut self, x: [f64; 2]) -> bool {
+        match &mut self.kind {
+            TruthKind::Pixels(o) => o.set_state(x[0], x[1]),
+            TruthKind::Analytic(a) => a.x = x,
+            TruthKind::Replay(_) => return false,
+        }
+        true
+    }
+
+    /// Back to the start: time zero (a recording restarts), state `x` where it applies.
+    pub fn reset(&mut self, x: [f64; 2]) {
+        self.set_state(x);
+        self.time = 0.0;
+    }
+
+    /// A kick of strength `j`: an angular impulse (N·m·s) for the rapier pendulum, Δp for
+    /// the analytic systems. Returns how the twins observe the state before and after it;
+    /// `None` for a recording.
+    pub fn kick(&mut self, j: f64) -> Result<Option<(Observation, Observation)>> {
+        match &mut self.kind {
+            TruthKind::Pixels(o) => {
+                let (a, b) = o.kick(j)?;
+                Ok(Some((Observation::Pair(a), Observation::Pair(b))))
+            }
+            TruthKind::Analytic(a) => {
+                let before = a.x;
+                a.x[1] += j;
+                Ok(Some((Observation::State(before), Observation::State(a.x))))
+            }
+            TruthKind::Replay(_) => Ok(None),
+        }
+    }
+
+    /// How far a twin moves per truth step: a fraction of a frame interval for pixel models
+    /// (their unit of time), seconds for the low-dimensional ones.
+    pub fn twin_step(&self) -> f64 {
+        match &self.kind {
+            TruthKind::Pixels(o) => 1.0 / o.steps_per_frame() as f64,
+            _ => self.dt,
+        }
+    }
+}
+
+impl Replay {
+    /// The recorded state at time `time` after the start, looping over the recording.
+    pub fn at(&self, time: f64) -> [f64; 2] {
+        let (t0, t1) = (self.t[0], self.t[self.t.len() - 1]);
+        let t = t0 + time.rem_euclid((t1 - t0).max(1e-9));
+        let i = self
+            .t
+            .partition_point(|&s| s <= t)
+            .clamp(1, self.t.len() - 1);
+        let (a, b) = (self.t[i - 1], self.t[i]);
+        let w = if b > a {
+            ((t - a) / (b - a)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        // A gap between trials: hold the earlier sample rather than blend two trials.
+        if b - a > 3.0 * (self.t[1] - self.t[0]).abs().max(1e-9) {
+            return self.x[i - 1];
+        }
+        [
+            self.x[i - 1][0] + w * (self.x[i][0] - self.x[i - 1][0]),
+            self.x[i - 1][1] + w * (self.x[i][1] - self.x[i - 1][1]),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scene(path: &str) -> Scene {
+        Scene::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+    }
+
+    #[test]
+    fn analytic_truth_keeps_energy_and_kicks_add_momentum() {
+        let mut t = TruthSystem::for_scene(&scene("scenes/spring.ron"), [0.5, 0.0], 0.01).unwrap();
+        let e0 = t.energy();
+        for _ in 0..1000 {
+            t.step();
+        }
+        assert!((t.energy() - e0).abs() < 1e-8, "{} vs {e0}", t.energy());
+        assert!((t.time - 10.0).abs() < 1e-9);
+        let Some((Observation::State(a), Observation::State(b))) = t.kick(0.2).unwrap() else {
+            panic!("a spring takes kicks")
+        };
+        assert!((b[1] - a[1] - 0.2).abs() < 1e-12 && a[0] == b[0]);
+        // H = k q² + m p² with k = m = 1: the parts add up and split as expected.
+        let (k, u) = t.parts([0.3, 0.4]);
+        assert!((k - 0.16).abs() < 1e-12 && (u - 0.09).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_recording_replays_its_samples_and_refuses_kicks() {
+        let s = scene("scenes/real_pendulum.ron");
+        let mut t = TruthSystem::for_scene(&s, [0.0, 0.0], 1.0 / 60.0).unwrap();
+        let TruthKind::Replay(r) = &t.kind else {
+            panic!("recorded scene")
+        };
+        let (t1, x1) = (r.t[1] - r.t[0], r.x[1]);
+        assert!(!t.interactive() && t.kick(0.1).unwrap().is_none() && !t.set_state([0.0, 0.0]));
+        t.time = t1;
+        let got = t.state();
+        assert!((got[0] - x1[0]).abs() < 1e-9 && (got[1] - x1[1]).abs() < 1e-9);
+    }
+
+    #[test]
+    fn pixel_truth_observes_frame_pairs_and_advances_a_third_of_a_frame() {
+        let t =
+            TruthSystem::for_scene(&scene("scenes/pixel_pendulum.ron"), [0.3, 0.0], 0.5).unwrap();
+        assert!((t.dt - 1.0 / 60.0).abs() < 1e-12, "the physics dt wins");
+        assert!((t.twin_step() - 1.0 / 3.0).abs() < 1e-12);
+        assert!(matches!(t.observe(), Observation::Pair(p) if p.len() == 1568));
+    }
+}
