@@ -34,7 +34,7 @@ pub struct Replay {
 }
 
 pub enum TruthKind {
-    Pixels(ObservedPendulum),
+    Pixels(Box<ObservedPendulum>),
     Analytic(Analytic),
     Replay(Replay),
 }
@@ -50,9 +50,9 @@ impl TruthSystem {
     /// The scene's truth at its start state (`start` in (θ, ω) for pixel scenes, (q, p) else).
     pub fn for_scene(scene: &Scene, start: [f64; 2], dt: f64) -> Result<Self> {
         let kind = match (&scene.system, &scene.data) {
-            (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) => {
-                TruthKind::Pixels(ObservedPendulum::new(*p, d.clone(), start[0], start[1])?)
-            }
+            (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) => TruthKind::Pixels(Box::new(
+                ObservedPendulum::new(*p, d.clone(), start[0], start[1])?,
+            )),
             (_, DataSpec::Recorded(spec)) => {
                 let path = scene.resolve(&spec.file);
                 let table = load_table(&path)?;

@@ -82,3 +82,38 @@ fn pixel_hnn_energy_error_an_order_below_baseline() {
         pb[1]
     );
 }
+
+/// Training on from the shipped pixel models (the app's Start button) keeps them near their
+/// optimum: the learning-rate warm-up after loading stops a fresh Adam from knocking the
+/// trained weights off it.
+#[test]
+fn training_on_from_the_shipped_pixel_models_keeps_their_losses() {
+    use hnn_lab::data::pixel::generate;
+    use hnn_lab::scene::{DataSpec, SystemSpec};
+    use hnn_lab::train::{load_pixel_tensors, PixelTrainer};
+    use std::sync::Arc;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scene = Scene::load(&root.join("scenes/pixel_pendulum.ron")).unwrap();
+    let (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) = (&scene.system, &scene.data) else {
+        unreachable!()
+    };
+    // A slice of the scene's trials is enough to see a jolt.
+    let spec = hnn_lab::data::PixelDataSpec {
+        trials: 20,
+        ..d.clone()
+    };
+    let data = Arc::new(generate(p, &spec).unwrap());
+    let mut t = PixelTrainer::new(ModelKind::Hnn, &scene, data, &candle_core::Device::Cpu).unwrap();
+    let (tensors, _) =
+        load_pixel_tensors(&root.join("models/pixel_pendulum"), ModelKind::Hnn, &scene).unwrap();
+    t.load_tensors(&tensors).unwrap();
+    let losses: Vec<f64> = (0..40).map(|_| t.train_step().unwrap().total).collect();
+    let first = losses[0];
+    let worst = losses.iter().copied().fold(0.0, f64::max);
+    eprintln!("first {first:.3e}, worst {worst:.3e}");
+    assert!(
+        worst < 2.0 * first,
+        "losses jumped from {first:.3e} to {worst:.3e}"
+    );
+}

@@ -71,6 +71,8 @@ pub struct RunOptions {
     pub lab: Lab,
     /// Render this many frames, save the window to this PNG, and exit.
     pub screenshot: Option<(PathBuf, u32)>,
+    /// Start live training at once.
+    pub train: bool,
 }
 
 /// Opens the window and runs until it is closed.
@@ -95,6 +97,9 @@ pub fn run(opts: RunOptions) -> Result<()> {
     .insert_resource(ClearColor(Color::srgb(0.08, 0.09, 0.11)))
     .add_plugins(LabPlugin(opts.lab))
     .add_plugins((view::plugin, ui::plugin, input::plugin, capture::plugin));
+    if opts.train {
+        app.world_mut().write_message(TrainAction::Start);
+    }
     if let Some((path, frames)) = opts.screenshot {
         app.insert_resource(capture::ScreenshotAndExit { path, frames });
     }

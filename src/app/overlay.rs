@@ -173,7 +173,8 @@ pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
 /// pendulum, (q, p) for the others.
 fn truth_portrait(lab: &Lab) -> Portrait {
     let pi = std::f64::consts::PI;
-    let (tm, wm, energy): (f64, f64, Box<dyn Fn(f64, f64) -> f64>) = match &lab.task {
+    type Energy = Box<dyn Fn(f64, f64) -> f64>;
+    let (tm, wm, energy): (f64, f64, Energy) = match &lab.task {
         Task::Pixels { physics, .. } => {
             let p = *physics;
             (pi, 12.0, Box::new(move |t, w| p.energy(t, w)))

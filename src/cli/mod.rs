@@ -47,6 +47,9 @@ pub struct AppArgs {
     /// Frames to render before `--screenshot` saves.
     #[arg(long, default_value_t = 90)]
     pub frames: u32,
+    /// Start training both models live at launch (as the Start button does).
+    #[arg(long)]
+    pub train: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -145,6 +148,7 @@ fn run_app(a: AppArgs) -> Result<()> {
     hnn_lab::app::run(hnn_lab::app::RunOptions {
         lab,
         screenshot: a.screenshot.map(|p| (p, a.frames)),
+        train: a.train,
     })
 }
 

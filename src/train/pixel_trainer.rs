@@ -71,7 +71,17 @@ pub struct PixelTrainer {
     /// What `reset` rebuilds from.
     scene: Scene,
     backend: super::Backend,
+    /// After loading trained weights: (steps left, total) of a linear learning-rate warm-up.
+    warmup: Option<(usize, usize)>,
+    /// The learning rate asked for (the warm-up scales it).
+    base_lr: f64,
 }
+
+/// Steps of learning-rate warm-up after `load_tensors`: a fresh Adam's first steps move every
+/// weight by about the learning rate whatever its gradient, which would knock trained
+/// weights off their optimum (shipped pixel HNN: the loss rose from 1.8e-4 to 2.5e-2 within
+/// 40 steps without it, to 1.9e-4 with it; `tests/shipped_models.rs`).
+pub const LOAD_WARMUP_STEPS: usize = 300;
 
 impl PixelTrainer {
     /// The fused kernels on the CPU, candle elsewhere.
@@ -135,6 +145,8 @@ impl PixelTrainer {
             fused,
             scene: scene.clone(),
             backend,
+            warmup: None,
+            base_lr: scene.train.learning_rate,
         })
     }
 
@@ -169,7 +181,7 @@ impl PixelTrainer {
         }
         self.opt = Adam::new(
             self.varmap.all_vars(),
-            self.opt.lr,
+            self.base_lr,
             self.scene.train.weight_decay,
         )?;
         if self.fused.is_some() {
@@ -178,10 +190,12 @@ impl PixelTrainer {
             self.fused = Some(super::fused::FusedPixel::new(
                 &snap,
                 self.batch_size,
-                self.opt.lr,
+                self.base_lr,
                 self.scene.train.weight_decay,
             ));
         }
+        self.warmup = Some((LOAD_WARMUP_STEPS + 1, LOAD_WARMUP_STEPS));
+        self.apply_lr();
         Ok(())
     }
 
@@ -200,13 +214,22 @@ impl PixelTrainer {
     }
 
     pub fn set_learning_rate(&mut self, lr: f64) {
+        self.base_lr = lr;
+        self.apply_lr();
+    }
+    pub fn learning_rate(&self) -> f64 {
+        self.base_lr
+    }
+    /// The rate the next step uses: the base rate, scaled down during a warm-up.
+    fn apply_lr(&mut self) {
+        let lr = match self.warmup {
+            Some((left, total)) => self.base_lr * (total + 1 - left) as f64 / total as f64,
+            None => self.base_lr,
+        };
         self.opt.lr = lr;
         if let Some(f) = &mut self.fused {
             f.lr = lr as f32;
         }
-    }
-    pub fn learning_rate(&self) -> f64 {
-        self.opt.lr
     }
     pub fn scene(&self) -> &Scene {
         &self.scene
@@ -244,6 +267,10 @@ impl PixelTrainer {
 
     /// One Adam step on a fresh minibatch; returns the batch's losses before the step.
     pub fn train_step(&mut self) -> Result<LossValues> {
+        if let Some((left, total)) = self.warmup {
+            self.warmup = (left > 1).then(|| (left - 1, total));
+            self.apply_lr();
+        }
         let idx = self.draw();
         if let Some(f) = &mut self.fused {
             self.step += 1;

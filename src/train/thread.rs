@@ -173,21 +173,12 @@ impl Default for Cadence {
 
 /// Where the training thread runs. The app gives it one rayon thread and a lower OS
 /// priority, so training takes the spare CPU and never a frame.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ThreadOptions {
     /// Threads of the trainer's own rayon pool (0: rayon's global pool).
     pub threads: usize,
     /// Added niceness (Unix; 0 leaves the priority alone).
     pub nice: i32,
-}
-
-impl Default for ThreadOptions {
-    fn default() -> Self {
-        Self {
-            threads: 0,
-            nice: 0,
-        }
-    }
 }
 
 /// The caller's side: non-blocking send and receive, clean shutdown on drop.

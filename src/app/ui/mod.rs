@@ -126,8 +126,8 @@ fn layout(
         }
     }
     // Energy bar captions under the bars (see `view`).
-    for c in 0..3 {
-        let world = Vec3::new(COLUMNS[c] + BAR_X - 8.0, BAR_BASE_Y - 4.0, 0.0);
+    for (c, x) in COLUMNS.iter().enumerate() {
+        let world = Vec3::new(x + BAR_X - 8.0, BAR_BASE_Y - 4.0, 0.0);
         if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
             egui::Area::new(egui::Id::new(("bars", c)))
                 .fixed_pos(egui::pos2(p.x, p.y))
