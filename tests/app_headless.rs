@@ -284,3 +284,34 @@ fn the_real_pendulum_replays_its_recording_and_refuses_kicks() {
     app.update();
     assert!((learned_h(&app) - h0 - 0.3).abs() < 1e-6);
 }
+
+#[test]
+fn portraits_show_the_hnns_level_sets_and_bounded_baseline_arrows() {
+    use hnn_lab::app::latent_portrait;
+    use hnn_lab::nn::ModelKind;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scene = hnn_lab::scene::Scene::load(&root.join("scenes/spring.ron")).unwrap();
+    let dir = root.join("models/spring");
+    let (h, _) = hnn_lab::train::load_snapshot(&dir, ModelKind::Hnn, &scene).unwrap();
+    let (b, _) = hnn_lab::train::load_snapshot(&dir, ModelKind::Baseline, &scene).unwrap();
+    let ph = latent_portrait(&h, [0.6, 0.0]);
+    assert!(ph.arrows.is_empty() && ph.contours.len() > 50);
+    // The spring's learned H grows away from the origin like q² + p²: its level sets are
+    // closed curves around it, so contour points lie on every side of the origin.
+    let sides = ph.contours.iter().fold([false; 4], |mut s, c| {
+        let (x, y) = c[0];
+        s[usize::from(x > 0.0) + 2 * usize::from(y > 0.0)] = true;
+        s
+    });
+    assert_eq!(sides, [true; 4]);
+    let pb = latent_portrait(&b, [0.6, 0.0]);
+    assert_eq!(pb.arrows.len(), 225);
+    let step = (pb.bounds[0][1] - pb.bounds[0][0]) / 14.0;
+    for a in &pb.arrows {
+        let len = (a[1].0 - a[0].0).hypot(a[1].1 - a[0].1);
+        assert!(
+            len <= 1.2 * step + 1e-9,
+            "arrow {len} longer than the grid allows"
+        );
+    }
+}

@@ -54,6 +54,9 @@ pub struct Portraits {
     pub truth: Portrait,
     /// The weights each portrait was computed for (to notice new ones).
     for_weights: [Option<TwinWeights>; 2],
+    /// A computation is running for this slot (at most one each: weights can arrive faster
+    /// than portraits are worth redrawing).
+    in_flight: [bool; 2],
     tx: Sender<(usize, Portrait)>,
     rx: Receiver<(usize, Portrait)>,
 }
@@ -66,6 +69,7 @@ pub(super) fn plugin(app: &mut App) {
             twins: [None, None],
             truth: truth_portrait(&lab),
             for_weights: [None, None],
+            in_flight: [false, false],
             tx,
             rx,
         })
@@ -102,9 +106,13 @@ fn record(truth: Res<Truth>, readouts: Res<Readouts>, mut series: ResMut<Series>
 fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
     while let Ok((i, p)) = portraits.rx.try_recv() {
         portraits.twins[i] = Some(p);
+        portraits.in_flight[i] = false;
     }
     for (i, t) in twins.0.iter().enumerate() {
         let Some(t) = t else { continue };
+        if portraits.in_flight[i] {
+            continue; // the newest weights get their turn when this one is done
+        }
         let w = t.weights();
         let fresh = portraits.for_weights[i]
             .as_ref()
@@ -112,6 +120,7 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
         if fresh {
             let (model, z, tx) = (w.field(), t.state(), portraits.tx.clone());
             portraits.for_weights[i] = Some(w);
+            portraits.in_flight[i] = true;
             std::thread::spawn(move || {
                 let _ = tx.send((i, latent_portrait(model.as_ref(), z)));
             });
@@ -156,14 +165,19 @@ pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
             .flat_map(|&y| pts.iter().map(move |&x| (x, y)))
             .map(|(x, y)| ((x, y), model.field([x, y])))
             .collect();
-        let longest = fields
-            .iter()
-            .map(|(_, f)| f[0].hypot(f[1]))
-            .fold(1e-12, f64::max);
-        let scale = 0.9 * step / longest;
+        // Scaled by a typical length, not the longest: outside the data a baseline's field
+        // can be orders of magnitude larger and would shrink every other arrow to nothing.
+        let mut lengths: Vec<f64> = fields.iter().map(|(_, f)| f[0].hypot(f[1])).collect();
+        lengths.sort_by(f64::total_cmp);
+        let typical = lengths[lengths.len() * 3 / 4].max(1e-12);
+        let scale = 0.9 * step / typical;
         p.arrows = fields
             .into_iter()
-            .map(|((x, y), f)| [(x, y), (x + scale * f[0], y + scale * f[1])])
+            .map(|((x, y), f)| {
+                let n = f[0].hypot(f[1]) * scale;
+                let k = if n > 1.2 * step { 1.2 * step / n } else { 1.0 };
+                [(x, y), (x + k * scale * f[0], y + k * scale * f[1])]
+            })
             .collect();
     }
     p

@@ -182,7 +182,7 @@ fn spawn_trainer(
                 Ok(tr)
             },
             Cadence {
-                snapshot_every: 25,
+                snapshot_every: 50,
                 ..t.cadence
             },
             t.options,

@@ -125,6 +125,24 @@ fn layout(
                 });
         }
     }
+    // A twin without weights says so where it would be drawn.
+    for i in 0..2 {
+        if controls.readouts.0[i].is_some() {
+            continue;
+        }
+        let world = Vec3::new(COLUMNS[i + 1] - 60.0, PIVOT_Y - 150.0, 0.0);
+        if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
+            egui::Area::new(egui::Id::new(("no model", i)))
+                .fixed_pos(egui::pos2(p.x, p.y))
+                .interactable(false)
+                .show(&ctx, |ui| {
+                    ui.label(
+                        egui::RichText::new("no model loaded:\ntrain one in the panel →")
+                            .color(c32(COLORS[i + 1])),
+                    );
+                });
+        }
+    }
     // Energy bar captions under the bars (see `view`).
     for (c, x) in COLUMNS.iter().enumerate() {
         let world = Vec3::new(x + BAR_X - 8.0, BAR_BASE_Y - 4.0, 0.0);
