@@ -142,8 +142,16 @@ impl Lab {
         }
     }
 
+    /// The scene's view settings (defaults where it has none).
+    pub fn view(&self) -> crate::scene::ViewSpec {
+        self.scene.view.clone()
+    }
+
     /// Where the truth starts and returns to on reset: (θ, ω) or (q, p).
     pub fn start(&self) -> [f64; 2] {
+        if let Some((a, b)) = self.view().start {
+            return [a, b];
+        }
         match &self.task {
             Task::Pixels { .. } => [0.4, 0.0],
             Task::Field { system, .. } => match system {

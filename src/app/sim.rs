@@ -43,9 +43,9 @@ pub enum SimStep {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    let truth = app.world().resource::<Truth>();
-    let dt = truth.0.dt;
-    app.init_resource::<SimControl>()
+    let dt = app.world().resource::<Truth>().0.dt;
+    let rate = app.world().resource::<super::lab::Lab>().view().time_rate;
+    app.insert_resource(SimControl { rate, ..default() })
         .insert_resource(Time::<Fixed>::from_seconds(dt))
         .configure_sets(
             FixedUpdate,

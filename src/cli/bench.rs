@@ -76,6 +76,7 @@ pub fn run(a: BenchArgs) -> Result<()> {
         model: Default::default(),
         train: Default::default(),
         eval: Default::default(),
+        view: Default::default(),
         source: Default::default(),
     };
     let data = synthetic_dataset(&Spring::default(), &SyntheticSpec::default());

@@ -26,6 +26,10 @@ pub struct Scene {
     pub train: TrainSpec,
     #[serde(default)]
     pub eval: EvalSpec,
+    /// How the app first shows the scene (the CLI ignores it). Never serialised, so not part
+    /// of the scene's hash: changing it never makes trained models stale.
+    #[serde(default, skip_serializing)]
+    pub view: ViewSpec,
     /// Where the file was read from; relative data paths resolve against its folder.
     #[serde(skip)]
     pub source: PathBuf,
@@ -165,6 +169,29 @@ impl Default for TrainSpec {
             weight_decay: 1e-4,
             seed: 0,
             batch_size: None,
+        }
+    }
+}
+
+/// The app's view of a scene.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ViewSpec {
+    /// The truth's start (and reset) state: (θ, ω) for the rapier pendulum, (q, p) otherwise;
+    /// `None`: the app's default for the system.
+    pub start: Option<(f64, f64)>,
+    /// Simulated seconds per real second at start (¼, ½, 1 or 2 are the buttons' rates).
+    pub time_rate: f64,
+    /// Strength of a kick: N·m·s for the rapier pendulum, Δp otherwise.
+    pub kick: f64,
+}
+
+impl Default for ViewSpec {
+    fn default() -> Self {
+        Self {
+            start: None,
+            time_rate: 1.0,
+            kick: 0.3,
         }
     }
 }

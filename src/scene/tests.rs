@@ -96,3 +96,25 @@ fn hash_changes_with_content() {
             .hash()
     );
 }
+
+#[test]
+fn view_settings_do_not_change_the_hash_and_bad_ones_name_their_line() {
+    let base = r#"Scene(name: "a", system: Spring(k: 1.0, m: 1.0), data: Synthetic(()))"#;
+    let with_view = r#"Scene(name: "a", system: Spring(k: 1.0, m: 1.0), data: Synthetic(()),
+        view: (start: Some((0.5, 0.0)), time_rate: 0.5))"#;
+    let dir = tempfile::tempdir().unwrap();
+    let a = Scene::load(&write(dir.path(), "a.ron", base)).unwrap();
+    let b = Scene::load(&write(dir.path(), "b.ron", with_view)).unwrap();
+    assert_eq!(a.hash(), b.hash());
+    let v = b.view;
+    assert_eq!((v.start, v.time_rate, v.kick), (Some((0.5, 0.0)), 0.5, 0.3));
+    let bad = "Scene(name: \"a\", system: Spring(k: 1.0, m: 1.0), data: Synthetic(()),\n    view: (time_rate: 0.0))";
+    let e = format!(
+        "{:#}",
+        Scene::load(&write(dir.path(), "c.ron", bad)).unwrap_err()
+    );
+    assert!(
+        e.contains("c.ron:2:") && e.contains("view.time_rate"),
+        "{e}"
+    );
+}

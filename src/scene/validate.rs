@@ -55,6 +55,26 @@ impl Scene {
                 }
             }
         }
+        {
+            let v = &self.view;
+            if !(v.time_rate.is_finite() && (0.05..=8.0).contains(&v.time_rate)) {
+                return Err(fail(
+                    "view.time_rate",
+                    format!("{} must be in [0.05, 8]", v.time_rate),
+                ));
+            }
+            if !(v.kick.is_finite() && v.kick > 0.0) {
+                return Err(fail(
+                    "view.kick",
+                    format!("{} must be finite and positive", v.kick),
+                ));
+            }
+            if let Some((a, b)) = v.start {
+                if !(a.is_finite() && b.is_finite()) {
+                    return Err(fail("view.start", format!("({a}, {b}) must be finite")));
+                }
+            }
+        }
         let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
         let pixel_data = matches!(self.data, DataSpec::Pixels(_));
         if pixel_system != pixel_data {

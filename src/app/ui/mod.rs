@@ -19,7 +19,8 @@ use bevy_egui::{
 use super::view::{WorldCamera, BAR_BASE_Y, BAR_X, COLORS, COLUMNS, PIVOT_Y, TWIN_NAMES};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<controls::ControlSettings>()
+    let kick = app.world().resource::<super::Lab>().view().kick;
+    app.insert_resource(controls::ControlSettings { kick, ..default() })
         .add_systems(Startup, egui_camera)
         .add_systems(EguiPrimaryContextPass, layout);
 }
