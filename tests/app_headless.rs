@@ -315,3 +315,33 @@ fn portraits_show_the_hnns_level_sets_and_bounded_baseline_arrows() {
         );
     }
 }
+
+#[test]
+fn load_shipped_puts_the_shipped_weights_back_and_resyncs() {
+    let mut app = headless_app(lab());
+    act(&mut app, LabAction::SetPaused(true));
+    app.update();
+    let synced = app.world().resource::<Twins>().0[HNN]
+        .as_ref()
+        .unwrap()
+        .state();
+    act(&mut app, LabAction::AddEnergy(0.3));
+    app.update();
+    let moved = app.world().resource::<Twins>().0[HNN]
+        .as_ref()
+        .unwrap()
+        .state();
+    assert_ne!(moved, synced);
+    app.world_mut().write_message(TrainAction::LoadShipped);
+    app.update();
+    let back = app.world().resource::<Twins>().0[HNN]
+        .as_ref()
+        .unwrap()
+        .state();
+    assert!((back[0] - synced[0]).abs() < 1e-9 && (back[1] - synced[1]).abs() < 1e-9);
+    let note = app.world().resource::<Training>().models[HNN]
+        .note
+        .clone()
+        .unwrap();
+    assert!(note.contains("loaded"), "{note}");
+}

@@ -236,7 +236,11 @@ fn apply_train_actions(
                     let i = slot(kind);
                     // A running trainer would overwrite the twin with its own weights:
                     // restart it from the shipped ones.
-                    let restart = training.models[i].handle.take().is_some();
+                    let old = training.models[i].handle.take();
+                    let restart = old.is_some();
+                    // Stopping joins the thread, which may be mid-step or still making its
+                    // data: let another thread wait for that, not the frame.
+                    std::thread::spawn(move || drop(old));
                     match lab.shipped[i].clone() {
                         ModelStatus::Loaded { weights, .. } => {
                             swap_weights(&mut twins, i, weights, &obs);
