@@ -83,13 +83,15 @@ impl ObservedPendulum {
 
     /// An angular impulse J (N·m·s) about the pivot. Returns the observation pairs of the state
     /// just before and just after it (each as if the pendulum had been moving that way), which
-    /// is how a twin's encoder sees the kick. The recorded frames are untouched: the camera
-    /// saw the old motion, and the next frames show the new one.
+    /// is how a twin's encoder sees the kick. The recent frames become the "after" pair at
+    /// once, so a sync right after a kick (even while paused) sees the kicked motion, as a
+    /// (q, p) twin would.
     pub fn kick(&mut self, impulse: f64) -> Result<(Vec<f32>, Vec<f32>)> {
         let (theta, omega) = self.state();
         let before = observation_pair(&self.sim.spec, &self.data, theta, omega)?;
-        self.sim.kick(impulse);
-        let after = observation_pair(&self.sim.spec, &self.data, theta, self.state().1)?;
+        let w = omega + impulse / self.sim.spec.inertia();
+        let after = observation_pair(&self.sim.spec, &self.data, theta, w)?;
+        self.set_state(theta, w);
         Ok((before, after))
     }
 }
@@ -140,5 +142,7 @@ mod tests {
         // The latest frame is the same in both (same angle); the earlier one differs.
         let p = 784;
         assert_eq!(before[p..], after[p..]);
+        // What the camera shows from now on is the kicked motion.
+        assert_eq!(o.pair(), after);
     }
 }

@@ -3,13 +3,14 @@
 #![cfg(feature = "gui")]
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use bevy::prelude::*;
 use hnn_lab::app::{
     headless_app, Lab, LabAction, ModelStatus, Readouts, SimControl, TrainAction, Training, Truth,
     Twins, BASELINE, HNN,
 };
+use hnn_lab::twin::TwinWeights;
 
 fn lab() -> Lab {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -160,49 +161,6 @@ fn after_a_drag_the_synced_twins_show_the_truths_angle() {
     }
 }
 
-#[test]
-fn weight_snapshots_from_the_training_thread_reach_the_twins() {
-    let dir = tempfile::tempdir().unwrap();
-    std::env::set_var("HNN_LAB_CACHE", dir.path().join("cache"));
-    let scene = dir.path().join("tiny.ron");
-    std::fs::write(
-        &scene,
-        r#"Scene(name: "tiny", system: RapierPendulum(()), data: Pixels((trials: 4, steps: 10)),
-               model: (hidden: [8, 8], ae_hidden: 16), train: (batch_size: Some(16)))"#,
-    )
-    .unwrap();
-    let lab = Lab::load(&scene, Some(&dir.path().join("none")), "cpu").unwrap();
-    assert!(lab
-        .shipped
-        .iter()
-        .all(|s| matches!(s, ModelStatus::Unavailable(m) if m.contains("meta.ron"))));
-    let mut app = headless_app(lab);
-    app.update();
-    assert!(app
-        .world()
-        .resource::<Twins>()
-        .0
-        .iter()
-        .all(Option::is_none));
-    app.world_mut().write_message(TrainAction::Start);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        app.update();
-        let twins = app.world().resource::<Twins>();
-        let steps = app.world().resource::<Training>().models[HNN].step;
-        if twins.0.iter().all(Option::is_some) && steps >= 100 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no snapshot reached the twins");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    assert!(learned_h(&app).is_finite());
-    app.world_mut().write_message(TrainAction::Pause);
-    app.update();
-    // Dropping the app drops the bridge, which joins the training threads.
-    drop(app);
-}
-
 fn field_lab(scene: &str) -> Lab {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let lab = Lab::load(&root.join(scene), None, "cpu").unwrap();
@@ -325,20 +283,44 @@ fn load_shipped_puts_the_shipped_weights_back_and_resyncs() {
         .as_ref()
         .unwrap()
         .state();
+    // Other weights in the twin (as training would put there), and a moved state.
+    let shipped = match &app.world().resource::<Lab>().shipped[HNN] {
+        ModelStatus::Loaded { weights, .. } => weights.clone(),
+        other => panic!("{other:?}"),
+    };
+    let TwinWeights::Pixel(w) = &shipped else {
+        panic!("pixel scene")
+    };
+    let mut other = (**w).clone();
+    other.decoder.b[0][0] += 0.5;
+    let obs = app.world().resource::<Truth>().0.observe();
+    app.world_mut().resource_mut::<Twins>().0[HNN]
+        .as_mut()
+        .unwrap()
+        .set_weights(TwinWeights::Pixel(Arc::new(other)), &obs);
     act(&mut app, LabAction::AddEnergy(0.3));
     app.update();
-    let moved = app.world().resource::<Twins>().0[HNN]
+    let twin = app.world().resource::<Twins>().0[HNN]
         .as_ref()
         .unwrap()
-        .state();
-    assert_ne!(moved, synced);
+        .clone();
+    assert!(!twin.weights().same(&shipped) && twin.state() != synced);
     app.world_mut().write_message(TrainAction::LoadShipped);
     app.update();
-    let back = app.world().resource::<Twins>().0[HNN]
+    let twin = app.world().resource::<Twins>().0[HNN]
         .as_ref()
         .unwrap()
-        .state();
-    assert!((back[0] - synced[0]).abs() < 1e-9 && (back[1] - synced[1]).abs() < 1e-9);
+        .clone();
+    let reloaded = match &app.world().resource::<Lab>().shipped[HNN] {
+        ModelStatus::Loaded { weights, .. } => weights.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        twin.weights().same(&reloaded),
+        "the twin runs the freshly loaded weights"
+    );
+    let back = twin.state();
+    assert!((back[0] - synced[0]).abs() < 1e-6 && (back[1] - synced[1]).abs() < 1e-6);
     let note = app.world().resource::<Training>().models[HNN]
         .note
         .clone()

@@ -9,7 +9,7 @@ use std::process::Command;
 /// Column colours of `app::view` (sRGB bytes): truth, HNN, baseline.
 const COLORS: [[u8; 3]; 3] = [[235, 235, 224], [89, 166, 255], [255, 128, 77]];
 
-fn run_app(out: &Path) {
+fn run_app(out: &Path, extra: &[&str]) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = env!("CARGO_BIN_EXE_hnn-lab");
     let args = [
@@ -36,6 +36,7 @@ fn run_app(out: &Path) {
     };
     let res = cmd
         .args(&args)
+        .args(extra)
         .env("HOME", out.parent().unwrap())
         .output()
         .expect("run hnn-lab");
@@ -47,12 +48,10 @@ fn run_app(out: &Path) {
     );
 }
 
-#[test]
-fn the_screenshot_shows_the_three_pendulums() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("shot.png");
-    run_app(&out);
-    let file = std::io::BufReader::new(std::fs::File::open(&out).unwrap());
+/// Pixels near each column colour in each third of the pendulum view (the top-left area:
+/// the panels take the right and the bottom), and the screenshot's grey-level spread.
+fn colour_counts(path: &Path) -> ([[usize; 3]; 3], f64) {
+    let file = std::io::BufReader::new(std::fs::File::open(path).unwrap());
     let mut reader = png::Decoder::new(file).read_info().unwrap();
     let mut buf = vec![0u8; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
@@ -63,7 +62,6 @@ fn the_screenshot_shows_the_three_pendulums() {
         let i = (y * w + x) * ch;
         [buf[i], buf[i + 1], buf[i + 2]]
     };
-    // Not blank: the grey levels vary.
     let lum: Vec<f64> = (0..h)
         .step_by(4)
         .flat_map(|y| (0..w).step_by(4).map(move |x| (x, y)))
@@ -71,26 +69,51 @@ fn the_screenshot_shows_the_three_pendulums() {
         .collect();
     let mean = lum.iter().sum::<f64>() / lum.len() as f64;
     let sd = (lum.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / lum.len() as f64).sqrt();
-    assert!(sd > 10.0, "blank screenshot: mean {mean:.1}, sd {sd:.1}");
-    // The pendulum view is the top-left area (the panels take the right and the bottom);
-    // each third of it holds its pendulum's colour, and not much of the others'.
-    let view_w = w * 70 / 100;
-    let view_h = h * 60 / 100;
+    let (view_w, view_h) = (w * 70 / 100, h * 60 / 100);
     let near = |p: [u8; 3], c: [u8; 3]| (0..3).all(|k| (p[k] as i32 - c[k] as i32).abs() < 40);
-    for (third, color) in COLORS.iter().enumerate() {
-        let count = |c: [u8; 3]| {
-            (third * view_w / 3..(third + 1) * view_w / 3)
-                .flat_map(|x| (0..view_h).map(move |y| (x, y)))
-                .filter(|&(x, y)| near(px(x, y), c))
-                .count()
-        };
-        let own = count(*color);
+    let mut counts = [[0usize; 3]; 3];
+    for (third, row) in counts.iter_mut().enumerate() {
+        for x in third * view_w / 3..(third + 1) * view_w / 3 {
+            for y in 0..view_h {
+                for (c, n) in row.iter_mut().enumerate() {
+                    *n += usize::from(near(px(x, y), COLORS[c]));
+                }
+            }
+        }
+    }
+    (counts, sd)
+}
+
+#[test]
+fn the_screenshot_shows_the_three_pendulums() {
+    let dir = tempfile::tempdir().unwrap();
+    let (with, without) = (dir.path().join("shot.png"), dir.path().join("none.png"));
+    run_app(&with, &[]);
+    // The same app without models: the twins' columns must lose their pendulums.
+    run_app(
+        &without,
+        &[
+            "--models",
+            &dir.path().join("no-models").display().to_string(),
+        ],
+    );
+    let (c, sd) = colour_counts(&with);
+    let (c0, _) = colour_counts(&without);
+    assert!(sd > 10.0, "blank screenshot (grey-level sd {sd:.1})");
+    for (third, row) in c.iter().enumerate() {
+        let own = row[third];
         assert!(own > 300, "third {third}: only {own} pixels of its colour");
         if third > 0 {
-            let other = count(COLORS[3 - third]);
+            let other = row[3 - third];
             assert!(
                 own > 3 * other,
                 "third {third}: {own} own vs {other} of the other twin"
+            );
+            // Without a model only its title, a ring and a "no model" line keep the colour.
+            let bare = c0[third][third];
+            assert!(
+                own > 2 * bare && own > bare + 400,
+                "third {third}: {own} with its model, {bare} without ({c:?} vs {c0:?})"
             );
         }
     }

@@ -87,14 +87,26 @@ fn apply_actions(
                 }
                 last.0 = "reset".into();
             }
-            LabAction::SetPaused(p) => ctl.paused = *p,
-            LabAction::TogglePause => ctl.paused = !ctl.paused,
+            LabAction::SetPaused(p) => set_paused(&mut ctl, *p),
+            LabAction::TogglePause => {
+                let p = !ctl.paused;
+                set_paused(&mut ctl, p)
+            }
             LabAction::StepFrame => {
                 ctl.paused = true;
                 ctl.pending_steps += steps_per_frame(&lab);
             }
             LabAction::SetRate(r) => ctl.rate = r.clamp(0.05, 8.0),
         }
+    }
+}
+
+/// Pausing keeps the place; unpausing drops single steps not yet taken (else they would run
+/// at the next pause).
+fn set_paused(ctl: &mut SimControl, paused: bool) {
+    ctl.paused = paused;
+    if !paused {
+        ctl.pending_steps = 0;
     }
 }
 

@@ -68,6 +68,9 @@ fn screenshot_and_exit(
     state.frames += 1;
     if state.written {
         exit.write(AppExit::Success);
+    } else if state.requested && state.frames > want.frames + 600 {
+        error!("no screenshot came back within 600 frames");
+        exit.write(AppExit::error());
     } else if !state.requested && state.frames >= want.frames {
         state.requested = true;
         shots.write(TakeScreenshot(Some(want.path.clone())));

@@ -8,7 +8,7 @@ use bevy_egui::input::EguiWantsInput;
 use super::capture::TakeScreenshot;
 use super::ui::ControlSettings;
 use super::view::{rod_tip, spring_mass, WorldCamera, COLUMNS, PIVOT_Y, SPRING_PX};
-use super::{Lab, LabAction, Truth, RATES};
+use super::{Lab, LabAction, SimControl, Truth, RATES};
 
 /// An ongoing drag of the truth's bob: the last angle and when, for the release velocity.
 #[derive(Resource, Default)]
@@ -63,6 +63,7 @@ fn drag_bob(
     egui: Res<EguiWantsInput>,
     truth: Res<Truth>,
     lab: Res<Lab>,
+    ctl: Res<SimControl>,
     time: Res<Time<Real>>,
     mut drag: ResMut<Drag>,
     mut actions: MessageWriter<LabAction>,
@@ -74,6 +75,16 @@ fn drag_bob(
     let now = time.elapsed_secs_f64();
     let rod = lab.draws_rod();
     let q = truth.0.state()[0];
+    // The truth's coordinate under the cursor, continuous with `near` (across the top).
+    let under = |c: Vec2, near: f64| {
+        let d = c - Vec2::new(COLUMNS[0], PIVOT_Y);
+        if rod {
+            let raw = d.x.atan2(-d.y) as f64;
+            near + crate::data::render::wrap_diff(near, raw)
+        } else {
+            (d.x / SPRING_PX) as f64
+        }
+    };
     if mouse.just_pressed(MouseButton::Left)
         && !egui.wants_any_pointer_input()
         && truth.0.interactive()
@@ -85,7 +96,9 @@ fn drag_bob(
                 spring_mass(0, q)
             };
             if c.distance(grab) < 30.0 {
-                drag.0 = Some((q, now, 0.0));
+                // Start from where the cursor is, at rest: no velocity from the grab offset.
+                drag.0 = Some((under(c, q), now, 0.0));
+                return;
             }
         }
     }
@@ -94,17 +107,14 @@ fn drag_bob(
     };
     if mouse.pressed(MouseButton::Left) {
         if let Some(c) = cursor {
-            let d = c - Vec2::new(COLUMNS[0], PIVOT_Y);
-            let theta = if rod {
-                // θ from hanging, counter-clockwise; continuous across the top.
-                let raw = d.x.atan2(-d.y) as f64;
-                last + crate::data::render::wrap_diff(last, raw)
-            } else {
-                (d.x / SPRING_PX) as f64
-            };
-            let dt = (now - at).max(1e-3);
-            // Smoothed so a jerky mouse does not fling the pendulum.
-            let w = 0.6 * omega + 0.4 * (theta - last) / dt;
+            let theta = under(c, last);
+            let dt = now - at;
+            if dt < 1e-3 {
+                return;
+            }
+            // Smoothed so a jerky mouse does not fling the pendulum; real seconds become
+            // simulated ones at the current time rate.
+            let w = 0.6 * omega + 0.4 * (theta - last) / dt / ctl.rate.max(1e-3);
             drag.0 = Some((theta, now, w));
             actions.write(LabAction::SetTruth {
                 theta,

@@ -21,6 +21,9 @@ pub struct Sample {
     pub t: f64,
     pub truth: [f64; 2],
     pub truth_energy: f64,
+    /// The truth's energy read off its own frames with the twins' estimator (pixel scenes):
+    /// how much of the twins' wiggle is the reading, not the twin.
+    pub truth_read: Option<f64>,
     /// Per twin slot: energy read off its decoded frames (J), learned H, latent state.
     pub energy: [Option<f64>; 2],
     pub learned: [Option<f64>; 2],
@@ -79,20 +82,34 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-fn record(truth: Res<Truth>, readouts: Res<Readouts>, mut series: ResMut<Series>) {
+fn record(
+    truth: Res<Truth>,
+    readouts: Res<Readouts>,
+    observed: Res<super::twins::Observed>,
+    lab: Res<Lab>,
+    mut series: ResMut<Series>,
+) {
     let t = truth.0.time;
-    if series.samples.back().is_some_and(|s| s.t >= t) {
-        if series.samples.back().is_some_and(|s| s.t > t) {
-            series.samples.clear(); // time went back (a reset of the clock)
-        } else {
-            return; // paused: nothing new
-        }
+    if series.samples.back().is_some_and(|s| s.t > t) {
+        series.samples.clear(); // time went back: a reset
+    }
+    // Paused, time stands still but the state may not (a kick, a sync, added energy): the
+    // newest sample is replaced rather than a new one added.
+    if series.samples.back().is_some_and(|s| s.t == t) {
+        series.samples.pop_back();
     }
     let r = &readouts.0;
     series.samples.push_back(Sample {
         t,
         truth: truth.0.state(),
         truth_energy: truth.0.energy(),
+        truth_read: match (&observed.0, lab.pixels()) {
+            (crate::truth::Observation::Pair(p), Some((physics, data))) => {
+                let [th, om] = crate::data::render::read_pair(p, &data.render, data.frame_dt);
+                Some(physics.energy(th, om))
+            }
+            _ => None,
+        },
         energy: [0, 1].map(|i| r[i].as_ref().map(|r| r.energy)),
         learned: [0, 1].map(|i| r[i].as_ref().and_then(|r| r.learned)),
         z: [0, 1].map(|i| r[i].as_ref().map(|r| r.z)),

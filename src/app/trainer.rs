@@ -106,6 +106,8 @@ pub struct TrainerView {
     pub losses: Vec<(usize, LossValues)>,
     pub error: Option<String>,
     pub note: Option<String>,
+    /// A reset was asked for: progress from before it is dropped until it is done.
+    pub resetting: bool,
 }
 
 #[derive(Resource)]
@@ -156,7 +158,7 @@ fn spawn_trainer(
     let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
     let load = matches!(start, Some(ModelStatus::Loaded { .. }));
     let (lr, batch) = (t.learning_rate, t.batch_size);
-    match lab.task.clone() {
+    let h = match lab.task.clone() {
         Task::Pixels { physics, data } => AnyHandle::Pixel(TrainerHandle::spawn_with(
             move || {
                 let dev = crate::device::select(&device)?;
@@ -187,7 +189,11 @@ fn spawn_trainer(
             },
             t.options,
         )),
-    }
+    };
+    // As commands too, so the thread keeps them across a reset.
+    h.send(Command::SetLearningRate(lr));
+    h.send(Command::SetBatchSize(batch));
+    h
 }
 
 fn apply_train_actions(
@@ -225,6 +231,7 @@ fn apply_train_actions(
                     let m = &mut training.models[i];
                     m.losses.clear();
                     m.step = 0;
+                    m.resetting = true;
                     m.note = Some("reset to random weights".into());
                     send(m, Command::Reset);
                 }
@@ -238,6 +245,7 @@ fn apply_train_actions(
                     // restart it from the shipped ones.
                     let old = training.models[i].handle.take();
                     let restart = old.is_some();
+                    let was_running = training.models[i].running;
                     // Stopping joins the thread, which may be mid-step or still making its
                     // data: let another thread wait for that, not the frame.
                     std::thread::spawn(move || drop(old));
@@ -250,11 +258,18 @@ fn apply_train_actions(
                             };
                             if restart {
                                 let h = spawn_trainer(&lab, kind, Some(&lab.shipped[i]), &training);
+                                if was_running {
+                                    h.send(Command::Start);
+                                }
                                 training.models[i].handle = Some(h);
                             }
                         }
                         ModelStatus::Unavailable(why) => {
-                            training.models[i].error = Some(why);
+                            // The trainer is gone with its state; the twin keeps its weights.
+                            training.models[i] = TrainerView {
+                                error: Some(why),
+                                ..Default::default()
+                            };
                         }
                     }
                 }
@@ -297,6 +312,7 @@ fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth
     let mut obs = None;
     for (i, m) in training.models.iter_mut().enumerate() {
         let Some(h) = &m.handle else { continue };
+        let mut dead = false;
         for msg in h.drain() {
             match msg {
                 Progress::Ready(dev) => {
@@ -304,6 +320,7 @@ fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth
                     m.device = dev;
                     m.note = None;
                 }
+                Progress::Step { .. } if m.resetting => {}
                 Progress::Step {
                     step,
                     losses,
@@ -316,17 +333,27 @@ fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth
                     m.losses.push((step, losses));
                 }
                 Progress::Snapshot { step, weights } => {
+                    if m.resetting && step != 0 {
+                        continue; // from before the reset
+                    }
+                    m.resetting = false;
                     m.step = step;
                     let o = obs.get_or_insert_with(|| truth.0.observe());
                     swap_weights(&mut twins, i, (*weights).clone(), o);
                 }
                 Progress::Running(r) => m.running = r,
                 Progress::Saved(dir) => m.note = Some(format!("saved to {}", dir.display())),
+                // Only `Running` says whether it trains (a failed save does not stop it).
                 Progress::Error(e) => {
-                    m.running = false;
+                    dead |= !m.ready; // the trainer could not be built: the thread has ended
                     m.error = Some(e);
                 }
             }
+        }
+        if dead {
+            // Let Start build it again.
+            m.handle = None;
+            m.note = None;
         }
     }
 }

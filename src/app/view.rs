@@ -53,13 +53,18 @@ pub struct FrameImages(pub [Handle<Image>; 3]);
 #[derive(Component)]
 struct Bar(usize, usize);
 
-/// The energy that fills a bar (J); grows when something exceeds it.
+/// The energy that fills a bar (J): starts from the scene, follows the truth's energy up
+/// (kicks) and back down (resets), so one wild reading cannot shrink the bars for good.
 #[derive(Resource)]
-struct BarScale(f64);
+struct BarScale(f64, f64);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, setup)
-        .add_systems(Update, (draw_rods, update_frames, update_bars));
+        // After the twins are read this frame, so truth and twins are drawn at the same time.
+        .add_systems(
+            PostUpdate,
+            (draw_rods, update_frames, update_bars).after(super::twins::read_twins),
+        );
 }
 
 fn setup(
@@ -125,7 +130,8 @@ fn setup(
         Some((physics, data)) => physics.energy(data.theta_max, data.omega_max),
         None => truth.0.energy(),
     };
-    commands.insert_resource(BarScale(1.5 * full.max(1e-6)));
+    // (current scale, its floor)
+    commands.insert_resource(BarScale(1.5 * full.max(1e-6), 1.5 * full.max(1e-6)));
 }
 
 /// The tip of a rod at angle θ (from hanging, counter-clockwise) in column `c`.
@@ -252,9 +258,11 @@ fn update_bars(
     for (i, r) in readouts.0.iter().enumerate() {
         parts[i + 1] = r.as_ref().map(|r| [r.parts.0, r.parts.1, r.energy]);
     }
-    let top = parts.iter().flatten().map(|p| p[2]).fold(0.0, f64::max);
-    if top > scale.0 {
-        scale.0 = top * 1.25;
+    // Sized by the truth alone: a twin far off (e.g. untrained, reading noise as a huge
+    // velocity) shows a full bar instead of shrinking everyone else's.
+    let want = (1.5 * (k + u)).max(scale.1);
+    if want > scale.0 || want < 0.5 * scale.0 {
+        scale.0 = want;
     }
     for (bar, mut tf, mut vis) in &mut bars {
         match parts[bar.0] {

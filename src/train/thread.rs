@@ -296,6 +296,8 @@ fn run<T: Steppable>(
     let mut window = (Instant::now(), t.steps_done());
     let started = Instant::now();
     let mut last = LossValues::default();
+    // Settings the caller chose survive a reset (which rebuilds from the scene).
+    let (mut lr, mut batch) = (None, None);
     let send_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| match t.snapshot() {
         Ok(w) => {
             let _ = tx.send(Progress::Snapshot {
@@ -327,6 +329,8 @@ fn run<T: Steppable>(
                 }
                 Command::Reset => match t.reset() {
                     Ok(()) => {
+                        lr.inspect(|&r| t.set_learning_rate(r));
+                        batch.inspect(|&b| t.set_batch_size(b));
                         window = (Instant::now(), 0);
                         send_snapshot(&t, &tx);
                     }
@@ -334,8 +338,14 @@ fn run<T: Steppable>(
                         let _ = tx.send(Progress::Error(format!("reset: {e:#}")));
                     }
                 },
-                Command::SetLearningRate(lr) => t.set_learning_rate(lr),
-                Command::SetBatchSize(b) => t.set_batch_size(b),
+                Command::SetLearningRate(r) => {
+                    lr = Some(r);
+                    t.set_learning_rate(r)
+                }
+                Command::SetBatchSize(b) => {
+                    batch = Some(b);
+                    t.set_batch_size(b)
+                }
                 Command::Snapshot => send_snapshot(&t, &tx),
                 Command::Save(dir) => {
                     let msg = match t.save(&dir, last, started.elapsed().as_secs_f64()) {

@@ -25,7 +25,7 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
     let pixels = p.lab.pixels().is_some();
     let (energy_title, learned_title, truth_title, twin_titles) = if pixels {
         (
-            "Energy (J), twins read off their frames",
+            "Energy (J); twins read off their frames",
             "HNN's learned H (latent units)",
             "Truth: (θ, ω) and H contours",
             ["HNN latent: learned H", "Baseline latent: field"],
@@ -48,6 +48,11 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
                 .include_y(0.0)
                 .x_axis_label("t (s)")
                 .show(ui, |plot| {
+                    let read = pts(s.iter().filter_map(|x| x.truth_read.map(|e| [x.t, e])));
+                    plot.line(
+                        Line::new("Truth read off its frames", read)
+                            .color(c32(COLORS[0]).gamma_multiply(0.35)),
+                    );
                     plot.line(
                         Line::new("Truth", pts(s.iter().map(|x| [x.t, x.truth_energy])))
                             .color(c32(COLORS[0]))

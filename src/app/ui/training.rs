@@ -27,7 +27,11 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
             }
         } else if ui
             .button("▶ Start")
-            .on_hover_text("Train both models live, from the current weights")
+            .on_hover_text(if p.lab.pixels().is_some() {
+                "Train both models live, from the loaded weights"
+            } else {
+                "Train both models live from scratch (a few seconds)"
+            })
             .clicked()
         {
             p.actions.write(TrainAction::Start);

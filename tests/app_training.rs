@@ -1,0 +1,54 @@
+//! The training bridge with a real training thread, in its own test binary: it points the
+//! dataset cache at a temporary folder through the environment, which no other test here reads.
+#![cfg(feature = "gui")]
+
+use std::time::{Duration, Instant};
+
+use hnn_lab::app::{headless_app, Lab, ModelStatus, TrainAction, Training, Twins, HNN};
+
+#[test]
+fn weight_snapshots_from_the_training_thread_reach_the_twins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("HNN_LAB_CACHE", dir.path().join("cache"));
+    let scene = dir.path().join("tiny.ron");
+    std::fs::write(
+        &scene,
+        r#"Scene(name: "tiny", system: RapierPendulum(()), data: Pixels((trials: 4, steps: 10)),
+               model: (hidden: [8, 8], ae_hidden: 16), train: (batch_size: Some(16)))"#,
+    )
+    .unwrap();
+    let lab = Lab::load(&scene, Some(&dir.path().join("none")), "cpu").unwrap();
+    assert!(lab
+        .shipped
+        .iter()
+        .all(|s| matches!(s, ModelStatus::Unavailable(m) if m.contains("meta.ron"))));
+    let mut app = headless_app(lab);
+    app.update();
+    assert!(app
+        .world()
+        .resource::<Twins>()
+        .0
+        .iter()
+        .all(Option::is_none));
+    app.world_mut().write_message(TrainAction::Start);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        app.update();
+        let twins = app.world().resource::<Twins>();
+        let steps = app.world().resource::<Training>().models[HNN].step;
+        if twins.0.iter().all(Option::is_some) && steps >= 100 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no snapshot reached the twins");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let h = app.world().resource::<Twins>().0[HNN]
+        .as_ref()
+        .unwrap()
+        .learned_energy();
+    assert!(h.is_some_and(f64::is_finite));
+    app.world_mut().write_message(TrainAction::Pause);
+    app.update();
+    // Dropping the app drops the bridge, which joins the training threads.
+    drop(app);
+}
