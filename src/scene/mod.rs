@@ -184,6 +184,9 @@ pub struct ViewSpec {
     pub time_rate: f64,
     /// Strength of a kick: N·m·s for the rapier pendulum, Δp otherwise.
     pub kick: f64,
+    /// How much learned H the add-energy button adds to the HNN twin, in the learned H's
+    /// units; worth sizing against the learned H's range over the data (printed on screen).
+    pub add_energy: f64,
 }
 
 impl Default for ViewSpec {
@@ -192,6 +195,7 @@ impl Default for ViewSpec {
             start: None,
             time_rate: 1.0,
             kick: 0.3,
+            add_energy: 0.05,
         }
     }
 }

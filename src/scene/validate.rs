@@ -63,6 +63,12 @@ impl Scene {
                     format!("{} must be in [0.05, 8]", v.time_rate),
                 ));
             }
+            if !(v.add_energy.is_finite() && v.add_energy > 0.0) {
+                return Err(fail(
+                    "view.add_energy",
+                    format!("{} must be finite and positive", v.add_energy),
+                ));
+            }
             if !(v.kick.is_finite() && v.kick > 0.0) {
                 return Err(fail(
                     "view.kick",

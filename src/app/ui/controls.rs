@@ -19,15 +19,6 @@ pub struct ControlSettings {
     pub add_energy: f64,
 }
 
-impl Default for ControlSettings {
-    fn default() -> Self {
-        Self {
-            kick: 0.3,
-            add_energy: 0.2,
-        }
-    }
-}
-
 #[derive(SystemParam)]
 pub struct ControlsParams<'w> {
     pub ctl: Res<'w, SimControl>,
@@ -101,7 +92,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
         }
     });
     ui.add(
-        egui::Slider::new(&mut p.settings.add_energy, 0.01..=2.0)
+        egui::Slider::new(&mut p.settings.add_energy, 0.001..=1.0)
             .logarithmic(true)
             .text("ΔH (learned units)"),
     );

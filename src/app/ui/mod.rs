@@ -19,10 +19,13 @@ use bevy_egui::{
 use super::view::{WorldCamera, BAR_BASE_Y, BAR_X, COLORS, COLUMNS, PIVOT_Y, TWIN_NAMES};
 
 pub(super) fn plugin(app: &mut App) {
-    let kick = app.world().resource::<super::Lab>().view().kick;
-    app.insert_resource(controls::ControlSettings { kick, ..default() })
-        .add_systems(Startup, egui_camera)
-        .add_systems(EguiPrimaryContextPass, layout);
+    let view = app.world().resource::<super::Lab>().view();
+    app.insert_resource(controls::ControlSettings {
+        kick: view.kick,
+        add_energy: view.add_energy,
+    })
+    .add_systems(Startup, egui_camera)
+    .add_systems(EguiPrimaryContextPass, layout);
 }
 
 /// egui gets its own camera over the whole window, drawn after the world camera, so the
