@@ -21,7 +21,11 @@ use hnn_lab::scene::Scene;
 
 /// Without a subcommand, hnn-lab opens the interactive app.
 #[derive(Parser, Debug)]
-#[command(name = "hnn-lab", version, about = "Hamiltonian Neural Networks lab")]
+#[command(
+    name = "hnn-lab",
+    version,
+    about = "Hamiltonian Neural Networks lab: without a subcommand, opens the interactive app"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
