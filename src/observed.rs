@@ -9,6 +9,7 @@ use anyhow::Result;
 use crate::data::pixel::observation_pair;
 use crate::data::render::render;
 use crate::data::PixelDataSpec;
+use crate::physics::rapier_pendulum::past_angles;
 use crate::physics::{RapierPendulum, RapierSpec};
 
 pub struct ObservedPendulum {
@@ -72,13 +73,7 @@ impl ObservedPendulum {
     /// consistent pair at once.
     pub fn set_state(&mut self, theta: f64, omega: f64) {
         self.sim.set_state(theta, omega);
-        let mut back = RapierPendulum::new(self.sim.spec, theta, -omega);
-        let mut past = vec![theta];
-        for _ in 0..self.k {
-            back.step();
-            past.push(back.state().0);
-        }
-        self.history = past.into_iter().rev().collect();
+        self.history = past_angles(self.sim.spec, theta, omega, self.k).into();
     }
 
     /// An angular impulse J (N·m·s) about the pivot. Returns the observation pairs of the state

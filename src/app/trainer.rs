@@ -40,38 +40,14 @@ impl AnyHandle {
             AnyHandle::Pixel(h) => h
                 .drain()
                 .into_iter()
-                .map(|m| wrap(m, TwinWeights::Pixel))
+                .map(|m| m.map(TwinWeights::Pixel))
                 .collect(),
             AnyHandle::Field(h) => h
                 .drain()
                 .into_iter()
-                .map(|m| wrap(m, TwinWeights::Field))
+                .map(|m| m.map(TwinWeights::Field))
                 .collect(),
         }
-    }
-}
-
-fn wrap<S>(m: Progress<S>, f: impl Fn(Arc<S>) -> TwinWeights) -> Progress<TwinWeights> {
-    match m {
-        Progress::Snapshot { step, weights } => Progress::Snapshot {
-            step,
-            weights: Arc::new(f(weights)),
-        },
-        Progress::Step {
-            step,
-            losses,
-            steps_per_sec,
-            elapsed,
-        } => Progress::Step {
-            step,
-            losses,
-            steps_per_sec,
-            elapsed,
-        },
-        Progress::Running(r) => Progress::Running(r),
-        Progress::Ready(d) => Progress::Ready(d),
-        Progress::Saved(p) => Progress::Saved(p),
-        Progress::Error(e) => Progress::Error(e),
     }
 }
 
@@ -168,8 +144,6 @@ fn spawn_trainer(
                     let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
                     tr.load_tensors(&tensors)?;
                 }
-                tr.set_learning_rate(lr);
-                tr.batch_size = batch;
                 Ok(tr)
             },
             t.cadence,
@@ -179,9 +153,7 @@ fn spawn_trainer(
             move || {
                 let dev = crate::device::select(&device)?;
                 let data = load_dataset(&scene, None)?;
-                let mut tr = Trainer::new(kind, &scene, &data, &dev)?;
-                tr.set_learning_rate(lr);
-                Ok(tr)
+                Ok(Trainer::new(kind, &scene, &data, &dev)?)
             },
             Cadence {
                 snapshot_every: 50,

@@ -73,12 +73,10 @@ fn run_pixel(scene: &Scene, dir: &std::path::Path, json: bool) -> Result<()> {
     println!("| model | train loss | test loss | energy MSE | pixel MSE @10 | @50 | @100 |");
     println!("|---|---|---|---|---|---|---|");
     for (kind, m) in &rows {
+        let [train, test, energy] = m.table.cells().map(|(v, s)| milli(v, s));
         println!(
-            "| {} | {} | {} | {} | {:.4} | {:.4} | {:.4} |",
+            "| {} | {train} | {test} | {energy} | {:.4} | {:.4} | {:.4} |",
             kind.name(),
-            milli(m.train_loss, m.train_loss_sem),
-            milli(m.test_loss, m.test_loss_sem),
-            milli(m.energy_mse, m.energy_mse_sem),
             m.pixel_mse_10,
             m.pixel_mse_50,
             m.pixel_mse_100
@@ -139,13 +137,8 @@ pub fn run(a: EvalArgs) -> Result<()> {
     println!("| model | train loss | test loss | energy MSE |");
     println!("|---|---|---|---|");
     for (kind, m) in &rows {
-        println!(
-            "| {} | {} | {} | {} |",
-            kind.name(),
-            milli(m.train_loss, m.train_loss_sem),
-            milli(m.test_loss, m.test_loss_sem),
-            milli(m.energy_mse, m.energy_mse_sem)
-        );
+        let [train, test, energy] = m.cells().map(|(v, s)| milli(v, s));
+        println!("| {} | {train} | {test} | {energy} |", kind.name());
     }
     if a.json {
         let mut obj = json!({ "scene": scene.name });

@@ -84,13 +84,16 @@ pub fn run(a: TableArgs) -> Result<()> {
         }
     }
     let [(_, b), (_, h)] = super::eval::evaluate_pixel_scene(&scene, &dir)?;
-    println!("{}", row("Pixel pendulum", b.cells(), h.cells()));
+    println!(
+        "{}",
+        row("Pixel pendulum", b.table.cells(), h.table.cells())
+    );
     println!("| | paper | 18 ± 0.2 | 19 ± 0.2 | 17 ± 0.3 | 18 ± 0.3 | 9.3 ± 1 | 0.15 ± 0.01 |");
     println!(
         "\nAll values ×10⁻³, ± standard error; protocol in README.md. Pixel pendulum: losses on our \
          frames and energy in J² read off decoded frames, so compare ratios with the paper's \
          (baseline/HNN energy: ours {:.0}×, paper 62×).",
-        b.energy_mse / h.energy_mse
+        b.table.energy_mse / h.table.energy_mse
     );
     Ok(())
 }

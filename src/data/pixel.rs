@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::render::{render, RenderSpec};
+use crate::physics::rapier_pendulum::past_angles;
 use crate::physics::{RapierPendulum, RapierSpec};
 use crate::rng::Rng;
 
@@ -141,13 +142,10 @@ pub fn observation_pair(
     omega: f64,
 ) -> Result<Vec<f32>> {
     let k = spec.steps_per_frame(physics)?;
-    let mut back = RapierPendulum::new(*physics, theta, -omega);
-    for _ in 0..k {
-        back.step();
-    }
+    let earlier = past_angles(*physics, theta, omega, k)[0];
     let p = spec.render.pixels();
     let mut pair = vec![0.0f32; 2 * p];
-    render(back.state().0, &spec.render, &mut pair[..p]);
+    render(earlier, &spec.render, &mut pair[..p]);
     render(theta, &spec.render, &mut pair[p..]);
     Ok(pair)
 }

@@ -75,12 +75,9 @@ pub fn pixel_mse_at(
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PixelMetrics {
-    pub train_loss: f64,
-    pub train_loss_sem: f64,
-    pub test_loss: f64,
-    pub test_loss_sem: f64,
-    pub energy_mse: f64,
-    pub energy_mse_sem: f64,
+    /// The Table 1 metrics (flattened: the JSON keeps one level).
+    #[serde(flatten)]
+    pub table: super::ModelMetrics,
     pub pixel_mse_10: f64,
     pub pixel_mse_50: f64,
     pub pixel_mse_100: f64,
@@ -93,17 +90,6 @@ pub struct PixelMetrics {
     /// The metric's floor: energy MSE between the true frames read by the estimator and the
     /// simulated (θ, ω) averaged over the frame interval, over the same test samples.
     pub energy_floor: f64,
-}
-
-impl PixelMetrics {
-    /// (value, sem) of train loss, test loss and energy MSE: a Table 1 row's cells.
-    pub fn cells(&self) -> [(f64, f64); 3] {
-        [
-            (self.train_loss, self.train_loss_sem),
-            (self.test_loss, self.test_loss_sem),
-            (self.energy_mse, self.energy_mse_sem),
-        ]
-    }
 }
 
 /// Mean total loss ± std/√N over samples.
@@ -241,12 +227,14 @@ pub fn evaluate_pixel(
     let (energy, pix) = rollout_metrics(snap, data, &set.phys);
     let lp = pixel_mse_at(snap, &set.long, 0..set.long.spec.trials, &LONG_HORIZONS);
     Ok(PixelMetrics {
-        train_loss: train.mean,
-        train_loss_sem: train.sem,
-        test_loss: test.mean,
-        test_loss_sem: test.sem,
-        energy_mse: energy.mean,
-        energy_mse_sem: energy.sem,
+        table: super::ModelMetrics {
+            train_loss: train.mean,
+            train_loss_sem: train.sem,
+            test_loss: test.mean,
+            test_loss_sem: test.sem,
+            energy_mse: energy.mean,
+            energy_mse_sem: energy.sem,
+        },
         pixel_mse_10: pix[0],
         pixel_mse_50: pix[1],
         pixel_mse_100: pix[2],

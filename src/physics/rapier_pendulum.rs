@@ -197,6 +197,20 @@ impl RapierPendulum {
     }
 }
 
+/// The angles the pendulum had over the `steps` physics steps before it reached (θ, ω), oldest
+/// first and ending with θ: the pendulum is time-reversible, so this runs it forward from
+/// (θ, −ω).
+pub fn past_angles(spec: RapierSpec, theta: f64, omega: f64, steps: usize) -> Vec<f64> {
+    let mut back = RapierPendulum::new(spec, theta, -omega);
+    let mut past = vec![theta];
+    for _ in 0..steps {
+        back.step();
+        past.push(back.state().0);
+    }
+    past.reverse();
+    past
+}
+
 /// Relative energy change (H(T) − H(0)) / H(0) and the largest relative excursion over
 /// `seconds` of simulated time from rest at `theta0`.
 pub fn energy_drift(spec: RapierSpec, theta0: f64, seconds: f64) -> (f64, f64) {

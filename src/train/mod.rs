@@ -7,6 +7,7 @@ mod checkpoint;
 pub mod fused;
 mod pixel_checkpoint;
 mod pixel_trainer;
+mod steppable;
 pub mod thread;
 mod trainer;
 

@@ -2,120 +2,15 @@
 //! receives progress and, every so often, an immutable weights snapshot to swap in. Nothing
 //! here blocks the caller; dropping the handle stops the thread and joins it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{
-    save_model, save_pixel_model, LossValues, ModelMeta, PixelMeta, PixelTrainer, Trainer,
-};
-use crate::nn::{FieldSnapshot, PixelSnapshot};
-
-/// What a trainer must offer to be driven from a thread.
-pub trait Steppable: Send + 'static {
-    type Snapshot: Send + Sync + 'static;
-    fn train_step(&mut self) -> anyhow::Result<LossValues>;
-    fn snapshot(&self) -> anyhow::Result<Self::Snapshot>;
-    fn reset(&mut self) -> anyhow::Result<()>;
-    fn set_learning_rate(&mut self, lr: f64);
-    fn set_batch_size(&mut self, batch: usize);
-    fn steps_done(&self) -> usize;
-    /// Where it computes, in words (shown by the app).
-    fn device_name(&self) -> String;
-    /// Writes the current weights to `dir` (write-then-rename, as the CLI does).
-    fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()>;
-}
-
-impl Steppable for PixelTrainer {
-    type Snapshot = PixelSnapshot;
-    fn train_step(&mut self) -> anyhow::Result<LossValues> {
-        Ok(PixelTrainer::train_step(self)?)
-    }
-    fn snapshot(&self) -> anyhow::Result<PixelSnapshot> {
-        PixelTrainer::snapshot(self)
-    }
-    fn reset(&mut self) -> anyhow::Result<()> {
-        Ok(PixelTrainer::reset(self)?)
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        PixelTrainer::set_learning_rate(self, lr)
-    }
-    fn set_batch_size(&mut self, batch: usize) {
-        self.batch_size = batch.max(1);
-    }
-    fn steps_done(&self) -> usize {
-        self.step
-    }
-    fn device_name(&self) -> String {
-        device_words(self.device())
-    }
-    fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
-        let test = self.test_losses(usize::MAX)?;
-        let meta = ModelMeta {
-            sizes: vec![],
-            scaling: Default::default(),
-            steps: self.step,
-            seed: self.scene().train.seed,
-            final_train_loss: last.total,
-            final_test_loss: test.total,
-            train_seconds: seconds,
-            device: self.device_name(),
-            pixel: Some(PixelMeta {
-                arch: self.arch.clone(),
-                train: last,
-                test,
-            }),
-        };
-        save_pixel_model(dir, &self.scene().clone(), self, meta)
-    }
-}
-
-/// The low-dimensional tasks train full-batch: only `total` (the derivative MSE, model units)
-/// is reported, and the batch size is fixed to the training set.
-impl Steppable for Trainer {
-    type Snapshot = FieldSnapshot;
-    fn train_step(&mut self) -> anyhow::Result<LossValues> {
-        let total = Trainer::train_step(self)? as f64;
-        Ok(LossValues {
-            total,
-            ..Default::default()
-        })
-    }
-    fn snapshot(&self) -> anyhow::Result<FieldSnapshot> {
-        Ok(Trainer::snapshot(self)?)
-    }
-    fn reset(&mut self) -> anyhow::Result<()> {
-        Ok(Trainer::reset(self)?)
-    }
-    fn set_learning_rate(&mut self, lr: f64) {
-        Trainer::set_learning_rate(self, lr)
-    }
-    fn set_batch_size(&mut self, _batch: usize) {}
-    fn steps_done(&self) -> usize {
-        self.step
-    }
-    fn device_name(&self) -> String {
-        device_words(self.device())
-    }
-    fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
-        let scene = self.scene().clone();
-        let meta = ModelMeta {
-            sizes: self.kind.sizes(2, &scene.model.hidden),
-            scaling: self.scaling,
-            steps: self.step,
-            seed: scene.train.seed,
-            final_train_loss: last.total,
-            final_test_loss: self.test_loss()? as f64,
-            train_seconds: seconds,
-            device: self.device_name(),
-            pixel: None,
-        };
-        save_model(dir, &scene, self, meta)
-    }
-}
+pub use super::steppable::Steppable;
+use super::LossValues;
 
 /// Commands to the training thread.
 #[derive(Clone, Debug, PartialEq)]
@@ -153,6 +48,33 @@ pub enum Progress<S> {
     Ready(String),
     Saved(PathBuf),
     Error(String),
+}
+
+impl<S> Progress<S> {
+    /// The same message with the weights wrapped by `f` (e.g. into an enum over model kinds).
+    pub fn map<T>(self, f: impl FnOnce(Arc<S>) -> T) -> Progress<T> {
+        match self {
+            Progress::Snapshot { step, weights } => Progress::Snapshot {
+                step,
+                weights: Arc::new(f(weights)),
+            },
+            Progress::Step {
+                step,
+                losses,
+                steps_per_sec,
+                elapsed,
+            } => Progress::Step {
+                step,
+                losses,
+                steps_per_sec,
+                elapsed,
+            },
+            Progress::Running(r) => Progress::Running(r),
+            Progress::Ready(d) => Progress::Ready(d),
+            Progress::Saved(p) => Progress::Saved(p),
+            Progress::Error(e) => Progress::Error(e),
+        }
+    }
 }
 
 /// How often the thread reports.
@@ -259,16 +181,6 @@ impl<S> Drop for TrainerHandle<S> {
         if let Some(j) = self.join.take() {
             let _ = j.join();
         }
-    }
-}
-
-/// The device as the trainer uses it: on the CPU, the threads of the pool it steps in.
-fn device_words(dev: &candle_core::Device) -> String {
-    if dev.is_cpu() {
-        let n = rayon::current_num_threads();
-        format!("cpu ({n} training thread{})", if n == 1 { "" } else { "s" })
-    } else {
-        crate::device::describe(dev)
     }
 }
 
@@ -397,7 +309,9 @@ mod tests {
     use super::*;
     use crate::data::pixel::generate;
     use crate::nn::ModelKind;
+    use crate::nn::PixelSnapshot;
     use crate::scene::{DataSpec, Scene, SystemSpec};
+    use crate::train::{PixelTrainer, Trainer};
     use candle_core::Device;
 
     fn handle() -> TrainerHandle<PixelSnapshot> {

@@ -246,6 +246,33 @@ pub fn pixel_step_flops(
         + 2.0 * batch as f64 * 2.0 * sizes[1] as f64
 }
 
+/// Asserts our f32 gradient of `var` matches candle's autograd within `tol` of the largest
+/// reference entry (at least `floor`).
+#[cfg(test)]
+pub(crate) fn assert_matches_autograd(
+    grads: &candle_core::backprop::GradStore,
+    var: &candle_core::Var,
+    ours: &[f32],
+    floor: f64,
+    tol: f64,
+    label: &str,
+) {
+    let reference = grads
+        .get(var.as_tensor())
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1::<f64>()
+        .unwrap();
+    let scale = reference.iter().fold(floor, |a, v| a.max(v.abs()));
+    for (a, b) in ours.iter().zip(&reference) {
+        assert!(
+            ((*a as f64) - b).abs() < tol * scale,
+            "{label}: {a} vs {b} (scale {scale})"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,20 +328,8 @@ mod tests {
                     pairs.push((format!("l{i}.bias"), &g.b[i]));
                 }
                 for (name, ours) in pairs {
-                    let reference = grads
-                        .get(data[&name].as_tensor())
-                        .unwrap()
-                        .flatten_all()
-                        .unwrap()
-                        .to_vec1::<f64>()
-                        .unwrap();
-                    let scale = reference.iter().fold(1e-12f64, |a, v| a.max(v.abs()));
-                    for (a, b) in ours.iter().zip(&reference) {
-                        assert!(
-                            ((*a as f64) - b).abs() < 2e-4 * scale,
-                            "{kind:?} {sizes:?} {name}: {a} vs {b} (scale {scale})"
-                        );
-                    }
+                    let label = format!("{kind:?} {sizes:?} {name}");
+                    assert_matches_autograd(&grads, &data[&name], ours, 1e-12, 2e-4, &label);
                 }
             }
         }

@@ -51,20 +51,15 @@ fn fused_pixel_gradient_matches_candle_autograd() {
         let data = vm.data().lock().unwrap();
         assert_eq!(named.len(), data.len());
         for (name, ours) in named {
-            let reference = grads
-                .get(data[&name].as_tensor())
-                .unwrap()
-                .flatten_all()
-                .unwrap()
-                .to_vec1::<f64>()
-                .unwrap();
-            let scale = reference.iter().fold(1e-9f64, |a, v| a.max(v.abs()));
-            for (a, r) in ours.iter().zip(&reference) {
-                assert!(
-                    ((*a as f64) - r).abs() < 1e-3 * scale,
-                    "{kind:?} {name}: {a} vs {r} (scale {scale})"
-                );
-            }
+            let label = format!("{kind:?} {name}");
+            crate::train::fused::assert_matches_autograd(
+                &grads,
+                &data[&name],
+                &ours[..],
+                1e-9,
+                1e-3,
+                &label,
+            );
         }
     }
 }

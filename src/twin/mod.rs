@@ -1,0 +1,189 @@
+//! A learned twin of the truth: the state a trained model moves forward (a pixel model's
+//! latent z, or (q, p) for the low-dimensional scenes), with the operations the app applies
+//! to it (sync to the truth, kick, add learned energy, swap in new weights). Bevy-free, so it
+//! is tested here and the app only calls it.
+
+mod field;
+mod pixel;
+
+use std::sync::Arc;
+
+pub use field::FieldTwin;
+pub use pixel::PixelTwin;
+
+use crate::integrate::{leapfrog_step, rk4_step};
+use crate::nn::{FieldSnapshot, LearnedField, PixelSnapshot};
+use crate::truth::Observation;
+
+/// How the twin integrates its latent field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Integrator {
+    Rk4,
+    /// Kick–drift–kick; symplectic only for a separable learned H.
+    Leapfrog,
+}
+
+impl Integrator {
+    /// One step of length `h` of the model's field from `x`.
+    pub fn step(self, model: &dyn LearnedField, x: [f64; 2], h: f64) -> [f64; 2] {
+        let mut f = |x: &[f64], dx: &mut [f64]| dx.copy_from_slice(&model.field([x[0], x[1]]));
+        let mut v = x.to_vec();
+        match self {
+            Integrator::Rk4 => rk4_step(&mut f, &mut v, h),
+            Integrator::Leapfrog => leapfrog_step(&mut f, &mut v, h),
+        }
+        [v[0], v[1]]
+    }
+}
+
+/// The point z + s∇H/|∇H| where H has risen by exactly `dh` (Newton on s, so the change is
+/// exact, not first order). `f` gives H and ∇H; None where ∇H vanishes.
+pub fn raise_along_gradient(
+    f: impl Fn([f64; 2]) -> (f64, [f64; 2]),
+    z0: [f64; 2],
+    dh: f64,
+) -> Option<[f64; 2]> {
+    let (h0, g) = f(z0);
+    let n = g[0].hypot(g[1]);
+    if n < 1e-9 {
+        return None;
+    }
+    let dir = [g[0] / n, g[1] / n];
+    let at = |s: f64| [z0[0] + s * dir[0], z0[1] + s * dir[1]];
+    let mut s = dh / n;
+    for _ in 0..30 {
+        let (h, gz) = f(at(s));
+        let slope = gz[0] * dir[0] + gz[1] * dir[1];
+        let miss = h - (h0 + dh);
+        if miss.abs() < 1e-12 * (1.0 + h0.abs()) || slope.abs() < 1e-18 {
+            break;
+        }
+        s -= miss / slope;
+    }
+    Some(at(s))
+}
+
+/// A model's weights as the app passes them around (they arrive from the training thread).
+#[derive(Clone, Debug)]
+pub enum TwinWeights {
+    Pixel(Arc<PixelSnapshot>),
+    Field(Arc<FieldSnapshot>),
+}
+
+impl TwinWeights {
+    /// The learned dynamics, for portraits.
+    pub fn field(&self) -> Arc<dyn crate::nn::LearnedField> {
+        match self {
+            TwinWeights::Pixel(w) => w.clone(),
+            TwinWeights::Field(w) => w.clone(),
+        }
+    }
+    /// Same weights (not merely equal ones).
+    pub fn same(&self, other: &TwinWeights) -> bool {
+        match (self, other) {
+            (TwinWeights::Pixel(a), TwinWeights::Pixel(b)) => Arc::ptr_eq(a, b),
+            (TwinWeights::Field(a), TwinWeights::Field(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// Either kind of twin, driven the same way by the app.
+#[derive(Clone, Debug)]
+pub enum Twin {
+    Pixel(PixelTwin),
+    Field(FieldTwin),
+}
+
+impl Twin {
+    /// A twin of these weights at the observed state; None if they do not fit the observation
+    /// (pixel weights for a (q, p) scene or the reverse).
+    pub fn new(weights: TwinWeights, obs: &Observation) -> Option<Self> {
+        match (weights, obs) {
+            (TwinWeights::Pixel(w), Observation::Pair(p)) => {
+                Some(Twin::Pixel(PixelTwin::new(w, p)))
+            }
+            (TwinWeights::Field(w), Observation::State(x)) => {
+                Some(Twin::Field(FieldTwin::new(w, *x)))
+            }
+            _ => None,
+        }
+    }
+
+    /// New weights; the twin re-syncs to the observation (pixel latents change meaning with
+    /// the weights; a (q, p) twin keeps its state).
+    pub fn set_weights(&mut self, weights: TwinWeights, obs: &Observation) {
+        match (self, weights, obs) {
+            (Twin::Pixel(t), TwinWeights::Pixel(w), Observation::Pair(p)) => t.set_model(w, p),
+            (Twin::Field(t), TwinWeights::Field(w), _) => t.model = w,
+            _ => {}
+        }
+    }
+
+    pub fn weights(&self) -> TwinWeights {
+        match self {
+            Twin::Pixel(t) => TwinWeights::Pixel(t.model.clone()),
+            Twin::Field(t) => TwinWeights::Field(t.model.clone()),
+        }
+    }
+
+    /// Moves forward by `amount`: frame intervals (pixel) or seconds (field).
+    pub fn advance(&mut self, amount: f64) {
+        match self {
+            Twin::Pixel(t) => t.advance(amount),
+            Twin::Field(t) => t.advance(amount),
+        }
+    }
+
+    pub fn sync(&mut self, obs: &Observation) {
+        match (self, obs) {
+            (Twin::Pixel(t), Observation::Pair(p)) => t.sync(p),
+            (Twin::Field(t), Observation::State(x)) => t.x = *x,
+            _ => {}
+        }
+    }
+
+    /// The kick as the twin sees it: the change it makes to the twin's encoding of the truth
+    /// (for a (q, p) twin, the change of state itself) is added to the twin's state.
+    pub fn kick(&mut self, before: &Observation, after: &Observation) {
+        match (self, before, after) {
+            (Twin::Pixel(t), Observation::Pair(a), Observation::Pair(b)) => t.kick(a, b),
+            (Twin::Field(t), Observation::State(a), Observation::State(b)) => {
+                t.x = [t.x[0] + b[0] - a[0], t.x[1] + b[1] - a[1]];
+            }
+            _ => {}
+        }
+    }
+
+    pub fn add_energy(&mut self, dh: f64) -> bool {
+        match self {
+            Twin::Pixel(t) => t.add_energy(dh),
+            Twin::Field(t) => t.add_energy(dh),
+        }
+    }
+
+    pub fn learned_energy(&self) -> Option<f64> {
+        match self {
+            Twin::Pixel(t) => t.learned_energy(),
+            Twin::Field(t) => t.learned_energy(),
+        }
+    }
+
+    /// The state the twin integrates: latent z, or (q, p).
+    pub fn state(&self) -> [f64; 2] {
+        match self {
+            Twin::Pixel(t) => t.z,
+            Twin::Field(t) => t.x,
+        }
+    }
+
+    pub fn set_integrator(&mut self, i: Integrator) {
+        match self {
+            Twin::Pixel(t) => t.integrator = i,
+            Twin::Field(t) => t.integrator = i,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,89 @@
+//! A pixel model's twin: its latent state, moved one frame interval per unit of time.
+
+use std::sync::Arc;
+
+use super::{raise_along_gradient, Integrator};
+use crate::data::render::{read_pair, RenderSpec};
+use crate::nn::PixelSnapshot;
+
+/// One twin: latent z = (z_q, z_p) of a pixel model, in units where one step is one frame.
+#[derive(Clone, Debug)]
+pub struct PixelTwin {
+    pub model: Arc<PixelSnapshot>,
+    pub z: [f64; 2],
+    pub integrator: Integrator,
+}
+
+impl PixelTwin {
+    /// Starts at the encoding of the truth's current frame pair.
+    pub fn new(model: Arc<PixelSnapshot>, pair: &[f32]) -> Self {
+        let z = model.encode(pair);
+        Self {
+            model,
+            z,
+            integrator: Integrator::Rk4,
+        }
+    }
+
+    /// Re-synchronises with the truth: z = encode(pair).
+    pub fn sync(&mut self, pair: &[f32]) {
+        self.z = self.model.encode(pair);
+    }
+
+    /// New weights mean new latent coordinates, so the twin re-encodes the truth's pair.
+    pub fn set_model(&mut self, model: Arc<PixelSnapshot>, pair: &[f32]) {
+        self.model = model;
+        self.sync(pair);
+    }
+
+    /// Moves the latent state forward by `frames` frame intervals (fractional allowed).
+    pub fn advance(&mut self, frames: f64) {
+        self.z = self.integrator.step(self.model.as_ref(), self.z, frames);
+    }
+
+    /// The twin as a frame pair (what it "sees").
+    pub fn decode(&self) -> Vec<f32> {
+        self.model.decode(self.z)
+    }
+
+    /// (θ, ω) read off the decoded pair with the same estimator applied to the truth.
+    pub fn read_state(&self, render: &RenderSpec, frame_dt: f64) -> [f64; 2] {
+        read_pair(&self.decode(), render, frame_dt)
+    }
+
+    /// The learned H at the current state (HNN only).
+    pub fn learned_energy(&self) -> Option<f64> {
+        self.model.energy(self.z)
+    }
+
+    /// A kick as the twin's own encoder sees it: the change the kick made to the encoding of
+    /// the truth's frame pair is added to the twin's state, so a twin that had drifted keeps
+    /// its drift.
+    pub fn kick(&mut self, pair_before: &[f32], pair_after: &[f32]) {
+        let (a, b) = (
+            self.model.encode(pair_before),
+            self.model.encode(pair_after),
+        );
+        self.z = [self.z[0] + b[0] - a[0], self.z[1] + b[1] - a[1]];
+    }
+
+    /// Raises the learned H by `dh` with a step along ∇H (exact, see `raise_along_gradient`).
+    /// Returns false for a baseline twin, which has no H, or where ∇H vanishes.
+    pub fn add_energy(&mut self, dh: f64) -> bool {
+        let mlp = &self.model.dynamics.mlp;
+        if self.model.kind != crate::nn::ModelKind::Hnn {
+            return false;
+        }
+        let f = |z: [f64; 2]| {
+            let (h, g) = mlp.value_and_grad(&z);
+            (h, [g[0], g[1]])
+        };
+        match raise_along_gradient(f, self.z, dh) {
+            Some(z) => {
+                self.z = z;
+                true
+            }
+            None => false,
+        }
+    }
+}
