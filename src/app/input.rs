@@ -118,14 +118,14 @@ fn drag_bob(
             drag.0 = Some((theta, now, w));
             actions.write(LabAction::SetTruth {
                 theta,
-                omega: lab.momentum_for(w),
+                omega: lab.scene.system.momentum_for(w),
             });
         }
     } else {
         drag.0 = None;
         actions.write(LabAction::SetTruth {
             theta: last,
-            omega: lab.momentum_for(omega.clamp(-15.0, 15.0)),
+            omega: lab.scene.system.momentum_for(omega.clamp(-15.0, 15.0)),
         });
         actions.write(LabAction::Sync);
     }

@@ -180,18 +180,6 @@ impl Lab {
         }
     }
 
-    /// The truth's second coordinate for a rate of change dq/dt of the first (a drag):
-    /// ω itself for the rapier pendulum, p = (dq/dt) / 2m for H = V(q) + m p².
-    pub fn momentum_for(&self, q_rate: f64) -> f64 {
-        match self.task {
-            Task::Field {
-                system: SystemSpec::Spring { m, .. } | SystemSpec::Pendulum { m, .. },
-                ..
-            } => q_rate / (2.0 * m),
-            _ => q_rate,
-        }
-    }
-
     /// A title for the truth's column.
     pub fn truth_name(&self) -> &'static str {
         match self.task {

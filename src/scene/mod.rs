@@ -47,6 +47,15 @@ pub enum SystemSpec {
 }
 
 impl SystemSpec {
+    /// The second state coordinate for a rate of change dq/dt of the first (the app's drag):
+    /// p = (dq/dt) / 2m for H = V(q) + m p²; the rapier pendulum's state holds ω itself.
+    pub fn momentum_for(&self, q_rate: f64) -> f64 {
+        match *self {
+            SystemSpec::Spring { m, .. } | SystemSpec::Pendulum { m, .. } => q_rate / (2.0 * m),
+            SystemSpec::RapierPendulum(_) => q_rate,
+        }
+    }
+
     pub fn hamiltonian(&self) -> Box<dyn Hamiltonian> {
         match *self {
             SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),
