@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use crate::data::{forward_differences, load_table};
 use crate::integrate::rk4_step;
 use crate::observed::ObservedPendulum;
-use crate::physics::Hamiltonian;
+use crate::physics::{Hamiltonian, RapierSpec};
 use crate::scene::{DataSpec, Scene, SystemSpec};
 
 /// What a twin's encoder is given: two frames (pixel models) or the state itself.
@@ -173,6 +173,70 @@ impl TruthSystem {
         }
     }
 
+    /// The rapier pendulum's physical settings, if the truth is one.
+    pub fn physics(&self) -> Option<RapierSpec> {
+        match &self.kind {
+            TruthKind::Pixels(o) => Some(o.sim.spec),
+            _ => None,
+        }
+    }
+
+    /// New physics (gravity, rod length, mass) for the rapier pendulum, from its current
+    /// state: it moves on under them at once. False (nothing changed) for other truths.
+    pub fn set_physics(&mut self, spec: RapierSpec) -> Result<bool> {
+        let TruthKind::Pixels(o) = &mut self.kind else {
+            return Ok(false);
+        };
+        let (theta, omega) = o.state();
+        let time = o.time;
+        let mut next = ObservedPendulum::new(spec, o.data.clone(), theta, omega)?;
+        next.time = time;
+        **o = next;
+        Ok(true)
+    }
+
+    /// The kick along the current motion (or forwards, at rest) that changes the energy by
+    /// exactly `de`; a loss larger than the kinetic energy stops the motion. None for a
+    /// recording. Found by bisection on the second coordinate, whose kinetic part grows
+    /// with its size in every system here.
+    pub fn kick_for_energy(&self, de: f64) -> Option<f64> {
+        if !self.interactive() {
+            return None;
+        }
+        let [q, p] = self.state();
+        let energy = |v: f64| {
+            let (k, u) = self.parts([q, v]);
+            k + u
+        };
+        let target = energy(p) + de;
+        let s = if p < 0.0 { -1.0 } else { 1.0 };
+        if target <= energy(0.0) {
+            return Some(-p);
+        }
+        let mut hi = p.abs().max(1e-3);
+        while energy(s * hi) < target {
+            hi *= 2.0;
+            if !hi.is_finite() {
+                return None;
+            }
+        }
+        let mut lo = 0.0;
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if energy(s * mid) < target {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let kick = s * 0.5 * (lo + hi) - p;
+        // An impulse for the rapier pendulum (its state holds ω, the kick J = I Δω).
+        Some(match &self.kind {
+            TruthKind::Pixels(o) => kick * o.sim.spec.inertia(),
+            _ => kick,
+        })
+    }
+
     /// How far a twin moves per truth step: a fraction of a frame interval for pixel models
     /// (their unit of time), seconds for the low-dimensional ones.
     pub fn twin_step(&self) -> f64 {
@@ -247,6 +311,63 @@ mod tests {
         t.time = t1;
         let got = t.state();
         assert!((got[0] - x1[0]).abs() < 1e-9 && (got[1] - x1[1]).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_kick_for_energy_changes_the_energy_by_exactly_that_much() {
+        for (path, x) in [
+            ("scenes/pixel_pendulum.ron", [0.3, -0.8]),
+            ("scenes/pixel_pendulum.ron", [0.2, 0.0]),
+            ("scenes/spring.ron", [0.4, 0.3]),
+            ("scenes/pendulum.ron", [1.0, -0.2]),
+        ] {
+            let mut t = TruthSystem::for_scene(&scene(path), x, 1.0 / 60.0).unwrap();
+            for de in [0.1, 0.37, -0.01] {
+                let e0 = t.energy();
+                let (q0, p0) = (t.state()[0], t.state()[1]);
+                let j = t.kick_for_energy(de).unwrap();
+                t.kick(j).unwrap();
+                // rapier keeps f32 state: exact to its precision.
+                let tol = 2e-5 * (1.0 + e0.abs());
+                let got = t.energy() - e0;
+                assert!((got - de).abs() < tol, "{path} {x:?} {de}: {got}");
+                // Along the motion (a gain), at the same place.
+                assert_eq!(t.state()[0], q0);
+                if de > 0.0 && p0 != 0.0 {
+                    assert!(t.state()[1] * p0 > 0.0 && t.state()[1].abs() > p0.abs());
+                }
+            }
+        }
+        // A loss larger than the kinetic energy stops the motion.
+        let mut t =
+            TruthSystem::for_scene(&scene("scenes/spring.ron"), [0.4, 0.3], 0.01).unwrap();
+        t.kick(t.kick_for_energy(-10.0).unwrap()).unwrap();
+        assert!(t.state()[1].abs() < 1e-12);
+    }
+
+    #[test]
+    fn new_physics_keep_the_state_and_change_the_motion() {
+        let s = scene("scenes/pixel_pendulum.ron");
+        let mut earth = TruthSystem::for_scene(&s, [0.3, 0.0], 0.5).unwrap();
+        let mut moon = TruthSystem::for_scene(&s, [0.3, 0.0], 0.5).unwrap();
+        let mut spec = moon.physics().unwrap();
+        spec.gravity = 1.62;
+        assert!(moon.set_physics(spec).unwrap());
+        assert_eq!(moon.state(), [0.3, 0.0]);
+        assert_eq!(moon.physics().unwrap().gravity, 1.62);
+        for _ in 0..30 {
+            earth.step();
+            moon.step();
+        }
+        // Half a second: the Earth pendulum has swung most of the way across (period 1.64 s),
+        // the Moon one has barely started (period 4.0 s); the Moon's energy scale is g's.
+        assert!(earth.state()[0] < 0.0, "{:?}", earth.state());
+        assert!(moon.state()[0] > 0.15, "{:?}", moon.state());
+        let (_, u_moon) = moon.parts([0.3, 0.0]);
+        let (_, u_earth) = earth.parts([0.3, 0.0]);
+        assert!((u_moon / u_earth - 1.62 / 9.81).abs() < 1e-12);
+        let mut spring = TruthSystem::for_scene(&scene("scenes/spring.ron"), [0.1, 0.0], 0.01).unwrap();
+        assert!(spring.physics().is_none() && !spring.set_physics(spec).unwrap());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use hnn_lab::app::{headless_app, Lab, ModelStatus, TrainAction, Training, Twins, HNN};
+use hnn_lab::app::{
+    headless_app, Lab, LabAction, ModelStatus, TrainAction, Training, Truth, Twins, HNN,
+};
 
 #[test]
 fn weight_snapshots_from_the_training_thread_reach_the_twins() {
@@ -47,6 +49,33 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
         .unwrap()
         .learned_energy();
     assert!(h.is_some_and(f64::is_finite));
+
+    // New physics: the truth moves on the Moon; a retrain from the current weights makes a
+    // new dataset from the rapier pendulum (a second cache file) and trains on it.
+    let mut p = app.world().resource::<Truth>().0.physics().unwrap();
+    p.gravity = 1.62;
+    app.world_mut().write_message(LabAction::SetPhysics(p));
+    app.update();
+    assert!(app.world().resource::<Lab>().physics_changed());
+    app.world_mut().write_message(TrainAction::Retrain {
+        from_scratch: false,
+    });
+    app.update();
+    assert!(!app.world().resource::<Lab>().physics_changed(), "the twins now learn the Moon");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        app.update();
+        let m = &app.world().resource::<Training>().models[HNN];
+        assert!(m.error.is_none(), "{:?}", m.error);
+        if m.ready && m.step >= 100 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the retrain never reported");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let cached = std::fs::read_dir(dir.path().join("cache")).unwrap().count();
+    assert_eq!(cached, 2, "one dataset per physics");
+
     app.world_mut().write_message(TrainAction::Pause);
     app.update();
     // Dropping the app drops the bridge, which joins the training threads.

@@ -292,3 +292,35 @@ fn the_app_refuses_a_broken_scene_before_opening_a_window() {
         .unwrap();
     fails_with(&out, &["nope.ron"]);
 }
+
+/// A broken lesson stops the app before any window, naming the file, line and field.
+#[cfg(feature = "gui")]
+#[test]
+fn broken_lessons_name_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = repo("scenes/pixel_pendulum.ron");
+    let lesson = |cues: &str| {
+        format!(
+            "Lesson(\n    title: \"broken\",\n    scene: {:?},\n    timeline: [\n{cues}\n    ],\n)\n",
+            scene.to_string_lossy()
+        )
+    };
+    let unknown = write(
+        dir.path(),
+        "unknown.ron",
+        &lesson("        (at: 0.0, do: Sync),\n        (at: 2.0, do: Teleport(1.0)),"),
+    );
+    fails_with(
+        &run(&["--lesson", &unknown]),
+        &["unknown.ron:6:", "timeline[1].do", "Teleport"],
+    );
+    let order = write(
+        dir.path(),
+        "order.ron",
+        &lesson("        (at: 3.0, do: Sync),\n        (at: 1.0, do: Kick(0.3)),"),
+    );
+    fails_with(
+        &run(&["--lesson", &order]),
+        &["order.ron:6:", "timeline[1].at", "out of order"],
+    );
+}

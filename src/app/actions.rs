@@ -3,9 +3,12 @@
 
 use bevy::prelude::*;
 
+use super::game::GameRound;
 use super::lab::Lab;
 use super::sim::{SimControl, Truth};
-use super::twins::{Twins, HNN};
+use super::twins::{TwinIntegration, Twins, HNN};
+use crate::physics::RapierSpec;
+use crate::twin::Integrator;
 
 #[derive(Message, Clone, Debug, PartialEq)]
 pub enum LabAction {
@@ -28,6 +31,16 @@ pub enum LabAction {
     /// While paused: advance one frame interval (k physics steps).
     StepFrame,
     SetRate(f64),
+    /// A kick along the motion changing the truth's energy by exactly this much (J or H
+    /// units); the twins get it as their encoders see it.
+    AddTrueEnergy(f64),
+    /// New gravity, rod length or mass for the rapier pendulum (the twins keep what they
+    /// learned).
+    SetPhysics(RapierSpec),
+    /// How the twins integrate their learned dynamics, and how many physics steps one twin
+    /// step spans.
+    SetIntegrator(Integrator),
+    SetTwinStep(u32),
 }
 
 /// What the last actions did, for the status line (e.g. a kick the HNN could not take).
@@ -37,35 +50,79 @@ pub struct LastAction(pub String);
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<LabAction>()
         .init_resource::<LastAction>()
-        .add_systems(PreUpdate, apply_actions);
+        .add_systems(PreUpdate, apply_actions.in_set(ApplyActions));
 }
 
+/// Where user actions take effect: lessons and the game send theirs before it.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ApplyActions;
+
+#[allow(clippy::too_many_arguments)]
 fn apply_actions(
     mut actions: MessageReader<LabAction>,
-    lab: Res<Lab>,
+    mut lab: ResMut<Lab>,
     mut truth: ResMut<Truth>,
     mut twins: ResMut<Twins>,
     mut ctl: ResMut<SimControl>,
     mut last: ResMut<LastAction>,
+    mut game: ResMut<GameRound>,
+    mut integration: ResMut<TwinIntegration>,
 ) {
     for a in actions.read() {
         match a {
-            LabAction::Kick(j) => match truth.0.kick(*j) {
-                Ok(Some((before, after))) => {
-                    for t in twins.0.iter_mut().flatten() {
-                        t.kick(&before, &after);
+            LabAction::Kick(j) => {
+                // In a round, every kick is the round's fixed size and counts.
+                let j = match game.active_mut() {
+                    Some(r) => {
+                        if !r.take_kick() {
+                            last.0 = "no kicks left in this round".into();
+                            continue;
+                        }
+                        r.rules.kick.copysign(*j)
                     }
-                    last.0 = format!("kick {j:+.2}");
+                    None => *j,
+                };
+                kick(&mut truth, &mut twins, &mut last, j);
+            }
+            LabAction::AddTrueEnergy(de) => match truth.0.kick_for_energy(*de) {
+                Some(j) => {
+                    kick(&mut truth, &mut twins, &mut last, j);
+                    last.0 = format!("truth's energy {de:+.3} (kick {j:+.3})");
                 }
-                Ok(None) => last.0 = "a recording cannot be kicked".into(),
-                Err(e) => last.0 = format!("kick failed: {e:#}"),
+                None => last.0 = "a recording cannot be given energy".into(),
             },
+            LabAction::SetPhysics(spec) => match truth.0.set_physics(*spec) {
+                Ok(true) => {
+                    lab.set_physics(*spec);
+                    last.0 = format!(
+                        "physics: g = {:.2} m/s², l = {:.2} m, m = {:.2} kg",
+                        spec.gravity, spec.length, spec.mass
+                    );
+                }
+                Ok(false) => last.0 = "only the rapier pendulum's physics can change".into(),
+                Err(e) => last.0 = format!("physics refused: {e:#}"),
+            },
+            LabAction::SetIntegrator(i) => {
+                integration.integrator = *i;
+                for t in twins.0.iter_mut().flatten() {
+                    t.set_integrator(*i);
+                }
+                last.0 = format!("twins integrate with {}", integrator_name(*i));
+            }
+            LabAction::SetTwinStep(n) => {
+                integration.every = (*n).clamp(1, 64);
+                integration.count = 0;
+                last.0 = format!("twin step: {} physics steps", integration.every);
+            }
             LabAction::AddEnergy(dh) => {
                 last.0 = match twins.0[HNN].as_mut().map(|t| t.add_energy(*dh)) {
                     Some(true) => format!("HNN twin: learned H {dh:+.3}"),
                     Some(false) => "HNN twin: its learned H is flat here, no energy added".into(),
                     None => "no HNN twin yet".into(),
                 };
+            }
+            LabAction::Sync if game.active_mut().is_some() => {
+                last.0 = "no syncing during a round: the twins track on their own".into();
             }
             LabAction::Sync => {
                 let obs = truth.0.observe();
@@ -75,11 +132,16 @@ fn apply_actions(
                 last.0 = "twins synced to the truth".into();
             }
             LabAction::SetTruth { theta, omega } => {
-                if !truth.0.set_state([*theta, *omega]) {
+                if game.active_mut().is_some() {
+                    last.0 = "no dragging during a round: kicks only".into();
+                } else if !truth.0.set_state([*theta, *omega]) {
                     last.0 = "a recording cannot be moved".into();
                 }
             }
             LabAction::Reset => {
+                if let Some(r) = game.active_mut() {
+                    r.finish(crate::game::Outcome::Abandoned);
+                }
                 truth.0.reset(lab.start());
                 let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
@@ -98,6 +160,28 @@ fn apply_actions(
             }
             LabAction::SetRate(r) => ctl.rate = r.clamp(0.05, 8.0),
         }
+    }
+}
+
+/// Kicks the truth and hands each twin the kick as its encoder sees it.
+fn kick(truth: &mut Truth, twins: &mut Twins, last: &mut LastAction, j: f64) {
+    match truth.0.kick(j) {
+        Ok(Some((before, after))) => {
+            for t in twins.0.iter_mut().flatten() {
+                t.kick(&before, &after);
+            }
+            last.0 = format!("kick {j:+.2}");
+        }
+        Ok(None) => last.0 = "a recording cannot be kicked".into(),
+        Err(e) => last.0 = format!("kick failed: {e:#}"),
+    }
+}
+
+/// The integrator's name on screen.
+pub fn integrator_name(i: Integrator) -> &'static str {
+    match i {
+        Integrator::Rk4 => "RK4",
+        Integrator::Leapfrog => "leapfrog",
     }
 }
 

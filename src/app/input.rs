@@ -6,7 +6,12 @@ use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 
 use super::capture::TakeScreenshot;
-use super::ui::ControlSettings;
+use super::game::{GameAction, GameRound};
+use super::lesson::LessonCommand;
+use super::twins::TWIN_STEPS;
+use super::ui::{ControlSettings, HelpOpen, GRAVITY_PRESETS};
+use super::{TrainAction, Training, TwinIntegration};
+use crate::twin::Integrator;
 use super::view::{rod_tip, spring_mass, WorldCamera, COLUMNS, PIVOT_Y, SPRING_PX};
 use super::{Lab, LabAction, SimControl, Truth, RATES};
 
@@ -16,7 +21,101 @@ struct Drag(Option<(f64, f64, f64)>);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Drag>()
-        .add_systems(Update, (keys, drag_bob));
+        .add_systems(Update, (keys, teaching_keys, drag_bob));
+}
+
+/// The teaching layer's keys: help, game, lesson, integrator, physics, training.
+#[allow(clippy::too_many_arguments)]
+fn teaching_keys(
+    kb: Res<ButtonInput<KeyCode>>,
+    egui: Res<EguiWantsInput>,
+    mut help: ResMut<HelpOpen>,
+    game: Res<GameRound>,
+    integration: Res<TwinIntegration>,
+    truth: Res<Truth>,
+    training: Res<Training>,
+    mut msgs: (
+        MessageWriter<LabAction>,
+        MessageWriter<GameAction>,
+        MessageWriter<LessonCommand>,
+        MessageWriter<TrainAction>,
+    ),
+) {
+    if egui.wants_any_keyboard_input() {
+        return;
+    }
+    let shift = kb.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    let (actions, games, lessons, train) = &mut msgs;
+    for k in kb.get_just_pressed() {
+        match k {
+            KeyCode::F1 => help.0 = !help.0,
+            KeyCode::Slash if shift => help.0 = !help.0,
+            KeyCode::Escape if help.0 => help.0 = false,
+            KeyCode::Escape => {
+                games.write(GameAction::Dismiss);
+            }
+            KeyCode::F2 => {
+                games.write(if game.active().is_some() {
+                    GameAction::Abandon
+                } else {
+                    GameAction::Start(None)
+                });
+            }
+            KeyCode::F3 => {
+                lessons.write(LessonCommand::Restart);
+            }
+            KeyCode::KeyI => {
+                actions.write(LabAction::SetIntegrator(match integration.integrator {
+                    Integrator::Rk4 => Integrator::Leapfrog,
+                    Integrator::Leapfrog => Integrator::Rk4,
+                }));
+            }
+            KeyCode::BracketLeft | KeyCode::BracketRight => {
+                let i = TWIN_STEPS
+                    .iter()
+                    .position(|&n| n >= integration.every)
+                    .unwrap_or(0);
+                let j = if *k == KeyCode::BracketRight {
+                    (i + 1).min(TWIN_STEPS.len() - 1)
+                } else {
+                    i.saturating_sub(1)
+                };
+                actions.write(LabAction::SetTwinStep(TWIN_STEPS[j]));
+            }
+            KeyCode::KeyG | KeyCode::KeyL | KeyCode::KeyM => {
+                let Some(mut p) = truth.0.physics() else {
+                    continue;
+                };
+                match k {
+                    KeyCode::KeyG => {
+                        let now = GRAVITY_PRESETS
+                            .iter()
+                            .position(|(_, g)| (g - p.gravity).abs() < 1e-9);
+                        let next = now.map_or(0, |i| (i + 1) % GRAVITY_PRESETS.len());
+                        p.gravity = GRAVITY_PRESETS[next].1;
+                    }
+                    KeyCode::KeyL => {
+                        p.length = (p.length + if shift { -0.1 } else { 0.1 }).clamp(0.5, 2.0)
+                    }
+                    _ => p.mass = (p.mass + if shift { -0.2 } else { 0.2 }).clamp(0.2, 5.0),
+                }
+                actions.write(LabAction::SetPhysics(p));
+            }
+            KeyCode::KeyT if shift => {
+                train.write(TrainAction::Retrain {
+                    from_scratch: false,
+                });
+            }
+            KeyCode::KeyT => {
+                train.write(if training.any_running() {
+                    TrainAction::Pause
+                } else {
+                    TrainAction::Start
+                });
+            }
+            _ => {}
+        }
+    }
 }
 
 fn keys(

@@ -11,7 +11,8 @@ use bevy::prelude::*;
 use crate::data::PixelDataSpec;
 use crate::nn::{ModelKind, PixelSnapshot};
 use crate::physics::RapierSpec;
-use crate::scene::{DataSpec, Scene, SystemSpec};
+use crate::lesson::Lesson;
+use crate::scene::{DataSpec, GameSpec, Scene, SystemSpec};
 use crate::train::{load_pixel_tensors, load_snapshot};
 use crate::twin::TwinWeights;
 
@@ -59,16 +60,41 @@ pub struct Lab {
     pub models_dir: PathBuf,
     /// Where "Save" writes.
     pub save_dir: PathBuf,
+    /// The game's best-score table.
+    pub scores_file: PathBuf,
     /// `auto`, `cpu` or `cuda` (the training device).
     pub device: String,
     /// Per `KINDS` slot.
     pub shipped: [ModelStatus; 2],
+    /// The lesson to play over the scene (a lesson file, or the scene's own timeline).
+    pub lesson: Option<Lesson>,
+    /// The physics the twins' weights learned (the scene's, until a retrain on new physics):
+    /// when the truth's differ, the twins are outside their training data.
+    pub trained_on: SystemSpec,
+    /// The physics of the scene as read (what the shipped models learned).
+    pub shipped_on: SystemSpec,
 }
 
 impl Lab {
     /// Reads the scene (errors are fatal) and its models (errors are reported, not fatal).
     pub fn load(scene: &Path, models: Option<&Path>, device: &str) -> Result<Self> {
         let scene = Scene::load(scene)?;
+        let lesson = Lesson::of_scene(&scene);
+        Self::with_scene(scene, lesson, models, device)
+    }
+
+    /// A lesson file and the scene it names (errors are fatal, as for a scene).
+    pub fn load_lesson(path: &Path, models: Option<&Path>, device: &str) -> Result<Self> {
+        let (lesson, scene) = Lesson::load(path)?;
+        Self::with_scene(scene, Some(lesson), models, device)
+    }
+
+    fn with_scene(
+        scene: Scene,
+        lesson: Option<Lesson>,
+        models: Option<&Path>,
+        device: &str,
+    ) -> Result<Self> {
         let task = match (&scene.system, &scene.data) {
             (SystemSpec::RapierPendulum(physics), DataSpec::Pixels(data)) => Task::Pixels {
                 physics: *physics,
@@ -79,6 +105,7 @@ impl Lab {
                 recorded: matches!(data, DataSpec::Recorded(_)),
             },
         };
+        let scene_system = scene.system;
         let models_dir = match models {
             Some(p) => p.to_path_buf(),
             None => scene
@@ -92,11 +119,15 @@ impl Lab {
             task,
             models_dir,
             save_dir,
+            scores_file: user_data_dir().join("best_scores.ron"),
             device: device.to_string(),
             shipped: [
                 ModelStatus::Unavailable(String::new()),
                 ModelStatus::Unavailable(String::new()),
             ],
+            lesson,
+            trained_on: scene_system,
+            shipped_on: scene_system,
         };
         lab.reload();
         lab.make_truth()?; // a recording that cannot be read fails here, before any window
@@ -131,6 +162,41 @@ impl Lab {
         match load() {
             Ok((weights, warning)) => ModelStatus::Loaded { weights, warning },
             Err(e) => ModelStatus::Unavailable(format!("{e:#}")),
+        }
+    }
+
+    /// New physics for the rapier pendulum: the scene (what a retrain learns) follows the
+    /// truth; `trained_on` keeps what the twins learned.
+    pub fn set_physics(&mut self, spec: RapierSpec) {
+        if let Task::Pixels { physics, .. } = &mut self.task {
+            *physics = spec;
+            self.scene.system = SystemSpec::RapierPendulum(spec);
+        }
+    }
+
+    /// Whether the truth's physics differ from those the twins learned.
+    pub fn physics_changed(&self) -> bool {
+        self.scene.system != self.trained_on
+    }
+
+    /// The energy-target game's rules for this scene (None: a recording cannot be kicked).
+    pub fn game_spec(&self) -> Option<GameSpec> {
+        if let Some(g) = &self.scene.view.game {
+            return Some(g.clone());
+        }
+        match &self.task {
+            Task::Field { recorded: true, .. } => None,
+            Task::Field {
+                system: SystemSpec::Spring { .. },
+                ..
+            } => Some(GameSpec {
+                targets: vec![0.7, 0.5, 0.8],
+                band: 0.05,
+                kick: 0.2,
+                kicks: 6,
+                hold: 5.0,
+            }),
+            _ => Some(GameSpec::default()),
         }
     }
 

@@ -8,8 +8,10 @@
 
 mod actions;
 mod capture;
+pub mod game;
 mod input;
 pub mod lab;
+pub mod lesson;
 mod overlay;
 mod sim;
 mod trainer;
@@ -27,7 +29,7 @@ pub use lab::{Lab, ModelStatus, Task};
 pub use overlay::{latent_portrait, Portrait, Portraits, Sample, Series};
 pub use sim::{SimControl, SimStep, Truth, FIELD_DT, RATES};
 pub use trainer::{TrainAction, TrainerView, Training};
-pub use twins::{Observed, Readout, Readouts, Twins, BASELINE, HNN};
+pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins, BASELINE, HNN};
 
 /// The simulation, the twins and the training bridge, without any window.
 pub struct LabPlugin(pub Lab);
@@ -44,6 +46,8 @@ impl Plugin for LabPlugin {
         app.add_plugins((
             sim::plugin,
             twins::plugin,
+            game::plugin,
+            lesson::plugin,
             actions::plugin,
             trainer::plugin,
             overlay::plugin,
@@ -73,6 +77,8 @@ pub struct RunOptions {
     pub screenshot: Option<(PathBuf, u32)>,
     /// Start live training at once.
     pub train: bool,
+    /// Open the help overlay at once.
+    pub help: bool,
 }
 
 /// Opens the window and runs until it is closed.
@@ -99,6 +105,9 @@ pub fn run(opts: RunOptions) -> Result<()> {
     .add_plugins((view::plugin, ui::plugin, input::plugin, capture::plugin));
     if opts.train {
         app.world_mut().write_message(TrainAction::Start);
+    }
+    if opts.help {
+        app.insert_resource(ui::HelpOpen(true));
     }
     if let Some((path, frames)) = opts.screenshot {
         app.insert_resource(capture::ScreenshotAndExit { path, frames });

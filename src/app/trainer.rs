@@ -5,6 +5,7 @@
 //! Pixel models continue from the loaded weights; the low-dimensional ones (a few seconds to
 //! train) start from scratch.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use crate::data::pixel::{cache_dir, load_or_generate};
 use crate::nn::{FieldSnapshot, ModelKind, PixelSnapshot};
 use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
 use crate::train::{load_pixel_tensors, LossValues, PixelTrainer, Trainer};
-use crate::twin::TwinWeights;
+use crate::twin::{Twin, TwinWeights};
 
 /// A training thread of either kind of model.
 pub enum AnyHandle {
@@ -66,6 +67,19 @@ pub enum TrainAction {
     Save,
     SetLearningRate(f64),
     SetBatchSize(usize),
+    /// New trainers on the truth's current physics (a new dataset from the rapier
+    /// pendulum), from the twins' current weights or from scratch, started at once.
+    Retrain { from_scratch: bool },
+}
+
+/// Where a new trainer's weights come from.
+enum Init {
+    Scratch,
+    /// The models on disk in the lab's models folder (pixel models; the low-dimensional
+    /// ones train from scratch in seconds).
+    Shipped,
+    /// These weights (a twin's current ones).
+    Tensors(HashMap<String, candle_core::Tensor>),
 }
 
 /// One model's trainer as the panel sees it.
@@ -118,21 +132,18 @@ pub(super) fn plugin(app: &mut App) {
         },
     })
     .add_message::<TrainAction>()
-    .add_systems(PreUpdate, apply_train_actions)
+    .add_systems(
+        PreUpdate,
+        apply_train_actions.after(super::lesson::PlayLesson),
+    )
     .add_systems(Update, poll_trainers);
 }
 
 /// Builds a model's trainer on its own thread: data from the cache (or simulated); a pixel
 /// model continues from `start`'s weights when given.
-fn spawn_trainer(
-    lab: &Lab,
-    kind: ModelKind,
-    start: Option<&ModelStatus>,
-    t: &Training,
-) -> AnyHandle {
+fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training) -> AnyHandle {
     let scene = lab.scene.clone();
     let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
-    let load = matches!(start, Some(ModelStatus::Loaded { .. }));
     let (lr, batch) = (t.learning_rate, t.batch_size);
     let h = match lab.task.clone() {
         Task::Pixels { physics, data } => AnyHandle::Pixel(TrainerHandle::spawn_with(
@@ -140,9 +151,13 @@ fn spawn_trainer(
                 let dev = crate::device::select(&device)?;
                 let d = Arc::new(load_or_generate(&physics, &data, &cache_dir())?);
                 let mut tr = PixelTrainer::new(kind, &scene, d, &dev)?;
-                if load {
-                    let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
-                    tr.load_tensors(&tensors)?;
+                match init {
+                    Init::Scratch => {}
+                    Init::Shipped => {
+                        let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
+                        tr.load_tensors(&tensors)?;
+                    }
+                    Init::Tensors(tensors) => tr.load_tensors(&tensors)?,
                 }
                 Ok(tr)
             },
@@ -181,7 +196,9 @@ fn apply_train_actions(
                 for kind in KINDS {
                     let i = slot(kind);
                     if training.models[i].handle.is_none() {
-                        let h = spawn_trainer(&lab, kind, Some(&lab.shipped[i]), &training);
+                        // A new trainer learns the truth's physics as they are now.
+                        lab.trained_on = lab.scene.system;
+                        let h = spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
                         let m = &mut training.models[i];
                         *m = TrainerView {
                             handle: Some(h),
@@ -197,7 +214,7 @@ fn apply_train_actions(
                 for kind in KINDS {
                     let i = slot(kind);
                     if training.models[i].handle.is_none() {
-                        let h = spawn_trainer(&lab, kind, None, &training);
+                        let h = spawn_trainer(&lab, kind, Init::Scratch, &training);
                         training.models[i].handle = Some(h);
                     }
                     let m = &mut training.models[i];
@@ -210,6 +227,7 @@ fn apply_train_actions(
             }
             TrainAction::LoadShipped => {
                 lab.reload();
+                lab.trained_on = lab.shipped_on;
                 let obs = truth.0.observe();
                 for kind in KINDS {
                     let i = slot(kind);
@@ -229,7 +247,8 @@ fn apply_train_actions(
                                 ..Default::default()
                             };
                             if restart {
-                                let h = spawn_trainer(&lab, kind, Some(&lab.shipped[i]), &training);
+                                let h =
+                                    spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
                                 if was_running {
                                     h.send(Command::Start);
                                 }
@@ -263,6 +282,34 @@ fn apply_train_actions(
                     .iter()
                     .for_each(|m| send(m, Command::SetLearningRate(*lr)));
             }
+            TrainAction::Retrain { from_scratch } => {
+                if lab.pixels().is_none() {
+                    continue; // only the rapier pendulum's physics change
+                }
+                for kind in KINDS {
+                    let i = slot(kind);
+                    let init = match (&twins.0[i], from_scratch) {
+                        (Some(Twin::Pixel(t)), false) => match t.model.to_tensors() {
+                            Ok(tensors) => Init::Tensors(tensors),
+                            Err(_) => Init::Scratch,
+                        },
+                        _ => Init::Scratch,
+                    };
+                    let old = training.models[i].handle.take();
+                    std::thread::spawn(move || drop(old));
+                    let h = spawn_trainer(&lab, kind, init, &training);
+                    h.send(Command::Start);
+                    training.models[i] = TrainerView {
+                        handle: Some(h),
+                        note: Some(format!(
+                            "new data on the new physics, {}…",
+                            if *from_scratch { "from scratch" } else { "from the current weights" }
+                        )),
+                        ..Default::default()
+                    };
+                }
+                lab.trained_on = lab.scene.system;
+            }
             TrainAction::SetBatchSize(b) => {
                 training.batch_size = *b;
                 training
@@ -271,6 +318,14 @@ fn apply_train_actions(
                     .for_each(|m| send(m, Command::SetBatchSize(*b)));
             }
         }
+    }
+}
+
+/// Continue from the shipped weights where they loaded, else from scratch.
+fn shipped_init(lab: &Lab, slot: usize) -> Init {
+    match (&lab.task, &lab.shipped[slot]) {
+        (Task::Pixels { .. }, ModelStatus::Loaded { .. }) => Init::Shipped,
+        _ => Init::Scratch,
     }
 }
 

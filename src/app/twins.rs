@@ -8,7 +8,7 @@ use super::lab::{Lab, ModelStatus};
 use super::sim::{SimStep, Truth};
 use crate::data::render::{estimate_angle, read_pair};
 use crate::truth::Observation;
-use crate::twin::{Twin, TwinWeights};
+use crate::twin::{Integrator, Twin, TwinWeights};
 
 /// One twin per `KINDS` slot; `None` until weights exist (loaded or trained).
 #[derive(Resource, Default)]
@@ -49,15 +49,45 @@ pub(super) fn plugin(app: &mut App) {
         ModelStatus::Unavailable(_) => None,
     }));
     app.insert_resource(twins)
+        .init_resource::<TwinIntegration>()
         .init_resource::<Readouts>()
         .insert_resource(Observed(obs))
         .add_systems(FixedUpdate, step_twins.in_set(SimStep::Twins))
         .add_systems(PostUpdate, read_twins);
 }
 
-fn step_twins(mut twins: ResMut<Twins>, truth: Res<Truth>) {
-    let amount = truth.0.twin_step();
+/// How the twins integrate: the integrator, and how many physics steps one twin step spans
+/// (1: a step per truth step; larger steps show how each integrator copes).
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct TwinIntegration {
+    pub integrator: Integrator,
+    pub every: u32,
+    /// Physics steps since the last twin step.
+    pub count: u32,
+}
+
+impl Default for TwinIntegration {
+    fn default() -> Self {
+        Self {
+            integrator: Integrator::Rk4,
+            every: 1,
+            count: 0,
+        }
+    }
+}
+
+/// The twin steps on offer (physics steps per twin step).
+pub const TWIN_STEPS: [u32; 6] = [1, 2, 3, 6, 12, 24];
+
+fn step_twins(mut twins: ResMut<Twins>, truth: Res<Truth>, mut cfg: ResMut<TwinIntegration>) {
+    cfg.count += 1;
+    if cfg.count < cfg.every {
+        return;
+    }
+    cfg.count = 0;
+    let amount = truth.0.twin_step() * cfg.every as f64;
     for t in twins.0.iter_mut().flatten() {
+        t.set_integrator(cfg.integrator);
         t.advance(amount);
     }
 }

@@ -63,7 +63,8 @@ pub(super) fn plugin(app: &mut App) {
         // After the twins are read this frame, so truth and twins are drawn at the same time.
         .add_systems(
             PostUpdate,
-            (draw_rods, update_frames, update_bars).after(super::twins::read_twins),
+            (draw_rods, draw_target, update_frames, update_bars)
+                .after(super::twins::read_twins),
         );
 }
 
@@ -207,6 +208,36 @@ fn draw_rods(mut g: Gizmos, truth: Res<Truth>, readouts: Res<Readouts>, lab: Res
                     20.0,
                     COLORS[c].with_alpha(0.4),
                 );
+            }
+        }
+    }
+}
+
+/// The game's target band: arcs at the target amplitude on both sides of each pendulum (the
+/// rod's tip must reach them), or marks at ±q for the spring.
+fn draw_target(mut g: Gizmos, game: Res<super::game::GameRound>, lab: Res<Lab>) {
+    let Some(r) = game.round.as_ref() else {
+        return;
+    };
+    let (a, b) = (r.rules.target - r.rules.band, r.rules.target + r.rules.band);
+    let gold = Color::srgb(0.95, 0.8, 0.2);
+    for c in 0..3 {
+        let color = if c == 0 { gold } else { gold.with_alpha(0.3) };
+        for side in [-1.0, 1.0] {
+            if lab.draws_rod() {
+                let pivot = Vec2::new(COLUMNS[c], PIVOT_Y);
+                for radius in [ROD_PX + 14.0, ROD_PX + 20.0] {
+                    let arc = (0..=12).map(|k| {
+                        let t = side * (a + (b - a) * k as f64 / 12.0);
+                        pivot + radius * Vec2::new(t.sin() as f32, -t.cos() as f32)
+                    });
+                    g.linestrip_2d(arc, color);
+                }
+            } else {
+                for q in [a, b] {
+                    let x = spring_mass(c, side * q);
+                    g.line_2d(x + Vec2::new(0.0, 24.0), x + Vec2::new(0.0, 36.0), color);
+                }
             }
         }
     }

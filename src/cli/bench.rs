@@ -77,6 +77,7 @@ pub fn run(a: BenchArgs) -> Result<()> {
         train: Default::default(),
         eval: Default::default(),
         view: Default::default(),
+        timeline: Default::default(),
         source: Default::default(),
     };
     let data = synthetic_dataset(&Spring::default(), &SyntheticSpec::default());

@@ -54,6 +54,12 @@ pub struct AppArgs {
     /// Start training both models live at launch (as the Start button does).
     #[arg(long)]
     pub train: bool,
+    /// Play this lesson (a lesson file names its own scene, so `--scene` is not needed).
+    #[arg(long)]
+    pub lesson: Option<PathBuf>,
+    /// Open the help overlay at launch (as F1 does).
+    #[arg(long)]
+    pub show_help: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,7 +143,10 @@ pub fn run(cli: Cli) -> Result<()> {
 
 #[cfg(feature = "gui")]
 fn run_app(a: AppArgs) -> Result<()> {
-    let lab = hnn_lab::app::Lab::load(&a.scene, a.models.as_deref(), &a.device)?;
+    let lab = match &a.lesson {
+        Some(l) => hnn_lab::app::Lab::load_lesson(l, a.models.as_deref(), &a.device)?,
+        None => hnn_lab::app::Lab::load(&a.scene, a.models.as_deref(), &a.device)?,
+    };
     for (k, s) in hnn_lab::app::lab::KINDS.iter().zip(&lab.shipped) {
         match s {
             hnn_lab::app::ModelStatus::Loaded {
@@ -153,6 +162,7 @@ fn run_app(a: AppArgs) -> Result<()> {
         lab,
         screenshot: a.screenshot.map(|p| (p, a.frames)),
         train: a.train,
+        help: a.show_help,
     })
 }
 

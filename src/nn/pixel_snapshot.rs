@@ -37,6 +37,19 @@ impl ResidualWeights {
         Ok(Self { shapes, w, b })
     }
 
+    /// Back to named tensors under `prefix` (the inverse of `from_tensors`).
+    fn to_tensors(&self, prefix: &str, out: &mut HashMap<String, Tensor>) -> Result<()> {
+        for (i, ((n_in, n_out), (w, b))) in self.shapes.iter().zip(self.w.iter().zip(&self.b)).enumerate() {
+            let dev = &candle_core::Device::Cpu;
+            out.insert(
+                format!("{prefix}.l{i}.weight"),
+                Tensor::from_slice(w, (*n_in, *n_out), dev)?,
+            );
+            out.insert(format!("{prefix}.l{i}.bias"), Tensor::from_slice(b, *n_out, dev)?);
+        }
+        Ok(())
+    }
+
     fn affine(&self, i: usize, x: &[f32]) -> Vec<f32> {
         let (n_in, n_out) = self.shapes[i];
         let mut a = self.b[i].clone();
@@ -110,6 +123,31 @@ impl PixelSnapshot {
             decoder,
             dynamics,
         })
+    }
+
+    /// Named f32 tensors on the CPU, as a trainer loads them (`PixelTrainer::load_tensors`):
+    /// how the app continues training from the weights a twin runs now.
+    pub fn to_tensors(&self) -> Result<HashMap<String, Tensor>> {
+        let mut out = HashMap::new();
+        self.encoder.to_tensors("ae.encoder", &mut out)?;
+        self.decoder.to_tensors("ae.decoder", &mut out)?;
+        let m = &self.dynamics.mlp;
+        let dev = &candle_core::Device::Cpu;
+        for (i, (w, b)) in m.w.iter().zip(&m.b).enumerate() {
+            let w32: Vec<f32> = w.iter().map(|&v| v as f32).collect();
+            out.insert(
+                format!("dynamics.l{i}.weight"),
+                Tensor::from_slice(&w32, (m.sizes[i], m.sizes[i + 1]), dev)?,
+            );
+            if let Some(b) = b {
+                let b32: Vec<f32> = b.iter().map(|&v| v as f32).collect();
+                out.insert(
+                    format!("dynamics.l{i}.bias"),
+                    Tensor::from_slice(&b32, m.sizes[i + 1], dev)?,
+                );
+            }
+        }
+        Ok(out)
     }
 
     pub fn encode(&self, pair: &[f32]) -> [f64; 2] {

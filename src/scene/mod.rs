@@ -30,6 +30,10 @@ pub struct Scene {
     /// of the scene's hash: changing it never makes trained models stale.
     #[serde(default, skip_serializing)]
     pub view: ViewSpec,
+    /// A lesson's timeline the app plays over the scene (see `lesson`); like `view`, not
+    /// part of the hash.
+    #[serde(default, skip_serializing)]
+    pub timeline: Vec<crate::lesson::Cue>,
     /// Where the file was read from; relative data paths resolve against its folder.
     #[serde(skip)]
     pub source: PathBuf,
@@ -196,6 +200,8 @@ pub struct ViewSpec {
     /// How much learned H the add-energy button adds to the HNN twin, in the learned H's
     /// units; worth sizing against the learned H's range over the data (printed on screen).
     pub add_energy: f64,
+    /// The energy-target game's rules (`None`: the app's defaults for the system).
+    pub game: Option<GameSpec>,
 }
 
 impl Default for ViewSpec {
@@ -205,6 +211,37 @@ impl Default for ViewSpec {
             time_rate: 1.0,
             kick: 0.3,
             add_energy: 0.05,
+            game: None,
+        }
+    }
+}
+
+/// The energy-target game: swing the truth to a target amplitude with a few fixed kicks and
+/// hold it there.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GameSpec {
+    /// Target amplitudes, one per round in turn: degrees for a pendulum, q for a spring.
+    pub targets: Vec<f64>,
+    /// Half-width of the band around the target, in the same unit.
+    pub band: f64,
+    /// Strength of each kick (the scene's kick units).
+    pub kick: f64,
+    pub kicks: u32,
+    /// Seconds to hold the band.
+    pub hold: f64,
+}
+
+impl Default for GameSpec {
+    /// A pendulum's: 0.2 N·m·s kicks swing the 1 m rod to 9° from rest, so a 25° target takes
+    /// three kicks in step with the swing (the pixel models learned swings up to 30°).
+    fn default() -> Self {
+        Self {
+            targets: vec![25.0, 20.0, 28.0],
+            band: 2.5,
+            kick: 0.2,
+            kicks: 6,
+            hold: 5.0,
         }
     }
 }

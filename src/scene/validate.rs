@@ -75,6 +75,23 @@ impl Scene {
                     format!("{} must be finite and positive", v.kick),
                 ));
             }
+            if let Some(g) = &v.game {
+                let ok = !g.targets.is_empty()
+                    && g.targets.iter().all(|t| t.is_finite() && *t > 0.0)
+                    && g.band.is_finite()
+                    && g.band > 0.0
+                    && g.kick.is_finite()
+                    && g.kick > 0.0
+                    && g.kicks > 0
+                    && g.hold.is_finite()
+                    && g.hold > 0.0;
+                if !ok {
+                    return Err(fail(
+                        "view.game",
+                        "needs targets (> 0), and band, kick, kicks and hold > 0".into(),
+                    ));
+                }
+            }
             if let Some((a, b)) = v.start {
                 if !(a.is_finite() && b.is_finite()) {
                     return Err(fail("view.start", format!("({a}, {b}) must be finite")));
@@ -185,6 +202,7 @@ impl Scene {
         if self.eval.points < 2 || !(self.eval.t_end > 0.0) {
             return Err(fail("eval.points", "need points >= 2 and t_end > 0".into()));
         }
+        crate::lesson::check_cues(&self.timeline, src, &self.source)?;
         if self.eval.splits == 0 {
             return Err(fail("eval.splits", "must be > 0".into()));
         }

@@ -438,4 +438,25 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn a_snapshot_turned_back_into_tensors_continues_the_same_model() {
+        let (scene, data) = setup();
+        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+            let mut a = PixelTrainer::new(kind, &scene, data.clone(), &Device::Cpu).unwrap();
+            for _ in 0..3 {
+                a.train_step().unwrap();
+            }
+            let snap = a.snapshot().unwrap();
+            let tensors = snap.to_tensors().unwrap();
+            assert_eq!(
+                crate::nn::PixelSnapshot::from_tensors(kind, &tensors).unwrap(),
+                // f64 dynamics weights went through f32 (as they are trained)
+                crate::nn::PixelSnapshot::from_tensors(kind, &crate::nn::named_tensors(a.synced_varmap().unwrap())).unwrap()
+            );
+            let mut b = PixelTrainer::new(kind, &scene, data.clone(), &Device::Cpu).unwrap();
+            b.load_tensors(&tensors).unwrap();
+            assert_eq!(b.snapshot().unwrap(), snap, "{kind:?}");
+        }
+    }
 }

@@ -11,15 +11,16 @@ use std::sync::Arc;
 pub use field::FieldTwin;
 pub use pixel::PixelTwin;
 
-use crate::integrate::{leapfrog_step, rk4_step};
+use crate::integrate::{rk4_step, stormer_verlet_step};
 use crate::nn::{FieldSnapshot, LearnedField, PixelSnapshot};
 use crate::truth::Observation;
 
-/// How the twin integrates its latent field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How the twin integrates its latent field (the app's toggle; lessons can set it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Integrator {
     Rk4,
-    /// Kick–drift–kick; symplectic only for a separable learned H.
+    /// Leapfrog in its generalized Störmer–Verlet form: symplectic for any learned H (see
+    /// `integrate::stormer_verlet_step`), kick–drift–kick when H is separable.
     Leapfrog,
 }
 
@@ -30,7 +31,7 @@ impl Integrator {
         let mut v = x.to_vec();
         match self {
             Integrator::Rk4 => rk4_step(&mut f, &mut v, h),
-            Integrator::Leapfrog => leapfrog_step(&mut f, &mut v, h),
+            Integrator::Leapfrog => stormer_verlet_step(&mut f, &mut v, h),
         }
         [v[0], v[1]]
     }

@@ -4,6 +4,12 @@
 
 mod controls;
 pub use controls::ControlSettings;
+mod game;
+mod help;
+pub use help::HelpOpen;
+mod lesson;
+mod physics;
+pub use physics::GRAVITY_PRESETS;
 mod plots;
 mod training;
 
@@ -24,6 +30,7 @@ pub(super) fn plugin(app: &mut App) {
         kick: view.kick,
         add_energy: view.add_energy,
     })
+    .init_resource::<HelpOpen>()
     .add_systems(Startup, egui_camera)
     .add_systems(EguiPrimaryContextPass, layout);
 }
@@ -67,6 +74,10 @@ fn layout(
     mut controls: controls::ControlsParams,
     mut training: training::TrainingParams,
     plots: plots::PlotParams,
+    mut physics: physics::PhysicsParams,
+    mut lesson: lesson::LessonParams,
+    mut game: game::GameParams,
+    mut help: ResMut<HelpOpen>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = egui::Ui::new(
@@ -81,7 +92,23 @@ fn layout(
         .default_size(330.0)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    if ui
+                        .button(egui::RichText::new(" ? ").strong())
+                        .on_hover_text("Help and keys (F1)")
+                        .clicked()
+                    {
+                        help.0 = !help.0;
+                    }
+                    ui.label(egui::RichText::new("help · keys").small().weak());
+                });
                 controls::show(ui, &mut controls);
+                ui.separator();
+                lesson::show(ui, &mut lesson);
+                ui.separator();
+                game::show(ui, &mut game);
+                ui.separator();
+                physics::show(ui, &mut physics);
                 ui.separator();
                 training::show(ui, &mut training);
             });
@@ -160,5 +187,12 @@ fn layout(
         }
     }
     controls::status_overlay(&ctx, &controls, size.as_vec2() / scale);
+    let view = egui::Rect::from_min_size(
+        egui::Pos2::ZERO,
+        egui::vec2(size.x as f32 / scale, size.y as f32 / scale),
+    );
+    lesson::caption(&ctx, &lesson, view);
+    game::end_of_round(&ctx, &mut game);
+    help::show(&ctx, &mut help);
     Ok(())
 }

@@ -16,6 +16,7 @@ pub struct PlotParams<'w> {
     pub series: Res<'w, Series>,
     pub portraits: Res<'w, Portraits>,
     pub lab: Res<'w, crate::app::Lab>,
+    pub game: Res<'w, crate::app::game::GameRound>,
 }
 
 pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
@@ -61,6 +62,12 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
                     for (i, name) in ["HNN", "Baseline"].into_iter().enumerate() {
                         let v = pts(s.iter().filter_map(|x| x.energy[i].map(|e| [x.t, e])));
                         plot.line(Line::new(name, v).color(c32(COLORS[i + 1])));
+                    }
+                    if let Some(r) = &p.game.round {
+                        let gold = egui::Color32::from_rgb(240, 200, 50);
+                        for e in [r.energy_band.0, r.energy_band.1] {
+                            plot.hline(egui_plot::HLine::new("target band", e).color(gold));
+                        }
                     }
                 });
         });

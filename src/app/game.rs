@@ -1,0 +1,189 @@
+//! The energy-target game: a round starts with the truth at rest and the twins synced; the
+//! player's kicks (fixed size, limited) must bring the truth's energy into the target band
+//! and hold it there; the twins take the same kicks and are scored on tracking. The rules
+//! and scores are the core's (`crate::game`); this plugin feeds them each frame and keeps
+//! the best-score table.
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+
+use super::actions::ApplyActions;
+use super::lab::Lab;
+use super::sim::{SimControl, Truth};
+use super::twins::{Readouts, Twins};
+use crate::data::render::wrap_diff;
+use crate::game::{BestScores, Challenge, Round, ScoreEntry};
+
+/// The round being played (or just finished, until dismissed).
+#[derive(Resource, Default)]
+pub struct GameRound {
+    pub round: Option<Round>,
+    /// The target as the player reads it (degrees for a pendulum, q for a spring).
+    pub target: f64,
+    /// Which of the scene's targets comes next.
+    next: usize,
+    /// The truth's clock at the last tick (the round runs on simulated time).
+    last_time: f64,
+    /// Rank of the finished round in the scene's table (0 = best), if kept.
+    pub rank: Option<usize>,
+}
+
+impl GameRound {
+    /// The round, while it is being played.
+    pub fn active_mut(&mut self) -> Option<&mut Round> {
+        self.round.as_mut().filter(|r| !r.over())
+    }
+    pub fn active(&self) -> Option<&Round> {
+        self.round.as_ref().filter(|r| !r.over())
+    }
+}
+
+/// The best-score table and where it lives.
+#[derive(Resource)]
+pub struct BestScoreTable {
+    pub table: BestScores,
+    pub path: PathBuf,
+    /// What happened to a file that could not be read, or a failed save.
+    pub note: Option<String>,
+}
+
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum GameAction {
+    /// A new round, with this target (player's unit) or the scene's next one.
+    Start(Option<f64>),
+    /// Stop the round being played (it is scored as abandoned).
+    Abandon,
+    /// Close the end-of-round screen.
+    Dismiss,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    let path = app.world().resource::<Lab>().scores_file.clone();
+    let (table, note) = BestScores::load(&path);
+    app.init_resource::<GameRound>()
+        .insert_resource(BestScoreTable { table, path, note })
+        .add_message::<GameAction>()
+        .add_systems(
+            PreUpdate,
+            apply_game_actions
+                .after(super::lesson::PlayLesson)
+                .before(ApplyActions),
+        )
+        .add_systems(PostUpdate, tick.after(super::twins::read_twins));
+}
+
+/// Whether the scene's q is an angle (targets in degrees).
+fn in_degrees(lab: &Lab) -> bool {
+    lab.draws_rod()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_game_actions(
+    mut actions: MessageReader<GameAction>,
+    lab: Res<Lab>,
+    mut game: ResMut<GameRound>,
+    mut truth: ResMut<Truth>,
+    mut twins: ResMut<Twins>,
+    mut ctl: ResMut<SimControl>,
+    mut last: ResMut<super::LastAction>,
+) {
+    for a in actions.read() {
+        match a {
+            GameAction::Start(target) => {
+                let Some(spec) = lab.game_spec() else {
+                    last.0 = "a recording cannot be kicked: no game here".into();
+                    continue;
+                };
+                let shown = target.unwrap_or_else(|| {
+                    let t = spec.targets[game.next % spec.targets.len()];
+                    game.next += 1;
+                    t
+                });
+                let to_q = |v: f64| if in_degrees(&lab) { v.to_radians() } else { v };
+                let mut rules = Challenge::new(to_q(shown), to_q(spec.band), spec.kick);
+                rules.kicks = spec.kicks;
+                rules.hold = spec.hold;
+                // From rest at the bottom, twins synced: everyone starts level.
+                truth.0.set_state([0.0, 0.0]);
+                let obs = truth.0.observe();
+                for t in twins.0.iter_mut().flatten() {
+                    t.sync(&obs);
+                }
+                let t = &truth.0;
+                let round = Round::new(rules, |a| {
+                    let (k, u) = t.parts([a, 0.0]);
+                    k + u
+                });
+                game.round = Some(round);
+                game.target = shown;
+                game.last_time = truth.0.time;
+                game.rank = None;
+                ctl.paused = false;
+                ctl.pending_steps = 0;
+                last.0 = format!("round started: swing to {}", target_text(&lab, shown));
+            }
+            GameAction::Abandon => {
+                if let Some(r) = game.active_mut() {
+                    r.finish(crate::game::Outcome::Abandoned);
+                }
+            }
+            GameAction::Dismiss => {
+                if game.round.as_ref().is_some_and(|r| r.over()) {
+                    game.round = None;
+                }
+            }
+        }
+    }
+}
+
+/// "25°" or "q = 0.70".
+pub fn target_text(lab: &Lab, v: f64) -> String {
+    if in_degrees(lab) {
+        format!("{v:.0}°")
+    } else {
+        format!("q = {v:.2}")
+    }
+}
+
+/// Feeds the round the truth's energy and the twins' angle errors of this frame; records a
+/// finished round in the best-score table (saved off the frame's thread).
+fn tick(
+    mut game: ResMut<GameRound>,
+    truth: Res<Truth>,
+    readouts: Res<Readouts>,
+    lab: Res<Lab>,
+    mut best: ResMut<BestScoreTable>,
+) {
+    let now = truth.0.time;
+    let dt = now - game.last_time;
+    game.last_time = now;
+    let q = truth.0.state()[0];
+    let rod = in_degrees(&lab);
+    let errors = readouts.0.each_ref().map(|r| {
+        r.as_ref().map(|r| {
+            r.q_now
+                .map(|tq| if rod { wrap_diff(q, tq) } else { tq - q })
+        })
+    });
+    let energy = truth.0.energy();
+    let target = game.target;
+    let Some(round) = game.active_mut() else {
+        return;
+    };
+    let Some(result) = round.tick(dt, energy, errors).cloned() else {
+        return;
+    };
+    let when = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    game.rank = best
+        .table
+        .record(ScoreEntry::new(&lab.scene.name, target, &result, when));
+    let (table, path) = (best.table.clone(), best.path.clone());
+    std::thread::spawn(move || {
+        if let Err(e) = table.save(&path) {
+            eprintln!("best scores not saved: {e:#}");
+        }
+    });
+}

@@ -1,0 +1,183 @@
+//! Lessons on screen: plays the lab's timeline on simulated time (a pause stops the lesson
+//! too), turning each due cue into the same messages the controls send, and keeps the caption
+//! to show. Lessons for the open scene can be picked, restarted and stopped from the panel.
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+
+use super::actions::ApplyActions;
+use super::game::GameAction;
+use super::lab::Lab;
+use super::sim::Truth;
+use super::trainer::TrainAction;
+use super::LabAction;
+use crate::lesson::{Lesson, LessonAction, Player};
+
+/// The lesson being played and what it shows.
+#[derive(Resource, Default)]
+pub struct LessonPlayer {
+    pub lesson: Option<Lesson>,
+    pub player: Player,
+    pub caption: Option<String>,
+    /// Why the last lesson asked for could not be opened.
+    pub error: Option<String>,
+    last_time: f64,
+}
+
+/// Lessons in the scene's `lessons/` folder that play on this scene: (title, file).
+#[derive(Resource, Default)]
+pub struct LessonMenu(pub Vec<(String, PathBuf)>);
+
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum LessonCommand {
+    Open(PathBuf),
+    Restart,
+    Stop,
+}
+
+/// Where the lesson's cues are turned into actions (before anything applies them).
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PlayLesson;
+
+pub(super) fn plugin(app: &mut App) {
+    let lab = app.world().resource::<Lab>().clone();
+    let player = LessonPlayer {
+        player: Player::new(lab.lesson.as_ref().map(|l| l.cues.clone()).unwrap_or_default()),
+        lesson: lab.lesson.clone(),
+        ..default()
+    };
+    app.insert_resource(player)
+        .insert_resource(LessonMenu(lessons_for(&lab.scene.source)))
+        .add_message::<LessonCommand>()
+        .configure_sets(PreUpdate, PlayLesson.before(ApplyActions))
+        .add_systems(PreUpdate, (lesson_commands, play).chain().in_set(PlayLesson));
+}
+
+/// The lesson files next to a scene (`<scene folder>/lessons/*.ron`) that name that scene.
+fn lessons_for(scene: &Path) -> Vec<(String, PathBuf)> {
+    let Some(dir) = scene.parent().map(|d| d.join("lessons")) else {
+        return vec![];
+    };
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .filter_map(|p| {
+            let (title, s) = Lesson::peek(&p)?;
+            same(&s, scene).then_some((title, p))
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+fn lesson_commands(
+    mut commands: MessageReader<LessonCommand>,
+    mut lp: ResMut<LessonPlayer>,
+    mut lab: ResMut<Lab>,
+    mut actions: MessageWriter<LabAction>,
+) {
+    for c in commands.read() {
+        match c {
+            LessonCommand::Open(path) => match Lesson::load(path) {
+                Ok((lesson, scene)) if scene.name == lab.scene.name => {
+                    // The lesson's start state (not part of the scene's identity).
+                    lab.scene.view = scene.view;
+                    lp.player = Player::new(lesson.cues.clone());
+                    lp.lesson = Some(lesson);
+                    lp.caption = None;
+                    lp.error = None;
+                    actions.write(LabAction::Reset);
+                    actions.write(LabAction::SetPaused(false));
+                }
+                Ok((_, scene)) => {
+                    lp.error = Some(format!(
+                        "{} plays on the scene `{}`: open it with --lesson",
+                        path.display(),
+                        scene.name
+                    ))
+                }
+                Err(e) => lp.error = Some(format!("{e:#}")),
+            },
+            LessonCommand::Restart => {
+                lp.player.restart();
+                lp.caption = None;
+                actions.write(LabAction::Reset);
+                actions.write(LabAction::SetPaused(false));
+            }
+            LessonCommand::Stop => {
+                lp.lesson = None;
+                lp.player = Player::default();
+                lp.caption = None;
+            }
+        }
+    }
+}
+
+fn play(
+    mut lp: ResMut<LessonPlayer>,
+    truth: Res<Truth>,
+    mut actions: MessageWriter<LabAction>,
+    mut train: MessageWriter<TrainAction>,
+    mut game: MessageWriter<GameAction>,
+) {
+    let now = truth.0.time;
+    // A reset runs the truth's clock back: the lesson's clock only ever moves forwards.
+    let dt = (now - lp.last_time).max(0.0);
+    lp.last_time = now;
+    if lp.lesson.is_none() {
+        return;
+    }
+    let mut physics = truth.0.physics();
+    for a in lp.player.advance(dt) {
+        let act = match a {
+            LessonAction::Caption(text) => {
+                lp.caption = (!text.is_empty()).then_some(text);
+                continue;
+            }
+            LessonAction::Kick(j) => LabAction::Kick(j),
+            LessonAction::AddTrueEnergy(e) => LabAction::AddTrueEnergy(e),
+            LessonAction::AddEnergy(h) => LabAction::AddEnergy(h),
+            LessonAction::SetState(a, b) => LabAction::SetTruth { theta: a, omega: b },
+            LessonAction::Sync => LabAction::Sync,
+            LessonAction::Reset => LabAction::Reset,
+            LessonAction::Pause => LabAction::SetPaused(true),
+            LessonAction::Play => LabAction::SetPaused(false),
+            LessonAction::SetRate(r) => LabAction::SetRate(r),
+            LessonAction::SetIntegrator(i) => LabAction::SetIntegrator(i),
+            LessonAction::SetTwinStep(n) => LabAction::SetTwinStep(n),
+            LessonAction::SetGravity(_) | LessonAction::SetLength(_) | LessonAction::SetMass(_) => {
+                let Some(p) = physics.as_mut() else {
+                    continue; // only the rapier pendulum has them; the panel says so
+                };
+                match a {
+                    LessonAction::SetGravity(g) => p.gravity = g,
+                    LessonAction::SetLength(l) => p.length = l,
+                    LessonAction::SetMass(m) => p.mass = m,
+                    _ => unreachable!(),
+                }
+                LabAction::SetPhysics(*p)
+            }
+            LessonAction::StartTraining => {
+                train.write(TrainAction::Start);
+                continue;
+            }
+            LessonAction::StopTraining => {
+                train.write(TrainAction::Pause);
+                continue;
+            }
+            LessonAction::StartGame(t) => {
+                game.write(GameAction::Start(Some(t)));
+                continue;
+            }
+        };
+        actions.write(act);
+    }
+}

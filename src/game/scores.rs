@@ -1,0 +1,155 @@
+//! The best-score table: a small RON file in the user's data folder. A file that cannot be
+//! read is set aside under a new name (never deleted) and a fresh table started; saving
+//! writes a temporary file and renames it, so a crash never leaves half a table.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::{RoundResult, PLAYERS};
+
+/// Rounds kept per scene.
+pub const KEEP: usize = 10;
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreEntry {
+    pub scene: String,
+    /// Target amplitude (degrees for a pendulum, q for a spring).
+    pub target: f64,
+    pub player: u32,
+    pub hnn: u32,
+    pub baseline: u32,
+    /// Who won the round.
+    pub winner: String,
+    pub seconds: f64,
+    pub kicks_used: u32,
+    /// Seconds since the Unix epoch.
+    pub when: u64,
+}
+
+impl ScoreEntry {
+    pub fn new(scene: &str, target: f64, r: &RoundResult, when: u64) -> Self {
+        Self {
+            scene: scene.to_string(),
+            target,
+            player: r.scores[0],
+            hnn: r.scores[1],
+            baseline: r.scores[2],
+            winner: PLAYERS[r.winner].to_string(),
+            seconds: r.seconds,
+            kicks_used: r.kicks_used,
+            when,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BestScores {
+    pub entries: Vec<ScoreEntry>,
+}
+
+impl BestScores {
+    /// Reads the table. Missing: an empty one. Unreadable: the file is renamed to
+    /// `<name>.corrupt-<unix seconds>` and an empty table returned, with a note saying so.
+    pub fn load(path: &Path) -> (Self, Option<String>) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Self::default(), None),
+            Err(e) => {
+                return (
+                    Self::default(),
+                    Some(format!("cannot read {}: {e}", path.display())),
+                )
+            }
+        };
+        match ron::from_str::<BestScores>(&text) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let aside = aside_name(path);
+                let note = match std::fs::rename(path, &aside) {
+                    Ok(()) => format!(
+                        "{}:{}: {} — set aside as {}, new table started",
+                        path.display(),
+                        e.span.start,
+                        e.code,
+                        aside.display()
+                    ),
+                    Err(re) => format!(
+                        "{}:{}: {} (and it could not be set aside: {re})",
+                        path.display(),
+                        e.span.start,
+                        e.code
+                    ),
+                };
+                (Self::default(), Some(note))
+            }
+        }
+    }
+
+    /// Adds a round and keeps the best `KEEP` of its scene (player score, then time).
+    /// Returns its rank in the scene's table (0 = best), if it was kept.
+    pub fn record(&mut self, e: ScoreEntry) -> Option<usize> {
+        let (scene, key) = (e.scene.clone(), e.clone());
+        self.entries.push(e);
+        self.entries.sort_by(|a, b| {
+            a.scene
+                .cmp(&b.scene)
+                .then(b.player.cmp(&a.player))
+                .then(a.seconds.total_cmp(&b.seconds))
+                .then(a.when.cmp(&b.when))
+        });
+        let mut seen = 0;
+        let mut rank = None;
+        self.entries.retain(|x| {
+            if x.scene != scene {
+                return true;
+            }
+            seen += 1;
+            if seen > KEEP {
+                return false;
+            }
+            if *x == key && rank.is_none() {
+                rank = Some(seen - 1);
+            }
+            true
+        });
+        rank
+    }
+
+    /// The scene's entries, best first.
+    pub fn for_scene<'a>(&'a self, scene: &'a str) -> impl Iterator<Item = &'a ScoreEntry> + 'a {
+        self.entries.iter().filter(move |e| e.scene == scene)
+    }
+
+    /// Writes the table (temporary file, then rename), creating the folder.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())?;
+        let tmp = path.with_extension("ron.tmp");
+        std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))?;
+        Ok(())
+    }
+}
+
+/// `<path>.corrupt-<unix seconds>`, with a counter if that exists already.
+fn aside_name(path: &Path) -> PathBuf {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let base = format!("{}.corrupt-{secs}", path.display());
+    let mut p = PathBuf::from(&base);
+    let mut n = 1;
+    while p.exists() {
+        p = PathBuf::from(format!("{base}-{n}"));
+        n += 1;
+    }
+    p
+}

@@ -1,0 +1,142 @@
+//! A lesson file: a title, the scene it plays on, and its timeline. Errors name the file, the
+//! line and the field (an unknown action, a time out of order, a bad value).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use super::lines::list_element_lines;
+use super::Cue;
+use crate::scene::Scene;
+
+/// A loaded lesson: what the app plays over its scene.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    pub title: String,
+    /// Where it was read from (a scene's own timeline: the scene file).
+    pub source: PathBuf,
+    pub cues: Vec<Cue>,
+}
+
+/// The file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "Lesson")]
+struct LessonFile {
+    title: String,
+    /// The scene it plays on, relative to the lesson file.
+    scene: PathBuf,
+    /// Where the truth starts, overriding the scene's `view.start`.
+    #[serde(default)]
+    start: Option<(f64, f64)>,
+    timeline: Vec<Cue>,
+}
+
+impl Lesson {
+    /// Reads a lesson file and the scene it names (with the lesson's start state, if any).
+    pub fn load(path: &Path) -> Result<(Lesson, Scene)> {
+        let here = path.display();
+        let src = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read lesson file {here}"))?;
+        let mut de = ron::Deserializer::from_str(&src)
+            .map_err(|e| anyhow::anyhow!("{here}:{}: {}", e.span.start, e.code))?;
+        let file: LessonFile = match serde_path_to_error::deserialize(&mut de) {
+            Ok(f) => f,
+            Err(e) => {
+                let field = e.path().to_string();
+                let spanned = de.span_error(e.into_inner());
+                bail!(
+                    "{here}:{}: field `{field}`: {}",
+                    spanned.span.start,
+                    spanned.code
+                );
+            }
+        };
+        if let Err(e) = de.end() {
+            let spanned = de.span_error(e);
+            bail!("{here}:{}: {}", spanned.span.start, spanned.code);
+        }
+        check_cues(&file.timeline, &src, path)?;
+        if let Some((a, b)) = file.start {
+            if !(a.is_finite() && b.is_finite()) {
+                let line = line_of_key(&src, "start");
+                bail!("{here}:{line}: field `start`: ({a}, {b}) must be finite");
+            }
+        }
+        let scene_path = path.parent().unwrap_or(Path::new(".")).join(&file.scene);
+        let mut scene = Scene::load(&scene_path).with_context(|| {
+            format!(
+                "{here}:{}: field `scene`: the lesson's scene",
+                line_of_key(&src, "scene")
+            )
+        })?;
+        if file.start.is_some() {
+            scene.view.start = file.start;
+        }
+        let lesson = Lesson {
+            title: file.title,
+            source: path.to_path_buf(),
+            cues: file.timeline,
+        };
+        Ok((lesson, scene))
+    }
+
+    /// The timeline a scene file carries itself, if any.
+    pub fn of_scene(scene: &Scene) -> Option<Lesson> {
+        (!scene.timeline.is_empty()).then(|| Lesson {
+            title: scene.name.clone(),
+            source: scene.source.clone(),
+            cues: scene.timeline.clone(),
+        })
+    }
+
+    /// The title of a lesson file without loading its scene (for a menu); None if the file
+    /// does not read as a lesson.
+    pub fn peek(path: &Path) -> Option<(String, PathBuf)> {
+        let src = std::fs::read_to_string(path).ok()?;
+        let f: LessonFile = ron::from_str(&src).ok()?;
+        Some((f.title, path.parent()?.join(f.scene)))
+    }
+}
+
+/// Times finite, from zero, never going back; every action's value acceptable. Errors name
+/// the cue's line (`timeline` found in `src`).
+pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
+    let lines = list_element_lines(src, "timeline");
+    let at = |i: usize| match lines.get(i) {
+        Some(l) => format!("{}:{l}", path.display()),
+        None => path.display().to_string(),
+    };
+    let mut last = 0.0f64;
+    for (i, c) in cues.iter().enumerate() {
+        if !(c.at.is_finite() && c.at >= 0.0) {
+            bail!(
+                "{}: field `timeline[{i}].at`: {} must be a finite time >= 0",
+                at(i),
+                c.at
+            );
+        }
+        if c.at < last {
+            bail!(
+                "{}: field `timeline[{i}].at`: time {} s is out of order (the cue before is at {last} s); cues must be in time order",
+                at(i),
+                c.at
+            );
+        }
+        last = c.at;
+        if let Some(why) = c.action.invalid() {
+            bail!("{}: field `timeline[{i}].do`: {why}", at(i));
+        }
+    }
+    Ok(())
+}
+
+/// The first line where `key:` starts a field (1 if none, so a message still has a line).
+fn line_of_key(src: &str, key: &str) -> usize {
+    src.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.starts_with(key) && t[key.len()..].trim_start().starts_with(':')
+        })
+        .map_or(1, |i| i + 1)
+}
