@@ -445,7 +445,10 @@ mod tests {
         };
         let (sv_early, sv_late) = long(true);
         let (rk_early, rk_late) = long(false);
-        assert!(sv_late < 1.5 * sv_early && sv_late < 0.02 * e0, "SV {sv_early} -> {sv_late}");
+        assert!(
+            sv_late < 1.5 * sv_early && sv_late < 0.02 * e0,
+            "SV {sv_early} -> {sv_late}"
+        );
         assert!(rk_late > 5.0 * rk_early, "rk4 {rk_early} -> {rk_late}");
     }
 

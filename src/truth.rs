@@ -339,8 +339,7 @@ mod tests {
             }
         }
         // A loss larger than the kinetic energy stops the motion.
-        let mut t =
-            TruthSystem::for_scene(&scene("scenes/spring.ron"), [0.4, 0.3], 0.01).unwrap();
+        let mut t = TruthSystem::for_scene(&scene("scenes/spring.ron"), [0.4, 0.3], 0.01).unwrap();
         t.kick(t.kick_for_energy(-10.0).unwrap()).unwrap();
         assert!(t.state()[1].abs() < 1e-12);
     }
@@ -366,7 +365,8 @@ mod tests {
         let (_, u_moon) = moon.parts([0.3, 0.0]);
         let (_, u_earth) = earth.parts([0.3, 0.0]);
         assert!((u_moon / u_earth - 1.62 / 9.81).abs() < 1e-12);
-        let mut spring = TruthSystem::for_scene(&scene("scenes/spring.ron"), [0.1, 0.0], 0.01).unwrap();
+        let mut spring =
+            TruthSystem::for_scene(&scene("scenes/spring.ron"), [0.1, 0.0], 0.01).unwrap();
         assert!(spring.physics().is_none() && !spring.set_physics(spec).unwrap());
     }
 

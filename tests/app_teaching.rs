@@ -18,12 +18,7 @@ fn root() -> &'static Path {
 
 /// A lab on a lesson, with its best-score table in a temporary folder.
 fn lesson_lab(name: &str, scores: &Path) -> Lab {
-    let mut lab = Lab::load_lesson(
-        &root().join("scenes/lessons").join(name),
-        None,
-        "cpu",
-    )
-    .unwrap();
+    let mut lab = Lab::load_lesson(&root().join("scenes/lessons").join(name), None, "cpu").unwrap();
     lab.scores_file = scores.join("best_scores.ron");
     lab
 }
@@ -57,7 +52,11 @@ fn run_until(app: &mut App, t: f64) {
     while app.world().resource::<LessonPlayer>().player.clock < t {
         app.update();
         guard += 1;
-        assert!(guard < 100_000, "the lesson clock is stuck at {}", app.world().resource::<LessonPlayer>().player.clock);
+        assert!(
+            guard < 100_000,
+            "the lesson clock is stuck at {}",
+            app.world().resource::<LessonPlayer>().player.clock
+        );
     }
 }
 
@@ -77,7 +76,10 @@ fn add_energy_halfway_raises_the_hnns_h_then_the_truths_energy_by_the_scripted_a
     run_until(&mut app, 8.1);
     let dh = learned_h(&app) - h0;
     assert!((dh - 0.02).abs() < 2e-3, "learned H rose by {dh}");
-    assert!((energy(&app) - e0).abs() < 0.01 * e0, "the truth is untouched");
+    assert!(
+        (energy(&app) - e0).abs() < 0.01 * e0,
+        "the truth is untouched"
+    );
     assert!(caption(&app).unwrap().contains("+0.02"));
 
     run_until(&mut app, 15.9);
@@ -85,7 +87,10 @@ fn add_energy_halfway_raises_the_hnns_h_then_the_truths_energy_by_the_scripted_a
     run_until(&mut app, 16.1);
     let de = energy(&app) - e1;
     // rapier's bounded energy error is ~0.5% of the energy (`hnn-lab drift`).
-    assert!((de - 0.08).abs() < 0.005 * (e1 + 0.08) + 1e-3, "truth rose by {de} J");
+    assert!(
+        (de - 0.08).abs() < 0.005 * (e1 + 0.08) + 1e-3,
+        "truth rose by {de} J"
+    );
 
     run_until(&mut app, 31.0);
     assert!(caption(&app).is_none(), "the last cue clears the caption");
@@ -100,23 +105,37 @@ fn a_lesson_pause_stops_the_lesson_until_the_viewer_resumes() {
     app.update();
     assert!(app.world().resource::<SimControl>().paused);
     assert!(caption(&app).unwrap().starts_with("Paused"));
-    let (t, clock) = (time(&app), app.world().resource::<LessonPlayer>().player.clock);
+    let (t, clock) = (
+        time(&app),
+        app.world().resource::<LessonPlayer>().player.clock,
+    );
     for _ in 0..120 {
         app.update();
     }
     assert_eq!(time(&app), t, "paused: the truth waits");
-    assert_eq!(app.world().resource::<LessonPlayer>().player.clock, clock, "and the lesson");
+    assert_eq!(
+        app.world().resource::<LessonPlayer>().player.clock,
+        clock,
+        "and the lesson"
+    );
     let e0 = energy(&app);
     app.world_mut().write_message(LabAction::SetPaused(false));
     run_until(&mut app, 16.5);
     let de = energy(&app) - e0;
-    assert!((de - 0.15).abs() < 0.005 * (e0 + 0.15) + 1e-3, "kick added {de} J");
+    assert!(
+        (de - 0.15).abs() < 0.005 * (e0 + 0.15) + 1e-3,
+        "kick added {de} J"
+    );
     // Restart: clock, caption and truth back to the start.
     app.world_mut().write_message(LessonCommand::Restart);
     app.update();
     app.update();
     let lp = app.world().resource::<LessonPlayer>();
-    assert!(lp.player.clock < 0.1 && lp.player.progress().0 <= 1, "{:?}", lp.player.progress());
+    assert!(
+        lp.player.clock < 0.1 && lp.player.progress().0 <= 1,
+        "{:?}",
+        lp.player.progress()
+    );
     assert!((app.world().resource::<Truth>().0.state()[0] - 0.45).abs() < 0.05);
 }
 
@@ -135,7 +154,13 @@ fn the_pumping_lesson_wins_a_round_and_records_it() {
         app.update();
         frames += 1;
         assert!(frames < 60 * 30, "the round never ended");
-        if let Some(res) = app.world().resource::<GameRound>().round.as_ref().and_then(|r| r.result.clone()) {
+        if let Some(res) = app
+            .world()
+            .resource::<GameRound>()
+            .round
+            .as_ref()
+            .and_then(|r| r.result.clone())
+        {
             break res;
         }
     };
@@ -164,7 +189,12 @@ fn the_pumping_lesson_wins_a_round_and_records_it() {
 }
 
 fn kicks_left(app: &App) -> u32 {
-    app.world().resource::<GameRound>().round.as_ref().unwrap().kicks_left
+    app.world()
+        .resource::<GameRound>()
+        .round
+        .as_ref()
+        .unwrap()
+        .kicks_left
 }
 
 #[test]
@@ -174,13 +204,22 @@ fn in_a_round_kicks_are_fixed_and_counted_and_drags_and_syncs_are_refused() {
     std::fs::write(dir.path().join("best_scores.ron"), "(entries: [oops").unwrap();
     let mut app = headless_app(plain_lab(dir.path()));
     app.update();
-    let note = app.world().resource::<BestScoreTable>().note.clone().unwrap();
+    let note = app
+        .world()
+        .resource::<BestScoreTable>()
+        .note
+        .clone()
+        .unwrap();
     assert!(note.contains("set aside"), "{note}");
     assert!(!dir.path().join("best_scores.ron").exists());
 
     app.world_mut().write_message(GameAction::Start(Some(25.0)));
     app.update();
-    assert_eq!(app.world().resource::<Truth>().0.state(), [0.0, 0.0], "from rest");
+    assert_eq!(
+        app.world().resource::<Truth>().0.state(),
+        [0.0, 0.0],
+        "from rest"
+    );
     app.world_mut().write_message(LabAction::Kick(1.0));
     app.update();
     // The round's 0.2 N·m·s, not the 1.0 asked for: E = J² / 2I with I = 1/3.
@@ -188,9 +227,15 @@ fn in_a_round_kicks_are_fixed_and_counted_and_drags_and_syncs_are_refused() {
     assert!((e - 0.04 / (2.0 / 3.0)).abs() < 2e-3, "{e}");
     assert_eq!(kicks_left(&app), 5);
     let before = app.world().resource::<Truth>().0.state();
-    app.world_mut().write_message(LabAction::SetTruth { theta: 1.0, omega: 0.0 });
+    app.world_mut().write_message(LabAction::SetTruth {
+        theta: 1.0,
+        omega: 0.0,
+    });
     app.update();
-    assert!((app.world().resource::<Truth>().0.state()[0] - before[0]).abs() < 0.1, "drag refused");
+    assert!(
+        (app.world().resource::<Truth>().0.state()[0] - before[0]).abs() < 0.1,
+        "drag refused"
+    );
     for _ in 0..8 {
         app.world_mut().write_message(LabAction::Kick(-1.0));
         app.update();
@@ -219,10 +264,17 @@ fn moon_gravity_moves_the_truth_at_once_and_marks_the_twins_outside_their_data()
     app.update();
     let lab = app.world().resource::<Lab>();
     assert!(lab.physics_changed());
-    assert_eq!(lab.pixels().unwrap().0.gravity, 1.62, "a retrain would learn the Moon");
+    assert_eq!(
+        lab.pixels().unwrap().0.gravity,
+        1.62,
+        "a retrain would learn the Moon"
+    );
     // The period is now 2π/√(3g/2l) ≈ 4.0 s: from rest at 0.4 rad, a quarter period (1 s)
     // later the truth is near the bottom, where on Earth it would have swung back out.
-    app.world_mut().write_message(LabAction::SetTruth { theta: 0.4, omega: 0.0 });
+    app.world_mut().write_message(LabAction::SetTruth {
+        theta: 0.4,
+        omega: 0.0,
+    });
     app.update();
     let t0 = time(&app);
     while time(&app) < t0 + 1.0 {
@@ -237,7 +289,8 @@ fn moon_gravity_moves_the_truth_at_once_and_marks_the_twins_outside_their_data()
 fn learned_h_drift(integrator: Integrator) -> (f64, Vec<f64>) {
     let dir = tempfile::tempdir().unwrap();
     let mut app = headless_app(plain_lab(dir.path()));
-    app.world_mut().write_message(LabAction::SetIntegrator(integrator));
+    app.world_mut()
+        .write_message(LabAction::SetIntegrator(integrator));
     app.world_mut().write_message(LabAction::SetTwinStep(12));
     app.update();
     let h0 = learned_h(&app);
@@ -258,12 +311,17 @@ fn the_integrator_toggle_and_step_reach_the_twins_and_show_in_the_energy() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = headless_app(plain_lab(dir.path()));
     app.update();
-    app.world_mut().write_message(LabAction::SetIntegrator(Integrator::Leapfrog));
+    app.world_mut()
+        .write_message(LabAction::SetIntegrator(Integrator::Leapfrog));
     app.world_mut().write_message(LabAction::SetTwinStep(6));
     app.update();
     assert_eq!(
         *app.world().resource::<TwinIntegration>(),
-        TwinIntegration { integrator: Integrator::Leapfrog, every: 6, count: app.world().resource::<TwinIntegration>().count }
+        TwinIntegration {
+            integrator: Integrator::Leapfrog,
+            every: 6,
+            count: app.world().resource::<TwinIntegration>().count
+        }
     );
     // The twin moves once every 6 physics steps.
     let z = |app: &App| match app.world().resource::<Twins>().0[HNN].as_ref().unwrap() {
@@ -287,8 +345,13 @@ fn the_integrator_toggle_and_step_reach_the_twins_and_show_in_the_energy() {
     let (_, rk4) = learned_h_drift(Integrator::Rk4);
     let (lf_worst, lf) = learned_h_drift(Integrator::Leapfrog);
     eprintln!("learned H every 10 s, 4-frame steps: RK4 {rk4:.4?}; leapfrog {lf:.4?}");
-    assert!(rk4.windows(2).all(|w| w[1] < w[0]), "RK4 drifts down: {rk4:?}");
+    assert!(
+        rk4.windows(2).all(|w| w[1] < w[0]),
+        "RK4 drifts down: {rk4:?}"
+    );
     let rk4_end = rk4.last().unwrap().abs();
-    assert!(rk4_end > 3.0 * lf_worst, "RK4 drift {rk4_end} vs leapfrog's worst {lf_worst}");
+    assert!(
+        rk4_end > 3.0 * lf_worst,
+        "RK4 drift {rk4_end} vs leapfrog's worst {lf_worst}"
+    );
 }
-

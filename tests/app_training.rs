@@ -61,7 +61,10 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
         from_scratch: false,
     });
     app.update();
-    assert!(!app.world().resource::<Lab>().physics_changed(), "the twins now learn the Moon");
+    assert!(
+        !app.world().resource::<Lab>().physics_changed(),
+        "the twins now learn the Moon"
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         app.update();

@@ -10,10 +10,10 @@ use super::game::{GameAction, GameRound};
 use super::lesson::LessonCommand;
 use super::twins::TWIN_STEPS;
 use super::ui::{ControlSettings, HelpOpen, GRAVITY_PRESETS};
-use super::{TrainAction, Training, TwinIntegration};
-use crate::twin::Integrator;
 use super::view::{rod_tip, spring_mass, WorldCamera, COLUMNS, PIVOT_Y, SPRING_PX};
 use super::{Lab, LabAction, SimControl, Truth, RATES};
+use super::{TrainAction, Training, TwinIntegration};
+use crate::twin::Integrator;
 
 /// An ongoing drag of the truth's bob: the last angle and when, for the release velocity.
 #[derive(Resource, Default)]

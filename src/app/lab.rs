@@ -9,9 +9,9 @@ use anyhow::Result;
 use bevy::prelude::*;
 
 use crate::data::PixelDataSpec;
+use crate::lesson::Lesson;
 use crate::nn::{ModelKind, PixelSnapshot};
 use crate::physics::RapierSpec;
-use crate::lesson::Lesson;
 use crate::scene::{DataSpec, GameSpec, Scene, SystemSpec};
 use crate::train::{load_pixel_tensors, load_snapshot};
 use crate::twin::TwinWeights;

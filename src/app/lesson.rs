@@ -43,7 +43,12 @@ pub struct PlayLesson;
 pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();
     let player = LessonPlayer {
-        player: Player::new(lab.lesson.as_ref().map(|l| l.cues.clone()).unwrap_or_default()),
+        player: Player::new(
+            lab.lesson
+                .as_ref()
+                .map(|l| l.cues.clone())
+                .unwrap_or_default(),
+        ),
         lesson: lab.lesson.clone(),
         ..default()
     };
@@ -51,7 +56,10 @@ pub(super) fn plugin(app: &mut App) {
         .insert_resource(LessonMenu(lessons_for(&lab.scene.source)))
         .add_message::<LessonCommand>()
         .configure_sets(PreUpdate, PlayLesson.before(ApplyActions))
-        .add_systems(PreUpdate, (lesson_commands, play).chain().in_set(PlayLesson));
+        .add_systems(
+            PreUpdate,
+            (lesson_commands, play).chain().in_set(PlayLesson),
+        );
 }
 
 /// The lesson files next to a scene (`<scene folder>/lessons/*.ron`) that name that scene.

@@ -69,7 +69,9 @@ pub enum TrainAction {
     SetBatchSize(usize),
     /// New trainers on the truth's current physics (a new dataset from the rapier
     /// pendulum), from the twins' current weights or from scratch, started at once.
-    Retrain { from_scratch: bool },
+    Retrain {
+        from_scratch: bool,
+    },
 }
 
 /// Where a new trainer's weights come from.
@@ -247,8 +249,7 @@ fn apply_train_actions(
                                 ..Default::default()
                             };
                             if restart {
-                                let h =
-                                    spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
+                                let h = spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
                                 if was_running {
                                     h.send(Command::Start);
                                 }
@@ -303,7 +304,11 @@ fn apply_train_actions(
                         handle: Some(h),
                         note: Some(format!(
                             "new data on the new physics, {}…",
-                            if *from_scratch { "from scratch" } else { "from the current weights" }
+                            if *from_scratch {
+                                "from scratch"
+                            } else {
+                                "from the current weights"
+                            }
                         )),
                         ..Default::default()
                     };

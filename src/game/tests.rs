@@ -25,7 +25,9 @@ fn holding_the_band_for_the_hold_time_wins_and_leaving_it_restarts_the_count() {
     assert!(r.take_kick() && r.take_kick());
     // 3 s inside, a frame outside, then 5 s inside: the first 3 s do not count.
     for _ in 0..180 {
-        assert!(r.tick(DT, inside, [Some(Some(0.1)), Some(Some(0.3))]).is_none());
+        assert!(r
+            .tick(DT, inside, [Some(Some(0.1)), Some(Some(0.3))])
+            .is_none());
     }
     r.tick(DT, 0.0, [Some(Some(0.1)), Some(Some(0.3))]);
     assert_eq!(r.held, 0.0);
@@ -98,7 +100,11 @@ fn a_lost_round_still_earns_part_for_its_longest_hold() {
     }
     let res = r.finish(Outcome::Abandoned).clone();
     assert_eq!(res.scores[0], 25, "2.5 of 5 s held: half of 50");
-    assert_eq!(r.finish(Outcome::TimeUp).outcome, Outcome::Abandoned, "ends once");
+    assert_eq!(
+        r.finish(Outcome::TimeUp).outcome,
+        Outcome::Abandoned,
+        "ends once"
+    );
 }
 
 fn entry(player: u32, seconds: f64, when: u64) -> ScoreEntry {
@@ -120,7 +126,10 @@ fn the_table_keeps_the_best_ten_per_scene_and_survives_a_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub/best_scores.ron");
     let (mut t, note) = BestScores::load(&path);
-    assert!(t.entries.is_empty() && note.is_none(), "missing file: empty table");
+    assert!(
+        t.entries.is_empty() && note.is_none(),
+        "missing file: empty table"
+    );
     for i in 0..12 {
         t.record(entry(50 + i, 10.0, i as u64));
     }
@@ -147,14 +156,20 @@ fn a_corrupt_table_is_set_aside_not_lost_and_a_new_one_starts() {
     let (t, note) = BestScores::load(&path);
     assert!(t.entries.is_empty());
     let note = note.expect("the user is told");
-    assert!(note.contains("best_scores.ron:1:") && note.contains("set aside"), "{note}");
+    assert!(
+        note.contains("best_scores.ron:1:") && note.contains("set aside"),
+        "{note}"
+    );
     assert!(!path.exists());
     let aside: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert_eq!(aside.len(), 1);
-    assert!(aside[0].starts_with("best_scores.ron.corrupt-"), "{aside:?}");
+    assert!(
+        aside[0].starts_with("best_scores.ron.corrupt-"),
+        "{aside:?}"
+    );
     let kept = std::fs::read_to_string(dir.path().join(&aside[0])).unwrap();
     assert!(kept.contains("oops"), "the old contents are kept");
     // And the new table saves where the old one was.

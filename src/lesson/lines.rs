@@ -107,7 +107,13 @@ fn skip_string(b: &[u8], mut i: usize, line: &mut usize) -> usize {
         }
         i += 1; // the opening quote
         while i < b.len() {
-            if b[i] == b'"' && b[i + 1..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes
+            if b[i] == b'"'
+                && b[i + 1..]
+                    .iter()
+                    .take(hashes)
+                    .filter(|&&c| c == b'#')
+                    .count()
+                    == hashes
             {
                 return i + 1 + hashes;
             }

@@ -8,8 +8,8 @@ mod lines;
 
 use serde::{Deserialize, Serialize};
 
-pub use file::Lesson;
 pub(crate) use file::check_cues;
+pub use file::Lesson;
 
 use crate::twin::Integrator;
 

@@ -79,7 +79,10 @@ fn a_good_lesson_loads_with_its_scene_and_start() {
     let (lesson, scene) = Lesson::load(&p).unwrap();
     assert_eq!(lesson.title, "Energy is conserved");
     assert_eq!(lesson.cues.len(), 4);
-    assert_eq!(lesson.cues[2].action, LessonAction::SetIntegrator(Integrator::Leapfrog));
+    assert_eq!(
+        lesson.cues[2].action,
+        LessonAction::SetIntegrator(Integrator::Leapfrog)
+    );
     assert_eq!(scene.name, "spring");
     assert_eq!(scene.view.start, Some((0.5, 0.0)));
     assert_eq!(Lesson::peek(&p).unwrap().0, "Energy is conserved");
@@ -87,9 +90,7 @@ fn a_good_lesson_loads_with_its_scene_and_start() {
 
 #[test]
 fn an_unknown_action_names_its_line_and_field() {
-    let e = lesson_err(
-        "        (at: 0.0, do: Sync),\n        (at: 1.0, do: Explode(3.0)),",
-    );
+    let e = lesson_err("        (at: 0.0, do: Sync),\n        (at: 1.0, do: Explode(3.0)),");
     assert!(e.contains("lesson.ron:6:"), "{e}");
     assert!(e.contains("timeline[1].do"), "{e}");
     assert!(e.contains("Explode"), "{e}");
@@ -101,7 +102,10 @@ fn a_time_out_of_order_names_its_line() {
         "        (at: 0.0, do: Sync),\n        (at: 5.0, do: Pause),\n\n        (at: 4.0, do: Play),",
     );
     assert!(e.contains("lesson.ron:8:"), "{e}");
-    assert!(e.contains("timeline[2].at") && e.contains("out of order"), "{e}");
+    assert!(
+        e.contains("timeline[2].at") && e.contains("out of order"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -111,7 +115,10 @@ fn bad_values_and_negative_times_are_refused_with_their_line() {
     let e = lesson_err("        (at: 0.0, do: Sync),\n        (at: -1.0, do: Sync),");
     assert!(e.contains("lesson.ron:6:") && e.contains(">= 0"), "{e}");
     let e = lesson_err("        (at: 0.0, do: SetTwinStep(0)),");
-    assert!(e.contains("lesson.ron:5:") && e.contains("twin step"), "{e}");
+    assert!(
+        e.contains("lesson.ron:5:") && e.contains("twin step"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -39,13 +39,21 @@ impl ResidualWeights {
 
     /// Back to named tensors under `prefix` (the inverse of `from_tensors`).
     fn to_tensors(&self, prefix: &str, out: &mut HashMap<String, Tensor>) -> Result<()> {
-        for (i, ((n_in, n_out), (w, b))) in self.shapes.iter().zip(self.w.iter().zip(&self.b)).enumerate() {
+        for (i, ((n_in, n_out), (w, b))) in self
+            .shapes
+            .iter()
+            .zip(self.w.iter().zip(&self.b))
+            .enumerate()
+        {
             let dev = &candle_core::Device::Cpu;
             out.insert(
                 format!("{prefix}.l{i}.weight"),
                 Tensor::from_slice(w, (*n_in, *n_out), dev)?,
             );
-            out.insert(format!("{prefix}.l{i}.bias"), Tensor::from_slice(b, *n_out, dev)?);
+            out.insert(
+                format!("{prefix}.l{i}.bias"),
+                Tensor::from_slice(b, *n_out, dev)?,
+            );
         }
         Ok(())
     }

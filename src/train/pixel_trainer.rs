@@ -452,7 +452,11 @@ mod tests {
             assert_eq!(
                 crate::nn::PixelSnapshot::from_tensors(kind, &tensors).unwrap(),
                 // f64 dynamics weights went through f32 (as they are trained)
-                crate::nn::PixelSnapshot::from_tensors(kind, &crate::nn::named_tensors(a.synced_varmap().unwrap())).unwrap()
+                crate::nn::PixelSnapshot::from_tensors(
+                    kind,
+                    &crate::nn::named_tensors(a.synced_varmap().unwrap())
+                )
+                .unwrap()
             );
             let mut b = PixelTrainer::new(kind, &scene, data.clone(), &Device::Cpu).unwrap();
             b.load_tensors(&tensors).unwrap();

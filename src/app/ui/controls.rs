@@ -84,10 +84,18 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
             .max_decimals(2),
     );
     ui.horizontal(|ui| {
-        if ui.button("◀ Kick").on_hover_text("←").clicked() {
+        if ui
+            .button("◀ Kick")
+            .on_hover_text("Left arrow key")
+            .clicked()
+        {
             p.actions.write(LabAction::Kick(-p.settings.kick));
         }
-        if ui.button("Kick ▶").on_hover_text("→").clicked() {
+        if ui
+            .button("Kick ▶")
+            .on_hover_text("Right arrow key")
+            .clicked()
+        {
             p.actions.write(LabAction::Kick(p.settings.kick));
         }
     });

@@ -39,8 +39,11 @@ pub fn show(ui: &mut egui::Ui, p: &mut GameParams) {
             ));
             let in_band = r.in_band(p.truth.0.energy());
             ui.add(
-                egui::ProgressBar::new((r.held / r.rules.hold) as f32)
-                    .text(if in_band { "in the band: hold it!" } else { "not in the band" }),
+                egui::ProgressBar::new((r.held / r.rules.hold) as f32).text(if in_band {
+                    "in the band: hold it!"
+                } else {
+                    "not in the band"
+                }),
             );
             if ui.button("Abandon round").on_hover_text("F2").clicked() {
                 p.actions.write(GameAction::Abandon);
@@ -49,7 +52,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut GameParams) {
         None => {
             ui.label(
                 egui::RichText::new(format!(
-                    "Bring the pendulum from rest into the gold band with {} kicks of {} (← / →) \
+                    "Bring the pendulum from rest into the gold band with {} kicks of {} (arrow keys) \
                      and hold it there {:.0} s. The twins get the same kicks: who tracks best?",
                     spec.kicks, spec.kick, spec.hold
                 ))
@@ -77,7 +80,7 @@ pub fn end_of_round(ctx: &egui::Context, p: &mut GameParams) {
     egui::Window::new("Round over")
         .collapsible(false)
         .resizable(false)
-        .anchor(egui::Align2::CENTER_TOP, egui::vec2(-160.0, 60.0))
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(-160.0, 110.0))
         .open(&mut open)
         .show(ctx, |ui| {
             let how = match res.outcome {
@@ -95,28 +98,38 @@ pub fn end_of_round(ctx: &egui::Context, p: &mut GameParams) {
             };
             ui.label(egui::RichText::new(how).size(16.0));
             ui.add_space(4.0);
-            egui::Grid::new("round scores").striped(true).show(ui, |ui| {
-                ui.label("");
-                ui.label("score");
-                ui.label("how");
-                ui.end_row();
-                for (i, name) in PLAYERS.iter().enumerate() {
-                    let won = i == res.winner;
-                    let text = egui::RichText::new(if won { format!("🏆 {name}") } else { name.to_string() })
+            egui::Grid::new("round scores")
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.label("");
+                    ui.label("score");
+                    ui.label("how");
+                    ui.end_row();
+                    for (i, name) in PLAYERS.iter().enumerate() {
+                        let won = i == res.winner;
+                        let text = egui::RichText::new(if won {
+                            format!("🏆 {name}")
+                        } else {
+                            name.to_string()
+                        })
                         .color(c32(COLORS[i]))
                         .strong();
-                    ui.label(text);
-                    ui.label(egui::RichText::new(res.scores[i].to_string()).size(16.0).strong());
-                    ui.label(match i {
-                        0 => "100 for the hold, −2 per extra second".to_string(),
-                        _ => match res.tracking[i - 1] {
-                            Some(e) => format!("mean angle error {e:.3}"),
-                            None => "no model".into(),
-                        },
-                    });
-                    ui.end_row();
-                }
-            });
+                        ui.label(text);
+                        ui.label(
+                            egui::RichText::new(res.scores[i].to_string())
+                                .size(16.0)
+                                .strong(),
+                        );
+                        ui.label(match i {
+                            0 => "100 for the hold, −2 per extra second".to_string(),
+                            _ => match res.tracking[i - 1] {
+                                Some(e) => format!("mean angle error {e:.3}"),
+                                None => "no model".into(),
+                            },
+                        });
+                        ui.end_row();
+                    }
+                });
             ui.label(
                 egui::RichText::new(format!("{} wins this round.", PLAYERS[res.winner]))
                     .size(18.0)

@@ -52,22 +52,34 @@ const ABOUT: &[(&str, &str)] = &[
 ];
 
 const KEYS: &[(&str, &str)] = &[
-    ("← / →", "kick the truth"),
+    ("Left / Right", "kick the truth"),
     ("E", "add learned energy to the HNN twin"),
     ("S", "sync the twins to the truth"),
     ("Space / N / R", "pause · step one frame · reset"),
     ("1 2 3 4", "time rate ¼× ½× 1× 2×"),
     ("drag the bob", "move the truth; release to re-sync"),
-    ("G", "gravity preset: Earth → Moon → Jupiter"),
-    ("L / ⇧L, M / ⇧M", "rod longer / shorter, heavier / lighter"),
-    ("I", "twins' integrator: RK4 ↔ leapfrog"),
+    ("G", "gravity preset: Earth, Moon, Jupiter in turn"),
+    (
+        "L / Shift+L, M / Shift+M",
+        "rod longer / shorter, heavier / lighter",
+    ),
+    ("I", "twins' integrator: RK4 or leapfrog"),
     ("[ / ]", "smaller / larger twin step"),
-    ("T / ⇧T", "start or pause training / retrain on the new physics"),
-    ("F2", "start or abandon a game round (Esc closes its result)"),
+    (
+        "T / Shift+T",
+        "start or pause training / retrain on the new physics",
+    ),
+    (
+        "F2",
+        "start or abandon a game round (Esc closes its result)",
+    ),
     ("F3", "restart the lesson"),
     ("F1 or ?", "this help"),
     ("F12 or P", "screenshot"),
-    ("Tab, arrows", "move between and change the panel's buttons and sliders"),
+    (
+        "Tab, arrows",
+        "move between and change the panel's buttons and sliders",
+    ),
 ];
 
 pub fn show(ctx: &egui::Context, open: &mut HelpOpen) {
@@ -78,7 +90,7 @@ pub fn show(ctx: &egui::Context, open: &mut HelpOpen) {
         .open(&mut open.0)
         .collapsible(false)
         .resizable(false)
-        .default_width(620.0)
+        .default_width(720.0)
         .anchor(egui::Align2::CENTER_CENTER, egui::vec2(-150.0, -60.0))
         .show(ctx, |ui| {
             ui.columns(2, |cols| {
@@ -88,7 +100,7 @@ pub fn show(ctx: &egui::Context, open: &mut HelpOpen) {
                     .show(&mut cols[0], |ui| {
                         for (k, v) in ABOUT {
                             ui.label(egui::RichText::new(*k).strong());
-                            ui.add(egui::Label::new(egui::RichText::new(*v).small()).wrap());
+                            ui.add(egui::Label::new(*v).wrap());
                             ui.end_row();
                         }
                     });
@@ -99,7 +111,7 @@ pub fn show(ctx: &egui::Context, open: &mut HelpOpen) {
                     .show(&mut cols[1], |ui| {
                         for (k, v) in KEYS {
                             ui.label(egui::RichText::new(*k).monospace());
-                            ui.label(egui::RichText::new(*v).small());
+                            ui.label(*v);
                             ui.end_row();
                         }
                     });

@@ -31,7 +31,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut LessonParams) {
                 .small(),
             );
             ui.horizontal(|ui| {
-                if ui.button("⟲ Restart").on_hover_text("F3").clicked() {
+                if ui.button("Restart").on_hover_text("F3").clicked() {
                     p.commands.write(LessonCommand::Restart);
                 }
                 if ui.button("Stop").clicked() {
@@ -40,7 +40,11 @@ pub fn show(ui: &mut egui::Ui, p: &mut LessonParams) {
             });
         }
         None if p.menu.0.is_empty() => {
-            ui.label(egui::RichText::new("No lesson for this scene.").small().weak());
+            ui.label(
+                egui::RichText::new("No lesson for this scene.")
+                    .small()
+                    .weak(),
+            );
         }
         None => {}
     }
@@ -75,7 +79,10 @@ pub fn caption(ctx: &egui::Context, p: &LessonParams, view: egui::Rect) {
         .show(ctx, |ui| {
             egui::Frame::new()
                 .fill(egui::Color32::from_rgba_unmultiplied(10, 12, 16, 225))
-                .stroke(egui::Stroke::new(1.0, egui::Color32::from_rgb(240, 200, 80)))
+                .stroke(egui::Stroke::new(
+                    1.0,
+                    egui::Color32::from_rgb(240, 200, 80),
+                ))
                 .inner_margin(10.0)
                 .corner_radius(6.0)
                 .show(ui, |ui| {

@@ -74,7 +74,7 @@ fn layout(
     mut controls: controls::ControlsParams,
     mut training: training::TrainingParams,
     plots: plots::PlotParams,
-    mut physics: physics::PhysicsParams,
+    physics: physics::PhysicsParams,
     mut lesson: lesson::LessonParams,
     mut game: game::GameParams,
     mut help: ResMut<HelpOpen>,
@@ -108,7 +108,14 @@ fn layout(
                 ui.separator();
                 game::show(ui, &mut game);
                 ui.separator();
-                physics::show(ui, &mut physics);
+                physics::show(
+                    ui,
+                    &physics,
+                    &mut physics::Senders {
+                        actions: &mut controls.actions,
+                        train: &mut training.actions,
+                    },
+                );
                 ui.separator();
                 training::show(ui, &mut training);
             });
@@ -168,7 +175,7 @@ fn layout(
                 .interactable(false)
                 .show(&ctx, |ui| {
                     ui.label(
-                        egui::RichText::new("no model loaded:\ntrain one in the panel →")
+                        egui::RichText::new("no model loaded:\ntrain one in the panel (right)")
                             .color(c32(COLORS[i + 1])),
                     );
                 });

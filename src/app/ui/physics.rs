@@ -22,19 +22,23 @@ pub struct PhysicsParams<'w> {
     pub lab: Res<'w, Lab>,
     pub truth: Res<'w, Truth>,
     pub integration: Res<'w, TwinIntegration>,
-    pub actions: MessageWriter<'w, LabAction>,
-    pub train: MessageWriter<'w, TrainAction>,
 }
 
-pub fn show(ui: &mut egui::Ui, p: &mut PhysicsParams) {
+/// Where the panel's actions go (the writers the other panels also use: one per system).
+pub struct Senders<'a, 'w, 'v> {
+    pub actions: &'a mut MessageWriter<'w, LabAction>,
+    pub train: &'a mut MessageWriter<'v, TrainAction>,
+}
+
+pub fn show(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
     if let Some(spec) = p.truth.0.physics() {
-        physics(ui, p, spec);
+        physics(ui, p, spec, out);
         ui.separator();
     }
-    integration(ui, p);
+    integration(ui, p, out);
 }
 
-fn physics(ui: &mut egui::Ui, p: &mut PhysicsParams, spec: RapierSpec) {
+fn physics(ui: &mut egui::Ui, p: &PhysicsParams, spec: RapierSpec, out: &mut Senders) {
     ui.heading("Physics");
     let mut s = spec;
     ui.horizontal(|ui| {
@@ -53,10 +57,10 @@ fn physics(ui: &mut egui::Ui, p: &mut PhysicsParams, spec: RapierSpec) {
             .logarithmic(true)
             .text("gravity (m/s²)"),
     );
-    ui.add(egui::Slider::new(&mut s.length, 0.5..=2.0).text("rod length (m) · L / ⇧L"));
-    ui.add(egui::Slider::new(&mut s.mass, 0.2..=5.0).text("rod mass (kg) · M / ⇧M"));
+    ui.add(egui::Slider::new(&mut s.length, 0.5..=2.0).text("rod length (m) · L / Shift+L"));
+    ui.add(egui::Slider::new(&mut s.mass, 0.2..=5.0).text("rod mass (kg) · M / Shift+M"));
     if s != spec {
-        p.actions.write(LabAction::SetPhysics(s));
+        out.actions.write(LabAction::SetPhysics(s));
     }
     if p.lab.physics_changed() {
         let learned = match p.lab.trained_on {
@@ -87,19 +91,19 @@ fn physics(ui: &mut egui::Ui, p: &mut PhysicsParams, spec: RapierSpec) {
                         .on_hover_text("T with Shift: a new dataset from the rapier pendulum, training on from the twins' weights")
                         .clicked()
                     {
-                        p.train.write(TrainAction::Retrain {
+                        out.train.write(TrainAction::Retrain {
                             from_scratch: false,
                         });
                     }
                     if ui.button("from scratch").clicked() {
-                        p.train.write(TrainAction::Retrain { from_scratch: true });
+                        out.train.write(TrainAction::Retrain { from_scratch: true });
                     }
                 });
             });
     }
 }
 
-fn integration(ui: &mut egui::Ui, p: &mut PhysicsParams) {
+fn integration(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
     ui.heading("Twins' integrator");
     let cfg = &*p.integration;
     ui.horizontal(|ui| {
@@ -112,7 +116,7 @@ fn integration(ui: &mut egui::Ui, p: &mut PhysicsParams) {
                 .on_hover_text(format!("{hint} (I toggles)"))
                 .clicked()
             {
-                p.actions.write(LabAction::SetIntegrator(i));
+                out.actions.write(LabAction::SetIntegrator(i));
             }
         }
     });
@@ -131,7 +135,7 @@ fn integration(ui: &mut egui::Ui, p: &mut PhysicsParams) {
                 .on_hover_text("physics steps per twin step")
                 .clicked()
             {
-                p.actions.write(LabAction::SetTwinStep(n));
+                out.actions.write(LabAction::SetTwinStep(n));
             }
         }
     });
