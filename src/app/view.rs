@@ -220,11 +220,11 @@ fn draw_target(mut g: Gizmos, game: Res<super::game::GameRound>, lab: Res<Lab>) 
     };
     let (a, b) = (r.rules.target - r.rules.band, r.rules.target + r.rules.band);
     let gold = Color::srgb(0.95, 0.8, 0.2);
-    for c in 0..3 {
+    for (c, &x) in COLUMNS.iter().enumerate() {
         let color = if c == 0 { gold } else { gold.with_alpha(0.3) };
         for side in [-1.0, 1.0] {
             if lab.draws_rod() {
-                let pivot = Vec2::new(COLUMNS[c], PIVOT_Y);
+                let pivot = Vec2::new(x, PIVOT_Y);
                 for radius in [ROD_PX + 14.0, ROD_PX + 20.0] {
                     let arc = (0..=12).map(|k| {
                         let t = side * (a + (b - a) * k as f64 / 12.0);

@@ -123,10 +123,14 @@ fn layout(
         .response
         .rect
         .width();
+    // Bounded by the window's height: the plots fill what the panel has, so an unbounded
+    // panel would grow over the pendulums after a resize.
+    let max_h = (window.height() * 0.42).max(160.0);
     let bottom = egui::Panel::bottom("overlays")
         .resizable(true)
-        .default_size(260.0)
-        .min_size(200.0)
+        .default_size(260.0f32.min(max_h))
+        .min_size(160.0f32.min(max_h))
+        .max_size(max_h)
         .show(&mut root, |ui| plots::show(ui, &plots))
         .response
         .rect
