@@ -21,12 +21,19 @@ pub struct BenchAppArgs {
     /// Measure without the trainers running.
     #[arg(long)]
     pub no_training: bool,
+    /// Play this lesson meanwhile (it names its own scene): the lesson and, if it starts one,
+    /// a game round are timed too.
+    #[arg(long)]
+    pub lesson: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(a: BenchAppArgs) -> Result<()> {
-    let lab = Lab::load(&a.scene, None, "cpu")?;
+    let lab = match &a.lesson {
+        Some(l) => Lab::load_lesson(l, None, "cpu")?,
+        None => Lab::load(&a.scene, None, "cpu")?,
+    };
     let mut app = headless_app(lab);
     if !a.no_training {
         app.world_mut().write_message(TrainAction::Start);

@@ -63,7 +63,7 @@ impl Lesson {
                 bail!("{here}:{line}: field `start`: ({a}, {b}) must be finite");
             }
         }
-        let scene_path = path.parent().unwrap_or(Path::new(".")).join(&file.scene);
+        let scene_path = normalize(&path.parent().unwrap_or(Path::new(".")).join(&file.scene));
         let mut scene = Scene::load(&scene_path).with_context(|| {
             format!(
                 "{here}:{}: field `scene`: the lesson's scene",
@@ -95,8 +95,26 @@ impl Lesson {
     pub fn peek(path: &Path) -> Option<(String, PathBuf)> {
         let src = std::fs::read_to_string(path).ok()?;
         let f: LessonFile = ron::from_str(&src).ok()?;
-        Some((f.title, path.parent()?.join(f.scene)))
+        Some((f.title, normalize(&path.parent()?.join(f.scene))))
     }
+}
+
+/// `a/lessons/../b.ron` as `a/b.ron` (lexically: the paths shown on screen stay readable).
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Times finite, from zero, never going back; every action's value acceptable. Errors name

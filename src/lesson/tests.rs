@@ -164,8 +164,15 @@ fn the_shipped_lessons_load() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let p = entry.unwrap().path();
         if p.extension().is_some_and(|e| e == "ron") {
-            let (l, _) = Lesson::load(&p).unwrap_or_else(|e| panic!("{e:#}"));
+            let (l, scene) = Lesson::load(&p).unwrap_or_else(|e| panic!("{e:#}"));
             assert!(!l.cues.is_empty(), "{}", p.display());
+            // `lessons/../x.ron` is shown as `x.ron`.
+            assert!(
+                scene.source.ends_with("scenes/pixel_pendulum.ron"),
+                "{:?}",
+                scene.source
+            );
+            assert!(!scene.source.to_string_lossy().contains(".."));
             n += 1;
         }
     }
