@@ -70,15 +70,34 @@ pub fn leapfrog_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
 /// p½ = p + h/2 · ṗ(q, p½),  q' = q + h/2 · (q̇(q, p½) + q̇(q', p½)),  p' = p½ + h/2 · ṗ(q', p½).
 ///
 /// The two implicit equations are solved by fixed-point iteration (to round-off, at most 100
-/// sweeps; they converge while h times the field's Lipschitz constant is below 2). For a
-/// separable H it is exactly the explicit kick–drift–kick `leapfrog_step`.
+/// sweeps; they converge while h times the field's Lipschitz constant is below 2; a step that
+/// does not is split in halves). For a separable H it is exactly the explicit kick–drift–kick
+/// `leapfrog_step`.
 pub fn stormer_verlet_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
+    stormer_verlet_halving(f, x, dt, 6);
+}
+
+/// A step that does not converge (h too large for the field) is taken as two half steps,
+/// up to `depth` times: still symplectic, never a silent non-solution.
+fn stormer_verlet_halving(f: &mut impl Field, x: &mut [f64], dt: f64, depth: u32) {
+    let start = x.to_vec();
+    if try_stormer_verlet(f, x, dt) || depth == 0 {
+        return;
+    }
+    x.copy_from_slice(&start);
+    stormer_verlet_halving(f, x, 0.5 * dt, depth - 1);
+    stormer_verlet_halving(f, x, 0.5 * dt, depth - 1);
+}
+
+/// One step; false if a fixed-point iteration did not converge (x is then not a solution).
+fn try_stormer_verlet(f: &mut impl Field, x: &mut [f64], dt: f64) -> bool {
     let n = x.len();
     let h2 = 0.5 * dt;
     let mut d = vec![0.0; n];
     let mut y = x.to_vec();
-    let close = |a: f64, b: f64| (a - b).abs() <= 1e-14 * (1.0 + a.abs());
+    let close = |a: f64, b: f64| a.is_finite() && (a - b).abs() <= 1e-14 * (1.0 + a.abs());
     // p½ = p + h/2 ṗ(q, p½)
+    let mut converged = false;
     for _ in 0..100 {
         f.eval(&y, &mut d);
         let mut done = true;
@@ -88,12 +107,17 @@ pub fn stormer_verlet_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
             y[i] = next;
         }
         if done {
+            converged = true;
             break;
         }
+    }
+    if !converged {
+        return false;
     }
     // q' = q + h/2 (q̇(q, p½) + q̇(q', p½))
     f.eval(&y, &mut d);
     let start: Vec<f64> = d.clone();
+    converged = false;
     for _ in 0..100 {
         let mut done = true;
         for i in (0..n).step_by(2) {
@@ -103,14 +127,19 @@ pub fn stormer_verlet_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
         }
         f.eval(&y, &mut d);
         if done {
+            converged = true;
             break;
         }
+    }
+    if !converged {
+        return false;
     }
     // p' = p½ + h/2 ṗ(q', p½); d holds the field at (q', p½).
     for i in (1..n).step_by(2) {
         y[i] += h2 * d[i];
     }
     x.copy_from_slice(&y);
+    true
 }
 
 /// Tolerances for the adaptive integrator (scipy's defaults are rtol 1e-3, atol 1e-6).
@@ -389,6 +418,27 @@ mod tests {
     }
     fn nonseparable_h(x: &[f64]) -> f64 {
         0.5 * (x[0] * x[0] + x[1] * x[1]) + 0.25 * x[0] * x[0] * x[1] * x[1]
+    }
+
+    #[test]
+    fn a_stormer_verlet_step_too_large_to_converge_is_split_not_garbage() {
+        // dt = 3 on the non-separable system: the fixed point diverges; halves converge.
+        let mut x = vec![1.2, 0.3];
+        stormer_verlet_step(&mut nonseparable, &mut x, 3.0);
+        assert!(x.iter().all(|v| v.is_finite()), "{x:?}");
+        let e0 = nonseparable_h(&[1.2, 0.3]);
+        assert!((nonseparable_h(&x) - e0).abs() < 0.1 * e0, "{x:?}");
+        // The whole step alone does not converge; an eighth of it does.
+        assert!(!try_stormer_verlet(
+            &mut nonseparable,
+            &mut vec![1.2, 0.3],
+            3.0
+        ));
+        assert!(try_stormer_verlet(
+            &mut nonseparable,
+            &mut vec![1.2, 0.3],
+            3.0 / 8.0
+        ));
     }
 
     #[test]

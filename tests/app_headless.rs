@@ -68,6 +68,7 @@ fn a_kick_raises_the_truths_energy_by_the_impulse_and_the_hnns_h_by_a_matched_am
         calib.push((truth(&app).2, learned_h(&app)));
     }
     let slope = (calib[1].1 - calib[0].1) / (calib[1].0 - calib[0].0);
+    eprintln!("learned H per joule: {slope:.3} (calibration {calib:?})");
     assert!(
         slope.abs() > 1e-3,
         "learned H does not grow with energy: {calib:?}"

@@ -181,7 +181,7 @@ fn the_pumping_lesson_wins_a_round_and_records_it() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(50));
-    let (table, note) = hnn_lab::game::BestScores::load(&path);
+    let (table, note, _) = hnn_lab::game::BestScores::load(&path);
     assert!(note.is_none());
     assert_eq!(table.entries.len(), 1);
     assert_eq!(table.entries[0].player, result.scores[0]);
@@ -236,6 +236,37 @@ fn in_a_round_kicks_are_fixed_and_counted_and_drags_and_syncs_are_refused() {
         (app.world().resource::<Truth>().0.state()[0] - before[0]).abs() < 0.1,
         "drag refused"
     );
+    // Paused, so nothing moves: a sync would make the HNN twin the encoding of the truth's
+    // frames; it is refused (it would reset the twins' tracking), as are energy and physics
+    // changes that would win the round without kicks.
+    app.world_mut().write_message(LabAction::SetPaused(true));
+    app.update();
+    let twin = |app: &App| app.world().resource::<Twins>().0[HNN].clone().unwrap();
+    let mut synced = twin(&app);
+    synced.sync(&app.world().resource::<Truth>().0.observe());
+    assert_ne!(
+        twin(&app).state(),
+        synced.state(),
+        "the twin has moved on since the start"
+    );
+    let e_before = energy(&app);
+    let mut jupiter = app.world().resource::<Truth>().0.physics().unwrap();
+    jupiter.gravity = 24.79;
+    for a in [
+        LabAction::Sync,
+        LabAction::AddTrueEnergy(0.3),
+        LabAction::SetPhysics(jupiter),
+    ] {
+        app.world_mut().write_message(a);
+    }
+    app.update();
+    assert_ne!(twin(&app).state(), synced.state(), "sync refused");
+    assert_eq!(
+        energy(&app),
+        e_before,
+        "no energy or gravity change in a round"
+    );
+    app.world_mut().write_message(LabAction::SetPaused(false));
     for _ in 0..8 {
         app.world_mut().write_message(LabAction::Kick(-1.0));
         app.update();

@@ -62,8 +62,8 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
     });
     app.update();
     assert!(
-        !app.world().resource::<Lab>().physics_changed(),
-        "the twins now learn the Moon"
+        app.world().resource::<Lab>().physics_changed(),
+        "still Earth weights in the twins until the first Moon snapshot"
     );
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -76,6 +76,10 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
         assert!(Instant::now() < deadline, "the retrain never reported");
         std::thread::sleep(Duration::from_millis(5));
     }
+    assert!(
+        !app.world().resource::<Lab>().physics_changed(),
+        "Moon weights in the twins"
+    );
     let cached = std::fs::read_dir(dir.path().join("cache")).unwrap().count();
     assert_eq!(cached, 2, "one dataset per physics");
 

@@ -84,6 +84,11 @@ fn apply_actions(
                 };
                 kick(&mut truth, &mut twins, &mut last, j);
             }
+            LabAction::AddTrueEnergy(_) | LabAction::AddEnergy(_) | LabAction::SetPhysics(_)
+                if game.active_mut().is_some() =>
+            {
+                last.0 = "not during a round: kicks only".into();
+            }
             LabAction::AddTrueEnergy(de) => match truth.0.kick_for_energy(*de) {
                 Some(j) => {
                     kick(&mut truth, &mut twins, &mut last, j);
@@ -110,7 +115,7 @@ fn apply_actions(
                 last.0 = format!("twins integrate with {}", integrator_name(*i));
             }
             LabAction::SetTwinStep(n) => {
-                integration.every = (*n).clamp(1, 64);
+                integration.every = (*n).clamp(1, 24);
                 integration.count = 0;
                 last.0 = format!("twin step: {} physics steps", integration.every);
             }

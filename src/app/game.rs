@@ -46,7 +46,15 @@ pub struct BestScoreTable {
     pub path: PathBuf,
     /// What happened to a file that could not be read, or a failed save.
     pub note: Option<String>,
+    /// False when an unreadable file could not be set aside: it is left alone.
+    pub writable: bool,
+    /// Saves made so far (each on its own thread; only a newer one may overwrite).
+    generation: u64,
 }
+
+/// The generation last written, per file: saves run on their own threads, and an older table
+/// finishing late must not overwrite a newer one.
+static LAST_SAVED: std::sync::Mutex<Vec<(PathBuf, u64)>> = std::sync::Mutex::new(Vec::new());
 
 #[derive(Message, Clone, Debug, PartialEq)]
 pub enum GameAction {
@@ -60,9 +68,15 @@ pub enum GameAction {
 
 pub(super) fn plugin(app: &mut App) {
     let path = app.world().resource::<Lab>().scores_file.clone();
-    let (table, note) = BestScores::load(&path);
+    let (table, note, writable) = BestScores::load(&path);
     app.init_resource::<GameRound>()
-        .insert_resource(BestScoreTable { table, path, note })
+        .insert_resource(BestScoreTable {
+            table,
+            path,
+            note,
+            writable,
+            generation: 0,
+        })
         .add_message::<GameAction>()
         .add_systems(
             PreUpdate,
@@ -180,10 +194,26 @@ fn tick(
     game.rank = best
         .table
         .record(ScoreEntry::new(&lab.scene.name, target, &result, when));
-    let (table, path) = (best.table.clone(), best.path.clone());
+    if !best.writable {
+        return;
+    }
+    best.generation += 1;
+    let (table, path, generation) = (best.table.clone(), best.path.clone(), best.generation);
     std::thread::spawn(move || {
-        if let Err(e) = table.save(&path) {
-            eprintln!("best scores not saved: {e:#}");
+        let mut saved = LAST_SAVED.lock().unwrap_or_else(|e| e.into_inner());
+        let i = match saved.iter().position(|(p, _)| *p == path) {
+            Some(i) => i,
+            None => {
+                saved.push((path.clone(), 0));
+                saved.len() - 1
+            }
+        };
+        if generation <= saved[i].1 {
+            return;
+        }
+        match table.save(&path) {
+            Ok(()) => saved[i].1 = generation,
+            Err(e) => eprintln!("best scores not saved: {e:#}"),
         }
     });
 }

@@ -74,7 +74,7 @@ fn teaching_keys(
                 let i = TWIN_STEPS
                     .iter()
                     .position(|&n| n >= integration.every)
-                    .unwrap_or(0);
+                    .unwrap_or(TWIN_STEPS.len() - 1);
                 let j = if *k == KeyCode::BracketRight {
                     (i + 1).min(TWIN_STEPS.len() - 1)
                 } else {

@@ -13,6 +13,9 @@ use super::sim::Truth;
 use super::trainer::TrainAction;
 use super::LabAction;
 use crate::lesson::{Lesson, LessonAction, Player};
+use crate::physics::RapierSpec;
+use crate::scene::SystemSpec;
+use crate::twin::Integrator;
 
 /// The lesson being played and what it shows.
 #[derive(Resource, Default)]
@@ -23,6 +26,13 @@ pub struct LessonPlayer {
     /// Why the last lesson asked for could not be opened.
     pub error: Option<String>,
     last_time: f64,
+    /// The lesson's own settings, which a restart puts back: the rapier pendulum's physics
+    /// (a lesson may change gravity) and the time rate.
+    physics: Option<RapierSpec>,
+    rate: f64,
+    /// Set when a (re)start was just asked for: the cues wait one frame, until the reset
+    /// it sends has been applied (else a round started at t = 0 would be abandoned by it).
+    hold: bool,
 }
 
 /// Lessons in the scene's `lessons/` folder that play on this scene: (title, file).
@@ -86,6 +96,30 @@ fn lessons_for(scene: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
+fn physics_of(system: &SystemSpec) -> Option<RapierSpec> {
+    match system {
+        SystemSpec::RapierPendulum(p) => Some(*p),
+        _ => None,
+    }
+}
+
+/// Puts everything a lesson may have changed back to the lesson's start, and holds the
+/// cues until that has been applied.
+fn begin(lp: &mut LessonPlayer, actions: &mut MessageWriter<LabAction>) {
+    lp.player.restart();
+    lp.caption = None;
+    lp.error = None;
+    lp.hold = true;
+    actions.write(LabAction::Reset);
+    if let Some(p) = lp.physics {
+        actions.write(LabAction::SetPhysics(p));
+    }
+    actions.write(LabAction::SetRate(lp.rate));
+    actions.write(LabAction::SetIntegrator(Integrator::Rk4));
+    actions.write(LabAction::SetTwinStep(1));
+    actions.write(LabAction::SetPaused(false));
+}
+
 fn lesson_commands(
     mut commands: MessageReader<LessonCommand>,
     mut lp: ResMut<LessonPlayer>,
@@ -97,13 +131,12 @@ fn lesson_commands(
             LessonCommand::Open(path) => match Lesson::load(path) {
                 Ok((lesson, scene)) if scene.name == lab.scene.name => {
                     // The lesson's start state (not part of the scene's identity).
+                    lp.physics = physics_of(&scene.system);
+                    lp.rate = scene.view.time_rate;
                     lab.scene.view = scene.view;
                     lp.player = Player::new(lesson.cues.clone());
                     lp.lesson = Some(lesson);
-                    lp.caption = None;
-                    lp.error = None;
-                    actions.write(LabAction::Reset);
-                    actions.write(LabAction::SetPaused(false));
+                    begin(&mut lp, &mut actions);
                 }
                 Ok((_, scene)) => {
                     lp.error = Some(format!(
@@ -114,12 +147,8 @@ fn lesson_commands(
                 }
                 Err(e) => lp.error = Some(format!("{e:#}")),
             },
-            LessonCommand::Restart => {
-                lp.player.restart();
-                lp.caption = None;
-                actions.write(LabAction::Reset);
-                actions.write(LabAction::SetPaused(false));
-            }
+            LessonCommand::Restart if lp.lesson.is_some() => begin(&mut lp, &mut actions),
+            LessonCommand::Restart => {}
             LessonCommand::Stop => {
                 lp.lesson = None;
                 lp.player = Player::default();
@@ -141,6 +170,10 @@ fn play(
     let dt = (now - lp.last_time).max(0.0);
     lp.last_time = now;
     if lp.lesson.is_none() {
+        return;
+    }
+    if lp.hold {
+        lp.hold = false;
         return;
     }
     let mut physics = truth.0.physics();

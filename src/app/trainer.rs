@@ -11,12 +11,14 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 
+use super::game::GameRound;
 use super::lab::{slot, Lab, ModelStatus, Task, KINDS};
 use super::sim::Truth;
 use super::twins::{swap_weights, Twins};
 use crate::data::load_dataset;
 use crate::data::pixel::{cache_dir, load_or_generate};
 use crate::nn::{FieldSnapshot, ModelKind, PixelSnapshot};
+use crate::scene::SystemSpec;
 use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
 use crate::train::{load_pixel_tensors, LossValues, PixelTrainer, Trainer};
 use crate::twin::{Twin, TwinWeights};
@@ -100,6 +102,11 @@ pub struct TrainerView {
     pub note: Option<String>,
     /// A reset was asked for: progress from before it is dropped until it is done.
     pub resetting: bool,
+    /// The physics this trainer learns (its weights, once in a twin, are trained on them).
+    pub learns: Option<SystemSpec>,
+    /// Weights that arrived during a game round, swapped in when it ends (new weights
+    /// re-sync a twin, which would help it in the round).
+    pub pending: Option<TwinWeights>,
 }
 
 #[derive(Resource)]
@@ -136,7 +143,11 @@ pub(super) fn plugin(app: &mut App) {
     .add_message::<TrainAction>()
     .add_systems(
         PreUpdate,
-        apply_train_actions.after(super::lesson::PlayLesson),
+        // After the lab's own actions: a new physics and a retrain in one frame train on
+        // the new physics.
+        apply_train_actions
+            .after(super::lesson::PlayLesson)
+            .after(super::actions::ApplyActions),
     )
     .add_systems(Update, poll_trainers);
 }
@@ -198,13 +209,13 @@ fn apply_train_actions(
                 for kind in KINDS {
                     let i = slot(kind);
                     if training.models[i].handle.is_none() {
-                        // A new trainer learns the truth's physics as they are now.
-                        lab.trained_on = lab.scene.system;
                         let h = spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
                         let m = &mut training.models[i];
                         *m = TrainerView {
                             handle: Some(h),
                             note: Some("preparing data and model…".into()),
+                            // A new trainer learns the truth's physics as they are now.
+                            learns: Some(lab.scene.system),
                             ..Default::default()
                         };
                     }
@@ -218,6 +229,7 @@ fn apply_train_actions(
                     if training.models[i].handle.is_none() {
                         let h = spawn_trainer(&lab, kind, Init::Scratch, &training);
                         training.models[i].handle = Some(h);
+                        training.models[i].learns = Some(lab.scene.system);
                     }
                     let m = &mut training.models[i];
                     m.losses.clear();
@@ -246,6 +258,7 @@ fn apply_train_actions(
                             swap_weights(&mut twins, i, weights, &obs);
                             training.models[i] = TrainerView {
                                 note: Some(format!("loaded {}", lab.models_dir.display())),
+                                learns: Some(lab.scene.system),
                                 ..Default::default()
                             };
                             if restart {
@@ -302,6 +315,7 @@ fn apply_train_actions(
                     h.send(Command::Start);
                     training.models[i] = TrainerView {
                         handle: Some(h),
+                        learns: Some(lab.scene.system),
                         note: Some(format!(
                             "new data on the new physics, {}…",
                             if *from_scratch {
@@ -313,7 +327,6 @@ fn apply_train_actions(
                         ..Default::default()
                     };
                 }
-                lab.trained_on = lab.scene.system;
             }
             TrainAction::SetBatchSize(b) => {
                 training.batch_size = *b;
@@ -340,7 +353,13 @@ fn send(m: &TrainerView, c: Command) {
     }
 }
 
-fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth: Res<Truth>) {
+fn poll_trainers(
+    mut training: ResMut<Training>,
+    mut twins: ResMut<Twins>,
+    truth: Res<Truth>,
+    mut lab: ResMut<Lab>,
+    game: Res<GameRound>,
+) {
     let mut obs = None;
     for (i, m) in training.models.iter_mut().enumerate() {
         let Some(h) = &m.handle else { continue };
@@ -370,8 +389,7 @@ fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth
                     }
                     m.resetting = false;
                     m.step = step;
-                    let o = obs.get_or_insert_with(|| truth.0.observe());
-                    swap_weights(&mut twins, i, (*weights).clone(), o);
+                    m.pending = Some((*weights).clone());
                 }
                 Progress::Running(r) => m.running = r,
                 Progress::Saved(dir) => m.note = Some(format!("saved to {}", dir.display())),
@@ -386,6 +404,16 @@ fn poll_trainers(mut training: ResMut<Training>, mut twins: ResMut<Twins>, truth
             // Let Start build it again.
             m.handle = None;
             m.note = None;
+        }
+        // New weights go in now, or after the game round being played.
+        if game.active().is_none() {
+            if let Some(w) = m.pending.take() {
+                let o = obs.get_or_insert_with(|| truth.0.observe());
+                swap_weights(&mut twins, i, w, o);
+                if let Some(sys) = m.learns {
+                    lab.trained_on = sys;
+                }
+            }
         }
     }
 }

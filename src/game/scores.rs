@@ -54,38 +54,47 @@ pub struct BestScores {
 impl BestScores {
     /// Reads the table. Missing: an empty one. Unreadable: the file is renamed to
     /// `<name>.corrupt-<unix seconds>` and an empty table returned, with a note saying so.
-    pub fn load(path: &Path) -> (Self, Option<String>) {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Self::default(), None),
+    ///
+    /// The flag says whether saving may replace the file: false when it exists but could be
+    /// neither read nor set aside, so that nothing is ever lost.
+    pub fn load(path: &Path) -> (Self, Option<String>, bool) {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Self::default(), None, true)
+            }
             Err(e) => {
-                return (
-                    Self::default(),
-                    Some(format!("cannot read {}: {e}", path.display())),
-                )
+                let note = format!(
+                    "cannot read {}: {e}; scores will not be saved",
+                    path.display()
+                );
+                return (Self::default(), Some(note), false);
             }
         };
-        match ron::from_str::<BestScores>(&text) {
-            Ok(t) => (t, None),
-            Err(e) => {
-                let aside = aside_name(path);
-                let note = match std::fs::rename(path, &aside) {
-                    Ok(()) => format!(
-                        "{}:{}: {} — set aside as {}, new table started",
-                        path.display(),
-                        e.span.start,
-                        e.code,
-                        aside.display()
-                    ),
-                    Err(re) => format!(
-                        "{}:{}: {} (and it could not be set aside: {re})",
-                        path.display(),
-                        e.span.start,
-                        e.code
-                    ),
-                };
-                (Self::default(), Some(note))
-            }
+        let why = match std::str::from_utf8(&bytes) {
+            Err(e) => format!("{}: not UTF-8 text ({e})", path.display()),
+            Ok(text) => match ron::from_str::<BestScores>(text) {
+                Ok(t) => return (t, None, true),
+                Err(e) => format!("{}:{}: {}", path.display(), e.span.start, e.code),
+            },
+        };
+        let aside = aside_name(path);
+        match std::fs::rename(path, &aside) {
+            Ok(()) => (
+                Self::default(),
+                Some(format!(
+                    "{why} — set aside as {}, new table started",
+                    aside.display()
+                )),
+                true,
+            ),
+            Err(re) => (
+                Self::default(),
+                Some(format!(
+                    "{why} (it could not be set aside: {re}; scores will not be saved)"
+                )),
+                false,
+            ),
         }
     }
 
@@ -131,8 +140,21 @@ impl BestScores {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())?;
-        let tmp = path.with_extension("ron.tmp");
-        std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+        // A name of its own per save, so two writers never share a temporary file.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let tmp = path.with_extension(format!("ron.tmp-{}-{nanos}", std::process::id()));
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        };
+        if let Err(e) = write() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e).with_context(|| format!("cannot write {}", tmp.display()));
+        }
         std::fs::rename(&tmp, path)
             .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))?;
         Ok(())

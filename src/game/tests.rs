@@ -125,9 +125,9 @@ fn entry(player: u32, seconds: f64, when: u64) -> ScoreEntry {
 fn the_table_keeps_the_best_ten_per_scene_and_survives_a_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub/best_scores.ron");
-    let (mut t, note) = BestScores::load(&path);
+    let (mut t, note, writable) = BestScores::load(&path);
     assert!(
-        t.entries.is_empty() && note.is_none(),
+        t.entries.is_empty() && note.is_none() && writable,
         "missing file: empty table"
     );
     for i in 0..12 {
@@ -142,8 +142,16 @@ fn the_table_keeps_the_best_ten_per_scene_and_survives_a_round_trip() {
     assert_eq!(t.record(entry(61, 5.0, 200)), Some(0));
     assert_eq!(t.record(entry(1, 5.0, 201)), None);
     t.save(&path).unwrap();
-    assert!(!path.with_extension("ron.tmp").exists());
-    let (back, note) = BestScores::load(&path);
+    let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec![std::ffi::OsString::from("best_scores.ron")],
+        "no temporary left"
+    );
+    let (back, note, _) = BestScores::load(&path);
     assert!(note.is_none());
     assert_eq!(back, t);
 }
@@ -153,7 +161,8 @@ fn a_corrupt_table_is_set_aside_not_lost_and_a_new_one_starts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("best_scores.ron");
     std::fs::write(&path, "(entries: [(scene: \"x\", player: oops)])").unwrap();
-    let (t, note) = BestScores::load(&path);
+    let (t, note, writable) = BestScores::load(&path);
+    assert!(writable);
     assert!(t.entries.is_empty());
     let note = note.expect("the user is told");
     assert!(
@@ -177,4 +186,16 @@ fn a_corrupt_table_is_set_aside_not_lost_and_a_new_one_starts() {
     t.record(entry(70, 9.0, 1));
     t.save(&path).unwrap();
     assert_eq!(BestScores::load(&path).0.entries.len(), 1);
+}
+
+#[test]
+fn a_table_that_is_not_text_is_set_aside_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("best_scores.ron");
+    std::fs::write(&path, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let (t, note, writable) = BestScores::load(&path);
+    assert!(t.entries.is_empty() && writable);
+    assert!(note.unwrap().contains("not UTF-8"));
+    assert!(!path.exists(), "moved aside, not left to be overwritten");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

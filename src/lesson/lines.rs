@@ -22,15 +22,26 @@ pub fn list_element_lines(src: &str, key: &str) -> Vec<usize> {
             continue;
         }
         if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i += 2;
-            while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                line += (b[i] == b'\n') as usize;
-                i += 1;
+            // RON's block comments nest.
+            let mut nest = 0usize;
+            while i < b.len() {
+                if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                    nest += 1;
+                    i += 2;
+                } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                    nest -= 1;
+                    i += 2;
+                    if nest == 0 {
+                        break;
+                    }
+                } else {
+                    line += (b[i] == b'\n') as usize;
+                    i += 1;
+                }
             }
-            i += 2;
             continue;
         }
-        if c == b'"' || (c == b'r' && matches!(b.get(i + 1), Some(b'"' | b'#'))) {
+        if c == b'"' || raw_string_at(b, i) {
             if phase == 2 && depth == 0 && expect_element {
                 lines.push(line);
                 expect_element = false;
@@ -77,6 +88,18 @@ pub fn list_element_lines(src: &str, key: &str) -> Vec<usize> {
         i += 1;
     }
     lines
+}
+
+/// A raw string `r"…"` or `r#"…"#` starts at `i` (not a raw identifier such as `r#do`).
+fn raw_string_at(b: &[u8], i: usize) -> bool {
+    if b[i] != b'r' || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) {
+        return false;
+    }
+    let mut j = i + 1;
+    while b.get(j) == Some(&b'#') {
+        j += 1;
+    }
+    b.get(j) == Some(&b'"')
 }
 
 /// `key` as a whole word at `i`, followed by `:`.
@@ -155,6 +178,12 @@ mod tests {
         assert_eq!(list_element_lines(src, "timeline"), vec![5, 6, 9]);
         assert!(list_element_lines(src, "missing").is_empty());
         assert!(list_element_lines("timeline: []", "timeline").is_empty());
+    }
+
+    #[test]
+    fn nested_comments_and_raw_identifiers_are_read_as_ron_reads_them() {
+        let src = "timeline: [\n /* /* (x) */ (at: 9.0) */ (a),\n (r#do: 1),\n (b)]";
+        assert_eq!(list_element_lines(src, "timeline"), vec![2, 3, 4]);
     }
 
     #[test]

@@ -86,8 +86,8 @@ impl LessonAction {
             LessonAction::SetLength(v) => positive("length", *v),
             LessonAction::SetMass(v) => positive("mass", *v),
             LessonAction::StartGame(v) => positive("target", *v),
-            LessonAction::SetTwinStep(n) if !(1..=64).contains(n) => {
-                Some(format!("twin step {n} must be 1 to 64 physics steps"))
+            LessonAction::SetTwinStep(n) if !(1..=24).contains(n) => {
+                Some(format!("twin step {n} must be 1 to 24 physics steps"))
             }
             _ => None,
         }

@@ -330,19 +330,29 @@ fn run<T: Steppable>(
 #[cfg(test)]
 mod tests {
 
+    /// Through the handle, as the app starts its trainers: on the thread itself (no pool)
+    /// and inside its own rayon pool. The trainer's `make` reports what it computed.
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn a_training_thread_flushes_subnormals_to_zero() {
-        let tiny = || std::hint::black_box(f32::MIN_POSITIVE) * std::hint::black_box(0.25f32);
-        let plain = std::thread::spawn(tiny).join().unwrap();
-        assert!(plain > 0.0, "subnormals exist on a plain thread");
-        let flushed = std::thread::spawn(move || {
-            flush_denormals();
-            tiny()
-        })
-        .join()
-        .unwrap();
-        assert_eq!(flushed, 0.0);
+    fn training_threads_flush_subnormals_to_zero() {
+        fn tiny() -> f32 {
+            std::hint::black_box(f32::MIN_POSITIVE) * std::hint::black_box(0.25f32)
+        }
+        assert!(
+            std::thread::spawn(tiny).join().unwrap() > 0.0,
+            "a plain thread keeps them"
+        );
+        for threads in [0, 1] {
+            let h = TrainerHandle::<PixelSnapshot>::spawn_with::<PixelTrainer, _>(
+                || Err(anyhow::anyhow!("{}", tiny())),
+                Cadence::default(),
+                ThreadOptions { threads, nice: 0 },
+            );
+            match h.recv_timeout(Duration::from_secs(10)) {
+                Some(Progress::Error(v)) => assert_eq!(v, "0", "threads {threads}"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
     }
 
     use super::*;

@@ -121,7 +121,10 @@ pub fn end_of_round(ctx: &egui::Context, p: &mut GameParams) {
                                 .strong(),
                         );
                         ui.label(match i {
-                            0 => "100 for the hold, −2 per extra second".to_string(),
+                            0 if res.outcome == Outcome::Held => {
+                                "100 for the hold, −2 per extra second".to_string()
+                            }
+                            0 => format!("up to 50 for the longest hold ({:.1} s)", r.best_hold),
                             _ => match res.tracking[i - 1] {
                                 Some(e) => format!("mean angle error {e:.3}"),
                                 None => "no model".into(),

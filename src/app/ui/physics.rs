@@ -55,10 +55,20 @@ fn physics(ui: &mut egui::Ui, p: &PhysicsParams, spec: RapierSpec, out: &mut Sen
     ui.add(
         egui::Slider::new(&mut s.gravity, 0.5..=30.0)
             .logarithmic(true)
+            // A lesson may set values beyond the slider's range: only edits are clamped.
+            .clamping(egui::SliderClamping::Edits)
             .text("gravity (m/s²)"),
     );
-    ui.add(egui::Slider::new(&mut s.length, 0.5..=2.0).text("rod length (m) · L / Shift+L"));
-    ui.add(egui::Slider::new(&mut s.mass, 0.2..=5.0).text("rod mass (kg) · M / Shift+M"));
+    ui.add(
+        egui::Slider::new(&mut s.length, 0.5..=2.0)
+            .clamping(egui::SliderClamping::Edits)
+            .text("rod length (m) · L / Shift+L"),
+    );
+    ui.add(
+        egui::Slider::new(&mut s.mass, 0.2..=5.0)
+            .clamping(egui::SliderClamping::Edits)
+            .text("rod mass (kg) · M / Shift+M"),
+    );
     if s != spec {
         out.actions.write(LabAction::SetPhysics(s));
     }
@@ -109,7 +119,7 @@ fn integration(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
     ui.horizontal(|ui| {
         for (i, hint) in [
             (Integrator::Rk4, "Runge–Kutta 4: accurate per step, but its energy error grows step after step"),
-            (Integrator::Leapfrog, "Leapfrog (kick–drift–kick): symplectic for a separable H; its energy error stays bounded instead of drifting"),
+            (Integrator::Leapfrog, "Leapfrog (generalized Störmer–Verlet): symplectic for any learned H; its energy error stays bounded instead of drifting"),
         ] {
             if ui
                 .selectable_label(cfg.integrator == i, integrator_name(i))
