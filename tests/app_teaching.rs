@@ -88,7 +88,7 @@ fn add_energy_halfway_raises_the_hnns_h_then_the_truths_energy_by_the_scripted_a
     let de = energy(&app) - e1;
     // rapier's bounded energy error is ~0.5% of the energy (`hnn-lab drift`).
     assert!(
-        (de - 0.08).abs() < 0.005 * (e1 + 0.08) + 1e-3,
+        (de - 0.05).abs() < 0.005 * (e1 + 0.05) + 1e-3,
         "truth rose by {de} J"
     );
 
