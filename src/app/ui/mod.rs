@@ -129,7 +129,7 @@ fn layout(
     let bottom = egui::Panel::bottom("overlays")
         .resizable(true)
         .default_size(260.0f32.min(max_h))
-        .min_size(160.0f32.min(max_h))
+        .min_size(200.0f32.min(max_h))
         .max_size(max_h)
         .show(&mut root, |ui| plots::show(ui, &plots))
         .response

@@ -20,7 +20,9 @@ pub struct PlotParams<'w> {
 }
 
 pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
-    let h = (ui.available_height() - 24.0).max(80.0);
+    // Less than the panel offers (titles, spacing): content that fills it exactly makes a
+    // resizable panel creep taller frame by frame.
+    let h = (ui.available_height() - 40.0).max(80.0);
     let w = ((ui.available_width() - 5.0 * ui.spacing().item_spacing.x - 24.0) / 5.0).max(60.0);
     let s = &p.series.samples;
     let pixels = p.lab.pixels().is_some();
