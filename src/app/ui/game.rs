@@ -21,7 +21,6 @@ pub struct GameParams<'w> {
 }
 
 pub fn show(ui: &mut egui::Ui, p: &mut GameParams) {
-    ui.heading("Energy challenge");
     let Some(spec) = p.lab.game_spec() else {
         ui.label(egui::RichText::new("A recording cannot be kicked: no game here.").small());
         return;

@@ -14,7 +14,6 @@ pub struct LessonParams<'w> {
 }
 
 pub fn show(ui: &mut egui::Ui, p: &mut LessonParams) {
-    ui.heading("Lessons");
     match &p.player.lesson {
         Some(l) => {
             let (done, all) = p.player.player.progress();

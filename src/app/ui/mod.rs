@@ -55,6 +55,22 @@ fn egui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettings>)
     ));
 }
 
+/// A foldable panel section: open at first if `default_open`, held open while `force`.
+fn section(
+    ui: &mut egui::Ui,
+    title: &str,
+    default_open: bool,
+    force: bool,
+    body: impl FnOnce(&mut egui::Ui),
+) {
+    ui.separator();
+    egui::CollapsingHeader::new(egui::RichText::new(title).heading())
+        .id_salt(title)
+        .default_open(default_open)
+        .open(force.then_some(true))
+        .show(ui, body);
+}
+
 /// Bevy colour to egui colour.
 pub fn c32(c: Color) -> egui::Color32 {
     let s = c.to_srgba();
@@ -103,21 +119,32 @@ fn layout(
                     ui.label(egui::RichText::new("help · keys").small().weak());
                 });
                 controls::show(ui, &mut controls);
-                ui.separator();
-                lesson::show(ui, &mut lesson);
-                ui.separator();
-                game::show(ui, &mut game);
-                ui.separator();
-                physics::show(
-                    ui,
-                    &physics,
-                    &mut physics::Senders {
-                        actions: &mut controls.actions,
-                        train: &mut training.actions,
-                    },
-                );
-                ui.separator();
-                training::show(ui, &mut training);
+                // The teaching sections fold away; each opens itself while it matters (a
+                // lesson playing, a round on, physics the twins did not learn).
+                let playing = lesson.player.lesson.is_some();
+                section(ui, "Lessons", playing, playing, |ui| {
+                    lesson::show(ui, &mut lesson)
+                });
+                let round = game.game.round.is_some();
+                section(ui, "Energy challenge", false, round, |ui| {
+                    game::show(ui, &mut game)
+                });
+                let mut out = physics::Senders {
+                    actions: &mut controls.actions,
+                    train: &mut training.actions,
+                };
+                if let Some(spec) = physics.truth.0.physics() {
+                    let changed = physics.lab.physics_changed();
+                    section(ui, "Physics", false, changed, |ui| {
+                        physics::physics(ui, &physics, spec, &mut out)
+                    });
+                }
+                section(ui, "Twins' integrator", false, false, |ui| {
+                    physics::integration(ui, &physics, &mut out)
+                });
+                section(ui, "Training", true, false, |ui| {
+                    training::show(ui, &mut training)
+                });
             });
         })
         .response

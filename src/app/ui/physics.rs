@@ -30,16 +30,8 @@ pub struct Senders<'a, 'w, 'v> {
     pub train: &'a mut MessageWriter<'v, TrainAction>,
 }
 
-pub fn show(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
-    if let Some(spec) = p.truth.0.physics() {
-        physics(ui, p, spec, out);
-        ui.separator();
-    }
-    integration(ui, p, out);
-}
-
-fn physics(ui: &mut egui::Ui, p: &PhysicsParams, spec: RapierSpec, out: &mut Senders) {
-    ui.heading("Physics");
+/// Gravity, length and mass of the rapier pendulum (other scenes have no such section).
+pub fn physics(ui: &mut egui::Ui, p: &PhysicsParams, spec: RapierSpec, out: &mut Senders) {
     let mut s = spec;
     ui.horizontal(|ui| {
         for (name, g) in GRAVITY_PRESETS {
@@ -113,8 +105,7 @@ fn physics(ui: &mut egui::Ui, p: &PhysicsParams, spec: RapierSpec, out: &mut Sen
     }
 }
 
-fn integration(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
-    ui.heading("Twins' integrator");
+pub fn integration(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
     let cfg = &*p.integration;
     ui.horizontal(|ui| {
         for (i, hint) in [

@@ -18,7 +18,6 @@ pub struct TrainingParams<'w> {
 }
 
 pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
-    ui.heading("Training");
     let t = &p.training;
     ui.horizontal(|ui| {
         if t.any_running() {
