@@ -431,12 +431,12 @@ mod tests {
         // The whole step alone does not converge; an eighth of it does.
         assert!(!try_stormer_verlet(
             &mut nonseparable,
-            &mut vec![1.2, 0.3],
+            &mut [1.2, 0.3],
             3.0
         ));
         assert!(try_stormer_verlet(
             &mut nonseparable,
-            &mut vec![1.2, 0.3],
+            &mut [1.2, 0.3],
             3.0 / 8.0
         ));
     }
