@@ -429,11 +429,7 @@ mod tests {
         let e0 = nonseparable_h(&[1.2, 0.3]);
         assert!((nonseparable_h(&x) - e0).abs() < 0.1 * e0, "{x:?}");
         // The whole step alone does not converge; an eighth of it does.
-        assert!(!try_stormer_verlet(
-            &mut nonseparable,
-            &mut [1.2, 0.3],
-            3.0
-        ));
+        assert!(!try_stormer_verlet(&mut nonseparable, &mut [1.2, 0.3], 3.0));
         assert!(try_stormer_verlet(
             &mut nonseparable,
             &mut [1.2, 0.3],

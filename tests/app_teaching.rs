@@ -188,6 +188,49 @@ fn the_pumping_lesson_wins_a_round_and_records_it() {
     assert_eq!(table.entries[0].target, 27.0);
 }
 
+/// Runs until the current round has a result.
+fn round_result(app: &mut App) -> hnn_lab::game::RoundResult {
+    for _ in 0..60 * 30 {
+        app.update();
+        let g = app.world().resource::<GameRound>();
+        if let Some(res) = g.round.as_ref().and_then(|r| r.result.clone()) {
+            return res;
+        }
+    }
+    panic!("the round never ended");
+}
+
+#[test]
+fn restarting_the_pumping_lesson_plays_its_round_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = headless_app(lesson_lab("pumping_a_swing.ron", dir.path()));
+    let first = round_result(&mut app);
+    assert_eq!(first.outcome, Outcome::Held);
+    // Moon gravity in between: the restart must put the lesson's Earth back.
+    let mut p = app.world().resource::<Truth>().0.physics().unwrap();
+    p.gravity = 1.62;
+    app.world_mut().write_message(GameAction::Dismiss);
+    app.world_mut().write_message(LabAction::SetPhysics(p));
+    app.update();
+    app.world_mut().write_message(LessonCommand::Restart);
+    app.update();
+    app.update();
+    assert_eq!(
+        app.world().resource::<Truth>().0.physics().unwrap().gravity,
+        9.81
+    );
+    let again = round_result(&mut app);
+    assert_eq!(
+        (again.outcome, again.kicks_used),
+        (Outcome::Held, 3),
+        "{again:?}"
+    );
+    assert!(
+        (again.seconds - first.seconds).abs() < 0.1,
+        "{again:?} vs {first:?}"
+    );
+}
+
 fn kicks_left(app: &App) -> u32 {
     app.world()
         .resource::<GameRound>()

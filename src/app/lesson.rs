@@ -60,6 +60,8 @@ pub(super) fn plugin(app: &mut App) {
                 .unwrap_or_default(),
         ),
         lesson: lab.lesson.clone(),
+        physics: physics_of(&lab.scene.system),
+        rate: lab.scene.view.time_rate,
         ..default()
     };
     app.insert_resource(player)
