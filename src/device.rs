@@ -33,3 +33,22 @@ pub fn describe(dev: &Device) -> String {
         Device::Metal(_) => "metal".to_string(),
     }
 }
+
+/// Treats subnormal floats as zero on the calling thread (x86-64: the FTZ and DAZ bits of
+/// MXCSR). Continuing from converged weights, Adam's second moments fill with squares of
+/// tiny gradients, below f32's normal range, and every operation on a subnormal costs ~100
+/// times a normal one: measured in the app, the shipped pixel HNN trained at 5 steps/s on
+/// its thread instead of ~50. Values that small carry no information for training.
+pub fn flush_denormals() {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut csr: u32 = 0;
+        // SAFETY: stmxcsr/ldmxcsr read and write only the thread's own MXCSR register and
+        // the local `csr`; setting FTZ (bit 15) and DAZ (bit 6) changes no other state.
+        unsafe {
+            std::arch::asm!("stmxcsr [{}]", in(reg) &mut csr, options(nostack));
+            csr |= (1 << 15) | (1 << 6);
+            std::arch::asm!("ldmxcsr [{}]", in(reg) &csr, options(nostack));
+        }
+    }
+}

@@ -8,9 +8,9 @@ fn main() -> std::process::ExitCode {
     // Subnormal floats cost ~100× a normal one and carry nothing for training or inference:
     // flush them on this thread and on rayon's (late in training, Adam's second moments
     // reach them; see `flush_denormals`).
-    hnn_lab::train::thread::flush_denormals();
+    hnn_lab::device::flush_denormals();
     let _ = rayon::ThreadPoolBuilder::new()
-        .start_handler(|_| hnn_lab::train::thread::flush_denormals())
+        .start_handler(|_| hnn_lab::device::flush_denormals())
         .build_global();
     let args = cli::Cli::parse();
     match cli::run(args) {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::lines::list_element_lines;
 use super::Cue;
-use crate::scene::Scene;
+use crate::scene::{line_of, parse_ron, Scene};
 
 /// A loaded lesson: what the app plays over its scene.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,28 +38,11 @@ impl Lesson {
         let here = path.display();
         let src = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read lesson file {here}"))?;
-        let mut de = ron::Deserializer::from_str(&src)
-            .map_err(|e| anyhow::anyhow!("{here}:{}: {}", e.span.start, e.code))?;
-        let file: LessonFile = match serde_path_to_error::deserialize(&mut de) {
-            Ok(f) => f,
-            Err(e) => {
-                let field = e.path().to_string();
-                let spanned = de.span_error(e.into_inner());
-                bail!(
-                    "{here}:{}: field `{field}`: {}",
-                    spanned.span.start,
-                    spanned.code
-                );
-            }
-        };
-        if let Err(e) = de.end() {
-            let spanned = de.span_error(e);
-            bail!("{here}:{}: {}", spanned.span.start, spanned.code);
-        }
+        let file: LessonFile = parse_ron(&src, path)?;
         check_cues(&file.timeline, &src, path)?;
         if let Some((a, b)) = file.start {
             if !(a.is_finite() && b.is_finite()) {
-                let line = line_of_key(&src, "start");
+                let line = line_of(&src, "start").unwrap_or(1);
                 bail!("{here}:{line}: field `start`: ({a}, {b}) must be finite");
             }
         }
@@ -67,7 +50,7 @@ impl Lesson {
         let mut scene = Scene::load(&scene_path).with_context(|| {
             format!(
                 "{here}:{}: field `scene`: the lesson's scene",
-                line_of_key(&src, "scene")
+                line_of(&src, "scene").unwrap_or(1)
             )
         })?;
         if file.start.is_some() {
@@ -147,14 +130,4 @@ pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The first line where `key:` starts a field (1 if none, so a message still has a line).
-fn line_of_key(src: &str, key: &str) -> usize {
-    src.lines()
-        .position(|l| {
-            let t = l.trim_start();
-            t.starts_with(key) && t[key.len()..].trim_start().starts_with(':')
-        })
-        .map_or(1, |i| i + 1)
 }

@@ -10,6 +10,32 @@ use crate::data::PixelDataSpec;
 use crate::physics::{Hamiltonian, Pendulum, RapierSpec, Spring};
 
 mod validate;
+pub(crate) use validate::line_of;
+
+/// Reads a RON file's text as `T`; errors name the file, the line and column, and the field
+/// (for scenes, lessons and any other RON the project reads).
+pub(crate) fn parse_ron<T: serde::de::DeserializeOwned>(src: &str, path: &Path) -> Result<T> {
+    let here = path.display();
+    let mut de = ron::Deserializer::from_str(src)
+        .map_err(|e| anyhow::anyhow!("{here}:{}: {}", e.span.start, e.code))?;
+    let value: T = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            let field = e.path().to_string();
+            let spanned = de.span_error(e.into_inner());
+            bail!(
+                "{here}:{}: field `{field}`: {}",
+                spanned.span.start,
+                spanned.code
+            );
+        }
+    };
+    if let Err(e) = de.end() {
+        let spanned = de.span_error(e);
+        bail!("{here}:{}: {}", spanned.span.start, spanned.code);
+    }
+    Ok(value)
+}
 
 /// A complete, validated scene.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -291,26 +317,7 @@ impl Scene {
     }
 
     fn parse(src: &str, path: &Path) -> Result<Self> {
-        let here = path.display();
-        let mut de = ron::Deserializer::from_str(src)
-            .map_err(|e| anyhow::anyhow!("{here}:{}: {}", e.span.start, e.code))?;
-        let scene: Scene = match serde_path_to_error::deserialize(&mut de) {
-            Ok(s) => s,
-            Err(e) => {
-                let field = e.path().to_string();
-                let spanned = de.span_error(e.into_inner());
-                bail!(
-                    "{here}:{}: field `{field}`: {}",
-                    spanned.span.start,
-                    spanned.code
-                );
-            }
-        };
-        if let Err(e) = de.end() {
-            let spanned = de.span_error(e);
-            bail!("{here}:{}: {}", spanned.span.start, spanned.code);
-        }
-        Ok(scene)
+        parse_ron(src, path)
     }
 
     /// A path from the scene file resolved against the scene's folder.

@@ -215,7 +215,7 @@ impl Scene {
 
 /// First line (1-based) where `key:` appears as a whole word, to point validation errors at
 /// the source.
-fn line_of(src: &str, key: &str) -> Option<usize> {
+pub(crate) fn line_of(src: &str, key: &str) -> Option<usize> {
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     src.lines()
         .position(|l| {
