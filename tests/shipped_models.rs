@@ -20,7 +20,10 @@ fn metrics(name: &str) -> (hnn_lab::eval::ModelMetrics, hnn_lab::eval::ModelMetr
         wb.is_none() && wh.is_none(),
         "shipped models are stale: retrain with `hnn-lab table --retrain`"
     );
-    (evaluate(&scene, &data, &b), evaluate(&scene, &data, &h))
+    (
+        evaluate(&scene, &data, &b).unwrap(),
+        evaluate(&scene, &data, &h).unwrap(),
+    )
 }
 
 #[test]
@@ -69,8 +72,8 @@ fn pixel_hnn_energy_error_an_order_below_baseline() {
         wb.is_none() && wh.is_none(),
         "shipped pixel models are stale: retrain them"
     );
-    let (eb, pb) = rollout_metrics(&b, &data, phys);
-    let (eh, ph) = rollout_metrics(&h, &data, phys);
+    let (eb, pb, _) = rollout_metrics(&b, &data, phys);
+    let (eh, ph, _) = rollout_metrics(&h, &data, phys);
     assert!(
         eh.mean * 10.0 < eb.mean,
         "energy MSE hnn {eh:?} vs baseline {eb:?}"

@@ -9,8 +9,7 @@ use hnn_lab::data::pixel::generate;
 use hnn_lab::data::synthetic_dataset;
 use hnn_lab::device;
 use hnn_lab::nn::ModelKind;
-use hnn_lab::physics::Spring;
-use hnn_lab::scene::{DataSpec, Scene, SyntheticSpec, SystemSpec};
+use hnn_lab::scene::{DataSpec, InitSpec, Scene, SyntheticSpec, SystemSpec, TrainSpec};
 use hnn_lab::train::fused::{pixel_step_flops, sgemm_peak_gflops, step_flops};
 use hnn_lab::train::{Backend, PixelTrainer, Trainer};
 
@@ -59,7 +58,7 @@ fn key(task: &str, kind: ModelKind, default: bool) -> String {
     }
 }
 
-/// Keys: `{spring,pixel}_{hnn,baseline}_ms` for the device's default backend, the same with
+/// Keys: `{spring,two_body,pixel}_{hnn,baseline}_ms` for the device's default backend, the same with
 /// `_candle` for candle's reference path on the CPU, `_gflops` for the default backend, and on
 /// the CPU `sgemm_peak_gflops`, a large square product on all threads for scale.
 pub fn run(a: BenchArgs) -> Result<()> {
@@ -68,32 +67,51 @@ pub fn run(a: BenchArgs) -> Result<()> {
     out.insert("device".into(), json!(device::describe(&dev)));
     let default = Backend::for_device(&dev);
 
-    // The paper's spring task: full batch of 750 points, MLP 2-200-200-out.
-    let scene = Scene {
-        name: "bench".into(),
-        system: SystemSpec::Spring { k: 1.0, m: 1.0 },
-        data: DataSpec::Synthetic(SyntheticSpec::default()),
-        model: Default::default(),
-        train: Default::default(),
-        eval: Default::default(),
-        view: Default::default(),
-        timeline: Default::default(),
-        source: Default::default(),
-    };
-    let data = synthetic_dataset(&Spring::default(), &SyntheticSpec::default());
-    for backend in backends_for(&dev) {
-        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
-            let mut t = Trainer::with_backend(kind, &scene, &data, &dev, backend)?;
-            let ms = median_ms(
-                || t.train_step().map(|_| ()).map_err(Into::into),
-                20,
-                a.steps.max(1),
-            )?;
-            let k = key("spring", kind, backend == default);
-            out.insert(format!("{k}_ms"), json!(ms));
-            if backend == default {
-                let flops = step_flops(kind, &kind.sizes(2, &scene.model.hidden), data.train.len());
-                out.insert(format!("{k}_gflops"), json!(flops / (ms * 1e-3) / 1e9));
+    // The paper's spring task: full batch of 750 points, MLP 2-200-200-out. Its two-body
+    // task: minibatches of 200 of 40 000 states, MLP 8-200-200-out.
+    let spring = bench_scene(
+        SystemSpec::Spring { k: 1.0, m: 1.0 },
+        SyntheticSpec::default(),
+        None,
+    );
+    let two_body = bench_scene(
+        SystemSpec::Gravity {
+            masses: vec![1.0, 1.0],
+            g: 1.0,
+        },
+        SyntheticSpec {
+            trajectories: 1000,
+            t_end: 20.0,
+            points: 50,
+            radius: (0.5, 1.5),
+            noise_std: 0.0,
+            train_fraction: 0.8,
+            seed: 0,
+            init: InitSpec::Orbits { noise: 0.05 },
+        },
+        Some(200),
+    );
+    for (name, scene) in [("spring", spring), ("two_body", two_body)] {
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!("synthetic bench scenes")
+        };
+        let data = synthetic_dataset(&scene.system, spec)?;
+        let rows = scene.train.batch_size.unwrap_or(data.train.len());
+        for backend in backends_for(&dev) {
+            for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+                let mut t = Trainer::with_backend(kind, &scene, &data, &dev, backend)?;
+                let ms = median_ms(
+                    || t.train_step().map(|_| ()).map_err(Into::into),
+                    20,
+                    a.steps.max(1),
+                )?;
+                let k = key(name, kind, backend == default);
+                out.insert(format!("{k}_ms"), json!(ms));
+                if backend == default {
+                    let sizes = kind.sizes(data.train.dim, &scene.model.hidden);
+                    let flops = step_flops(kind, &sizes, rows);
+                    out.insert(format!("{k}_gflops"), json!(flops / (ms * 1e-3) / 1e9));
+                }
             }
         }
     }
@@ -144,6 +162,24 @@ pub fn run(a: BenchArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A synthetic scene with the paper's MLP (200-200) and training settings.
+fn bench_scene(system: SystemSpec, data: SyntheticSpec, batch: Option<usize>) -> Scene {
+    Scene {
+        name: "bench".into(),
+        system,
+        data: DataSpec::Synthetic(data),
+        model: Default::default(),
+        train: TrainSpec {
+            batch_size: batch,
+            ..Default::default()
+        },
+        eval: Default::default(),
+        view: Default::default(),
+        timeline: Default::default(),
+        source: Default::default(),
+    }
 }
 
 /// The shipped pixel scene with fewer trials (enough for full minibatches).

@@ -38,7 +38,7 @@ pub fn evaluate_scene(
         if let Some(w) = warning {
             eprintln!("{w}");
         }
-        Ok((kind, evaluate(scene, &dataset, &snap)))
+        Ok((kind, evaluate(scene, &dataset, &snap)?))
     };
     Ok([one(ModelKind::Baseline)?, one(ModelKind::Hnn)?])
 }

@@ -108,8 +108,8 @@ pub fn train_one(
         1e3 * secs / steps as f64
     );
     let meta = ModelMeta {
-        sizes: kind.sizes(2, &scene.model.hidden),
-        scaling: t.scaling,
+        sizes: kind.sizes(t.scaling.dim(), &scene.model.hidden),
+        scaling: t.scaling.clone(),
         steps,
         seed: scene.train.seed,
         final_train_loss: loss as f64,

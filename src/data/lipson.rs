@@ -12,6 +12,8 @@ use super::{Dataset, Split};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     pub names: Vec<String>,
+    /// How many columns the header names (the state columns, after `trial` and `t`).
+    pub state: usize,
     pub rows: Vec<Vec<f64>>,
 }
 
@@ -99,12 +101,17 @@ pub fn parse_table(text: &str) -> Result<Table> {
                 .unwrap_or("x")
         ));
     }
-    Ok(Table { names, rows })
+    Ok(Table {
+        names,
+        state: state.len(),
+        rows,
+    })
 }
 
-/// Pairs x = (q, p) with forward-difference derivatives (x[i+1] − x[i]) / (t[i+1] − t[i])
-/// within each trial, as the reference code forms its real-pendulum targets.
-pub fn forward_differences(table: &Table, q: &str, p: &str) -> Result<Split> {
+/// The state columns: the named ones (`q` and `p`, one per degree of freedom each), or, when
+/// both lists are empty, every column the header names, the first half as q and the second as
+/// p. `dof` is the scene's; a file that does not fit it is an error that says so.
+pub fn state_columns(table: &Table, q: &[&str], p: &[&str], dof: usize) -> Result<Vec<usize>> {
     let col = |name: &str| {
         table.column(name).ok_or_else(|| {
             anyhow::anyhow!(
@@ -113,8 +120,38 @@ pub fn forward_differences(table: &Table, q: &str, p: &str) -> Result<Split> {
             )
         })
     };
-    let (iq, ip) = (col(q)?, col(p)?);
-    let mut out = Split::default();
+    if q.is_empty() && p.is_empty() {
+        let k = table.state;
+        if k % 2 != 0 {
+            bail!(
+                "the header names {k} state columns ({}), an odd number: a state is positions then as many momenta",
+                table.names[2..2 + k].join(", ")
+            );
+        }
+        if k != 2 * dof {
+            bail!(
+                "the header names {k} state columns ({}) but the scene's system has {dof} degree(s) of freedom (2·{dof} columns)",
+                table.names[2..2 + k].join(", ")
+            );
+        }
+        return Ok((2..2 + k).collect());
+    }
+    if q.len() != dof || p.len() != dof {
+        bail!(
+            "{} q and {} p columns named, but the scene's system has {dof} degree(s) of freedom",
+            q.len(),
+            p.len()
+        );
+    }
+    q.iter().chain(p).map(|n| col(n)).collect()
+}
+
+/// Pairs x = (q, p) with forward-difference derivatives (x[i+1] − x[i]) / (t[i+1] − t[i])
+/// within each trial, as the reference code forms its real-pendulum targets; `cols` are the
+/// state's columns in order (see `state_columns`).
+pub fn forward_differences(table: &Table, cols: &[usize]) -> Result<Split> {
+    let mut out = Split::new(cols.len());
+    let (mut x, mut dx) = (vec![0.0; cols.len()], vec![0.0; cols.len()]);
     for (i, w) in table.rows.windows(2).enumerate() {
         if w[0][0] != w[1][0] {
             continue; // a new trial starts
@@ -129,10 +166,11 @@ pub fn forward_differences(table: &Table, q: &str, p: &str) -> Result<Split> {
                 w[1][1]
             );
         }
-        out.x.push([w[0][iq], w[0][ip]]);
-        out.dx
-            .push([(w[1][iq] - w[0][iq]) / dt, (w[1][ip] - w[0][ip]) / dt]);
-        out.t.push(w[0][1]);
+        for (k, &c) in cols.iter().enumerate() {
+            x[k] = w[0][c];
+            dx[k] = (w[1][c] - w[0][c]) / dt;
+        }
+        out.push(&x, &dx, w[0][1]);
     }
     Ok(out)
 }
@@ -161,17 +199,15 @@ pub fn split_recorded(
     if b <= a || b - a == n {
         bail!("split [{a}, {b}) of {n} samples leaves an empty train or test set");
     }
-    let mut train = Split::default();
-    let mut test = Split::default();
+    let mut train = Split::new(all.dim);
+    let mut test = Split::new(all.dim);
     for i in 0..n {
         let s = if (a..b).contains(&i) {
             &mut test
         } else {
             &mut train
         };
-        s.x.push(all.x[i]);
-        s.dx.push(all.dx[i]);
-        s.t.push(all.t[i]);
+        s.push(all.x(i), all.dx(i), all.t[i]);
     }
     Ok(Dataset { train, test })
 }
@@ -187,16 +223,17 @@ mod tests {
     fn parses_crlf_header_and_forward_differences() {
         let t = parse_table(SAMPLE).unwrap();
         assert_eq!(t.names, vec!["trial", "t", "o", "v"]);
-        let s = forward_differences(&t, "o", "v").unwrap();
-        assert_eq!(s.x, vec![[1.0, 2.0], [2.0, 1.0]]);
-        assert_eq!(s.dx, vec![[2.0, -2.0], [0.0, 2.0]]);
+        let cols = state_columns(&t, &["o"], &["v"], 1).unwrap();
+        let s = forward_differences(&t, &cols).unwrap();
+        assert_eq!(s.x, vec![1.0, 2.0, 2.0, 1.0]);
+        assert_eq!(s.dx, vec![2.0, -2.0, 0.0, 2.0]);
     }
 
     #[test]
     fn extra_columns_named_as_derivatives_and_trials_kept_apart() {
         let t = parse_table("% o v\n0 0 1 2 9 9\n0 1 2 2 9 9\n1 0 5 5 9 9\n1 1 6 5 9 9\n").unwrap();
         assert_eq!(t.names, vec!["trial", "t", "o", "v", "do", "dv"]);
-        let s = forward_differences(&t, "v", "do").unwrap();
+        let s = forward_differences(&t, &state_columns(&t, &["v"], &["do"], 1).unwrap()).unwrap();
         assert_eq!(s.len(), 2, "no difference across the trial boundary");
     }
 
@@ -213,7 +250,7 @@ mod tests {
         let e = parse_table("0 0 1 2\n").unwrap_err().to_string();
         assert!(e.contains("header"), "{e}");
         let t = parse_table(SAMPLE).unwrap();
-        assert!(forward_differences(&t, "o", "w")
+        assert!(state_columns(&t, &["o"], &["w"], 1)
             .unwrap_err()
             .to_string()
             .contains("\"w\""));
@@ -222,8 +259,9 @@ mod tests {
     #[test]
     fn fraction_and_index_splits_of_555_samples() {
         let all = Split {
-            x: vec![[0.0; 2]; 555],
-            dx: vec![[0.0; 2]; 555],
+            dim: 2,
+            x: vec![0.0; 2 * 555],
+            dx: vec![0.0; 2 * 555],
             t: (0..555).map(|i| i as f64).collect(),
         };
         let d = split_recorded(all.clone(), 0.8, 0.2, None).unwrap();
@@ -242,7 +280,45 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/data/lipson/real_pend_h_1.txt");
         let t = load_table(&path).unwrap();
         assert_eq!(t.rows.len(), 556);
-        let s = forward_differences(&t, "o", "v").unwrap();
+        let s = forward_differences(&t, &state_columns(&t, &["o"], &["v"], 1).unwrap()).unwrap();
         assert_eq!(s.len(), 555);
+    }
+
+    /// Four state columns: named, or taken from the header (first half q, second half p);
+    /// an odd header or one that does not fit the scene's degrees of freedom is an error.
+    #[test]
+    fn four_coordinate_file() {
+        let text = "%o1 o2 w1 w2\n0 0 1 2 3 4\n0 0.5 2 2 5 4\n0 1.5 2 4 5 7\n";
+        let t = parse_table(text).unwrap();
+        let named = state_columns(&t, &["o1", "o2"], &["w1", "w2"], 2).unwrap();
+        assert_eq!(named, state_columns(&t, &[], &[], 2).unwrap());
+        let s = forward_differences(&t, &named).unwrap();
+        assert_eq!((s.dim, s.len()), (4, 2));
+        assert_eq!(s.x(1), &[2.0, 2.0, 5.0, 4.0]);
+        assert_eq!(s.dx(0), &[2.0, 0.0, 4.0, 0.0]);
+        assert_eq!(s.dx(1), &[0.0, 2.0, 0.0, 3.0]);
+        let e = state_columns(&t, &[], &[], 1).unwrap_err().to_string();
+        assert!(
+            e.contains("4 state columns") && e.contains("1 degree"),
+            "{e}"
+        );
+        let e = state_columns(&t, &["o1"], &["w1"], 2)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("2 degree"), "{e}");
+        let odd = parse_table("%a b c\n0 0 1 2 3\n0 1 1 2 3\n").unwrap();
+        let e = state_columns(&odd, &[], &[], 1).unwrap_err().to_string();
+        assert!(e.contains("odd"), "{e}");
+    }
+
+    /// The shipped simulated double pendulum: 10 columns, two trials, 2514 differences.
+    #[test]
+    fn double_pendulum_file() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/data/lipson/double_pend_h_1.txt");
+        let t = load_table(&path).unwrap();
+        assert_eq!(t.names[2..6], ["o1", "o2", "w1", "w2"]);
+        let s = forward_differences(&t, &state_columns(&t, &[], &[], 2).unwrap()).unwrap();
+        assert_eq!(s.len(), 2516 - 2);
     }
 }

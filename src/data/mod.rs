@@ -7,31 +7,56 @@ pub mod render;
 mod scaling;
 mod synthetic;
 
-pub use lipson::{forward_differences, load_table, Table};
+pub use lipson::{forward_differences, load_table, state_columns, Table};
 pub use pixel::{PixelDataSpec, PixelDataset};
 pub use render::RenderSpec;
 pub use scaling::Scaling;
-pub use synthetic::{initial_state, synthetic_dataset};
+pub use synthetic::{draw_initial, initial_state, orbit_state, synthetic_dataset};
 
 use anyhow::Result;
 
 use crate::scene::{DataSpec, Scene};
 
-/// Samples of states x = (q, p) and their time derivatives.
+/// Samples of states x = (q₁…qₙ, p₁…pₙ) and their time derivatives, stored flat: sample i is
+/// `x[i·dim..(i+1)·dim]` with dim = 2n.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Split {
-    pub x: Vec<[f64; 2]>,
-    pub dx: Vec<[f64; 2]>,
+    pub dim: usize,
+    pub x: Vec<f64>,
+    pub dx: Vec<f64>,
     /// Sample times (recorded data need them for the test rollout).
     pub t: Vec<f64>,
 }
 
 impl Split {
+    /// An empty split of states with `dim` numbers.
+    pub fn new(dim: usize) -> Self {
+        Self {
+            dim,
+            ..Default::default()
+        }
+    }
     pub fn len(&self) -> usize {
-        self.x.len()
+        self.t.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.x.is_empty()
+        self.t.is_empty()
+    }
+    pub fn x(&self, i: usize) -> &[f64] {
+        &self.x[i * self.dim..(i + 1) * self.dim]
+    }
+    pub fn dx(&self, i: usize) -> &[f64] {
+        &self.dx[i * self.dim..(i + 1) * self.dim]
+    }
+    /// Every state, in order.
+    pub fn states(&self) -> std::slice::ChunksExact<'_, f64> {
+        self.x.chunks_exact(self.dim.max(1))
+    }
+    pub fn push(&mut self, x: &[f64], dx: &[f64], t: f64) {
+        debug_assert_eq!((x.len(), dx.len()), (self.dim, self.dim));
+        self.x.extend_from_slice(x);
+        self.dx.extend_from_slice(dx);
+        self.t.push(t);
     }
 }
 
@@ -52,7 +77,8 @@ pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> R
                     scene.source.display()
                 );
             }
-            Ok(synthetic_dataset(scene.system.hamiltonian().as_ref(), spec))
+            synthetic_dataset(&scene.system, spec)
+                .map_err(|e| anyhow::anyhow!("scene {}: {e}", scene.source.display()))
         }
         DataSpec::Pixels(_) => anyhow::bail!(
             "scene {} is a pixel task: its data are frames, not (q, p) samples",
@@ -64,8 +90,10 @@ pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> R
                 None => scene.resolve(&spec.file),
             };
             let table = load_table(&path)?;
-            let all = forward_differences(&table, &spec.q, &spec.p)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let all =
+                lipson::state_columns(&table, &spec.q.names(), &spec.p.names(), scene.system.dof())
+                    .and_then(|cols| forward_differences(&table, &cols))
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             Ok(
                 lipson::split_recorded(all, spec.test_start, spec.test_fraction, spec.test_indices)
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,

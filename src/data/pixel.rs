@@ -6,63 +6,12 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use serde::{Deserialize, Serialize};
 
-use super::render::{render, RenderSpec};
+use super::render::render;
 use crate::physics::rapier_pendulum::past_angles;
 use crate::physics::{RapierPendulum, RapierSpec};
 use crate::rng::Rng;
-
-/// How trials are drawn and observed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PixelDataSpec {
-    pub trials: usize,
-    /// Frames per trial.
-    pub steps: usize,
-    /// Time between frames (s); a whole number of physics steps.
-    pub frame_dt: f64,
-    /// Initial |θ| < theta_max and |ω| < omega_max, uniform.
-    pub theta_max: f64,
-    pub omega_max: f64,
-    /// Trailing share of the trials held out for testing.
-    pub test_fraction: f64,
-    pub seed: u64,
-    pub render: RenderSpec,
-}
-
-impl Default for PixelDataSpec {
-    fn default() -> Self {
-        Self {
-            trials: 200,
-            steps: 103,
-            frame_dt: 0.05,
-            theta_max: std::f64::consts::FRAC_PI_6,
-            omega_max: 0.5,
-            test_fraction: 0.2,
-            seed: 0,
-            render: RenderSpec::default(),
-        }
-    }
-}
-
-impl PixelDataSpec {
-    /// Physics steps per frame, or an error if `frame_dt` is not a multiple of the physics step.
-    pub fn steps_per_frame(&self, physics: &RapierSpec) -> Result<usize> {
-        let k = self.frame_dt / physics.dt;
-        if !(k >= 0.999) || (k - k.round()).abs() > 1e-6 {
-            bail!(
-                "frame_dt {} is not a whole number of physics steps of {} s",
-                self.frame_dt,
-                physics.dt
-            );
-        }
-        Ok(k.round() as usize)
-    }
-    pub fn n_test(&self) -> usize {
-        ((self.test_fraction * self.trials as f64).round() as usize).clamp(1, self.trials - 1)
-    }
-}
+pub use crate::scene::{PixelDataSpec, RenderSpec};
 
 /// Frames and true states of every trial.
 #[derive(Clone, Debug, PartialEq)]

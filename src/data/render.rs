@@ -3,37 +3,7 @@
 //! tests and the app all use this one function, so what the model learns from is what it is
 //! shown.
 
-use serde::{Deserialize, Serialize};
-
-/// Frame geometry.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RenderSpec {
-    /// Frame side in pixels.
-    pub size: usize,
-    /// Rod length and thickness in pixels; the anchor is the frame's centre.
-    pub rod_px: f64,
-    pub width_px: f64,
-}
-
-impl Default for RenderSpec {
-    fn default() -> Self {
-        Self {
-            size: 28,
-            rod_px: 12.0,
-            width_px: 2.5,
-        }
-    }
-}
-
-impl RenderSpec {
-    pub fn pixels(&self) -> usize {
-        self.size * self.size
-    }
-    fn anchor(&self) -> (f64, f64) {
-        (self.size as f64 / 2.0, self.size as f64 / 2.0)
-    }
-}
+pub use crate::scene::RenderSpec;
 
 /// Draws the rod at angle θ (from hanging, counter-clockwise positive) into `out`
 /// (row-major, values in [0, 1]): each pixel's value is its centre's coverage by the rod,

@@ -1,13 +1,17 @@
 //! The paper's Table 1 protocol: derivative losses ± standard error, and the energy MSE of
-//! rollouts of the true system and the learned field from the same initial states.
+//! rollouts of the true system and the learned field from the same initial states; and the
+//! valid prediction time of those rollouts (Botev et al. 2021).
 
 pub mod pixel;
 mod rollout;
 mod stats;
+mod vpt;
 
 pub use rollout::{rollouts, Rollouts};
 pub use stats::{grouped_sem, mean_sem, Stat};
+pub use vpt::{state_vpt, valid_fraction, VPT_THRESHOLD};
 
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::data::{Dataset, Split};
@@ -24,10 +28,14 @@ pub struct ModelMetrics {
     pub test_loss_sem: f64,
     pub energy_mse: f64,
     pub energy_mse_sem: f64,
+    /// Valid prediction time as a fraction of the rollout (see `vpt`), ± standard error over
+    /// trajectories.
+    pub vpt: f64,
+    pub vpt_sem: f64,
 }
 
 impl ModelMetrics {
-    /// (value, sem) of train loss, test loss and energy MSE: a Table 1 row's cells.
+    /// (value, sem) of train loss, test loss and energy MSE: the paper's Table 1 cells.
     pub fn cells(&self) -> [(f64, f64); 3] {
         [
             (self.train_loss, self.train_loss_sem),
@@ -37,16 +45,19 @@ impl ModelMetrics {
     }
 }
 
-/// Mean over samples of the squared error of the predicted derivatives (averaged over q and
-/// p, like `(pred - target).pow(2).mean()`), ± std/√N over samples.
+/// Mean over samples of the squared error of the predicted derivatives (averaged over the 2n
+/// coordinates, like `(pred - target).pow(2).mean()`), ± std/√N over samples.
 pub fn derivative_loss(model: &FieldSnapshot, split: &Split) -> Stat {
-    let per_sample: Vec<f64> = split
-        .x
-        .iter()
-        .zip(&split.dx)
-        .map(|(x, dx)| {
-            let f = model.field(*x);
-            0.5 * ((f[0] - dx[0]).powi(2) + (f[1] - dx[1]).powi(2))
+    let mut f = vec![0.0; split.dim];
+    let per_sample: Vec<f64> = (0..split.len())
+        .map(|i| {
+            model.field_into(split.x(i), &mut f);
+            let sq: f64 = f
+                .iter()
+                .zip(split.dx(i))
+                .map(|(a, b)| (a - b).powi(2))
+                .sum();
+            sq / split.dim as f64
         })
         .collect();
     mean_sem(&per_sample)
@@ -61,7 +72,7 @@ pub fn energy_errors(h: &dyn Hamiltonian, r: &Rollouts) -> Vec<Vec<f64>> {
         .map(|(t, m)| {
             t.iter()
                 .zip(m)
-                .map(|(a, b)| (h.energy(*a) - h.energy(*b)).powi(2))
+                .map(|(a, b)| (h.energy(a) - h.energy(b)).powi(2))
                 .collect()
         })
         .collect()
@@ -82,21 +93,29 @@ pub fn energy_mse(h: &dyn Hamiltonian, r: &Rollouts, splits: usize) -> Stat {
     }
 }
 
-/// All of Table 1 for one model.
-pub fn evaluate(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> ModelMetrics {
-    let h = scene.eval.energy.unwrap_or(scene.system).hamiltonian();
+/// All of Table 1 for one model, and its valid prediction time.
+pub fn evaluate(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Result<ModelMetrics> {
+    let h = scene
+        .eval
+        .energy
+        .as_ref()
+        .unwrap_or(&scene.system)
+        .hamiltonian();
     let train = derivative_loss(model, &data.train);
     let test = derivative_loss(model, &data.test);
-    let r = rollouts(scene, data, model);
+    let r = rollouts(scene, data, model)?;
     let energy = energy_mse(h.as_ref(), &r, scene.eval.splits);
-    ModelMetrics {
+    let vpt = state_vpt(&r, VPT_THRESHOLD);
+    Ok(ModelMetrics {
         train_loss: train.mean,
         train_loss_sem: train.sem,
         test_loss: test.mean,
         test_loss_sem: test.sem,
         energy_mse: energy.mean,
         energy_mse_sem: energy.sem,
-    }
+        vpt: vpt.mean,
+        vpt_sem: vpt.sem,
+    })
 }
 
 #[cfg(test)]
@@ -110,8 +129,14 @@ mod tests {
         // Trajectory 2: energies 0 vs 1 and 1 vs 1 → errors 1, 0 → mean 0.5.
         let r = Rollouts {
             times: vec![0.0, 1.0],
-            truth: vec![vec![[1.0, 0.0], [0.0, 2.0]], vec![[0.0, 0.0], [1.0, 0.0]]],
-            model: vec![vec![[0.0, 1.0], [1.0, 0.0]], vec![[0.0, 1.0], [0.0, 1.0]]],
+            truth: vec![
+                vec![vec![1.0, 0.0], vec![0.0, 2.0]],
+                vec![vec![0.0, 0.0], vec![1.0, 0.0]],
+            ],
+            model: vec![
+                vec![vec![0.0, 1.0], vec![1.0, 0.0]],
+                vec![vec![0.0, 1.0], vec![0.0, 1.0]],
+            ],
         };
         let s = energy_mse(&Spring::default(), &r, 2);
         assert_eq!(s.mean, 2.5);

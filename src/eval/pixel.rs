@@ -146,15 +146,22 @@ pub fn rollout(
     (zs, frames)
 }
 
-/// Energy MSE (J²) between the energy read off the decoded rollout and off the true frames,
-/// ± sem over test trials; and the mean pixel MSE of the rollout at each of `HORIZONS`.
+/// The frame-error threshold of the pixel VPT: a per-pair MSE of 0.01 on [0, 1] pixels (the
+/// value commonly used with Botev et al.'s metric).
+pub const FRAME_VPT_THRESHOLD: f64 = 0.01;
+
+/// What a test-set rollout scores: energy MSE (J²) between the energy read off the decoded
+/// rollout and off the true frames, ± sem over test trials; the mean pixel MSE at each of
+/// `HORIZONS`; and the valid prediction time on frames (the fraction of the trial before the
+/// decoded pair's MSE first passes `FRAME_VPT_THRESHOLD`), ± sem over test trials.
 pub fn rollout_metrics(
     snap: &PixelSnapshot,
     data: &PixelDataset,
     phys: &RapierSpec,
-) -> (Stat, [f64; 3]) {
+) -> (Stat, [f64; 3], Stat) {
     let n = data.spec.steps - 1; // frame pairs per trial
     let mut per_trial = Vec::new();
+    let mut vpts = Vec::new();
     let mut pix = [0.0; 3];
     let trials = data.test_trials();
     let count = trials.len() as f64;
@@ -167,13 +174,17 @@ pub fn rollout_metrics(
             se += (phys.energy(th, om) - phys.energy(tt, to)).powi(2);
         }
         per_trial.push(se / n as f64);
+        let errors: Vec<f64> = (0..n)
+            .map(|k| frame_mse(&frames[k], data.pair(t, k)))
+            .collect();
+        vpts.push(super::valid_fraction(&errors, FRAME_VPT_THRESHOLD));
         for (h, acc) in HORIZONS.iter().zip(pix.iter_mut()) {
             if *h < n {
                 *acc += frame_mse(&frames[*h], data.pair(t, *h)) / count;
             }
         }
     }
-    (mean_sem(&per_trial), pix)
+    (mean_sem(&per_trial), pix, mean_sem(&vpts))
 }
 
 /// Energy MSE of reading the true frames, against the simulation's angle and mean angular
@@ -224,7 +235,7 @@ pub fn evaluate_pixel(
     let data = set.data;
     let train = loss_stat(model, data, &data.samples(data.train_trials()), dev)?;
     let test = loss_stat(model, data, &data.samples(data.test_trials()), dev)?;
-    let (energy, pix) = rollout_metrics(snap, data, &set.phys);
+    let (energy, pix, vpt) = rollout_metrics(snap, data, &set.phys);
     let lp = pixel_mse_at(snap, &set.long, 0..set.long.spec.trials, &LONG_HORIZONS);
     Ok(PixelMetrics {
         table: super::ModelMetrics {
@@ -234,6 +245,8 @@ pub fn evaluate_pixel(
             test_loss_sem: test.sem,
             energy_mse: energy.mean,
             energy_mse_sem: energy.sem,
+            vpt: vpt.mean,
+            vpt_sem: vpt.sem,
         },
         pixel_mse_10: pix[0],
         pixel_mse_50: pix[1],

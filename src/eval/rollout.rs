@@ -1,4 +1,7 @@
-use crate::data::{initial_state, Dataset};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::data::{draw_initial, Dataset};
 use crate::integrate::{dopri5, linspace, Tolerance};
 use crate::nn::FieldSnapshot;
 use crate::rng::Rng;
@@ -8,65 +11,65 @@ use crate::scene::{DataSpec, Scene};
 #[derive(Clone, Debug)]
 pub struct Rollouts {
     pub times: Vec<f64>,
-    /// `truth[i][k]`: trajectory i at times[k].
-    pub truth: Vec<Vec<[f64; 2]>>,
-    pub model: Vec<Vec<[f64; 2]>>,
+    /// `truth[i][k]`: trajectory i's state (2n numbers) at times[k].
+    pub truth: Vec<Vec<Vec<f64>>>,
+    pub model: Vec<Vec<Vec<f64>>>,
 }
 
-fn unbatch(states: &[Vec<f64>], n: usize) -> Vec<Vec<[f64; 2]>> {
-    (0..n)
-        .map(|i| states.iter().map(|s| [s[2 * i], s[2 * i + 1]]).collect())
-        .collect()
-}
-
+/// Integrates each start on its own (as `solve_ivp` does per orbit), in parallel; the result
+/// does not depend on the number of threads.
 fn solve(
-    f: impl Fn([f64; 2]) -> [f64; 2],
-    x0: &[[f64; 2]],
+    f: &(dyn Fn(&[f64], &mut [f64]) + Sync),
+    x0: &[Vec<f64>],
     times: &[f64],
     rtol: f64,
-) -> Vec<Vec<[f64; 2]>> {
-    let flat: Vec<f64> = x0.iter().flatten().copied().collect();
-    let mut field = |x: &[f64], dx: &mut [f64]| {
-        for (xi, di) in x.chunks(2).zip(dx.chunks_mut(2)) {
-            di.copy_from_slice(&f([xi[0], xi[1]]));
-        }
-    };
-    let sol = dopri5(&mut field, &flat, times, Tolerance { rtol, atol: rtol });
-    unbatch(&sol.states, x0.len())
+    what: &str,
+) -> Result<Vec<Vec<Vec<f64>>>> {
+    x0.par_iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let mut field = |x: &[f64], dx: &mut [f64]| f(x, dx);
+            dopri5(&mut field, x, times, Tolerance { rtol, atol: rtol })
+                .map(|s| s.states)
+                .with_context(|| format!("{what} rollout {i}"))
+        })
+        .collect()
 }
 
 /// Synthetic tasks: `eval.trajectories` starts drawn like the training data's initial states
 /// (seeded by `eval.seed`), both integrated over [0, t_end] at `eval.rtol`.
 /// Recorded data: the measured test segment is the truth; the model starts from its first
 /// point and is integrated over the test times.
-pub fn rollouts(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Rollouts {
+pub fn rollouts(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Result<Rollouts> {
     let rtol = scene.eval.rtol;
+    let learned = |x: &[f64], dx: &mut [f64]| model.field_into(x, dx);
     match &scene.data {
         DataSpec::Synthetic(spec) => {
             let mut rng = Rng::new(scene.eval.seed);
-            let x0: Vec<[f64; 2]> = (0..scene.eval.trajectories)
-                .map(|_| initial_state(&mut rng, spec.radius))
+            let x0: Vec<Vec<f64>> = (0..scene.eval.trajectories)
+                .map(|_| draw_initial(&mut rng, spec, &scene.system))
                 .collect();
             let times = linspace(0.0, scene.eval.t_end, scene.eval.points);
             let h = scene.system.hamiltonian();
-            let truth = solve(|x| h.field(x), &x0, &times, rtol);
-            let learned = solve(|x| model.field(x), &x0, &times, rtol);
-            Rollouts {
+            let truth = solve(&|x, dx| h.field(x, dx), &x0, &times, rtol, "true")?;
+            let model = solve(&learned, &x0, &times, rtol, "learned")?;
+            Ok(Rollouts {
                 times,
                 truth,
-                model: learned,
-            }
+                model,
+            })
         }
-        DataSpec::Pixels(_) => unreachable!("pixel scenes have no (q, p) dataset to roll out"),
+        DataSpec::Pixels(_) => anyhow::bail!("pixel scenes have no (q, p) dataset to roll out"),
         DataSpec::Recorded(_) => {
             let t0 = data.test.t[0];
             let times: Vec<f64> = data.test.t.iter().map(|t| t - t0).collect();
-            let learned = solve(|x| model.field(x), &data.test.x[..1], &times, rtol);
-            Rollouts {
+            let x0 = vec![data.test.x(0).to_vec()];
+            let model = solve(&learned, &x0, &times, rtol, "learned")?;
+            Ok(Rollouts {
                 times,
-                truth: vec![data.test.x.clone()],
-                model: learned,
-            }
+                truth: vec![data.test.states().map(<[f64]>::to_vec).collect()],
+                model,
+            })
         }
     }
 }

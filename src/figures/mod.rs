@@ -3,6 +3,7 @@
 
 pub mod contour;
 mod panels;
+mod paths;
 pub mod pixel;
 
 pub use contour::contour_segments;
@@ -42,7 +43,7 @@ pub fn register_fonts() {
 
 /// The plotting window in (q, p): the data's extent with a margin, symmetric about 0.
 fn window(data: &Dataset) -> (f64, f64) {
-    let all = data.train.x.iter().chain(&data.test.x);
+    let all = data.train.states().chain(data.test.states());
     let (mut q, mut p) = (0.0f64, 0.0f64);
     for x in all {
         q = q.max(x[0].abs());
@@ -51,8 +52,29 @@ fn window(data: &Dataset) -> (f64, f64) {
     (1.15 * q.max(1e-3), 1.15 * p.max(1e-3))
 }
 
-/// Writes `<out>/<scene>_fields.png` (2×2 panels) and returns its path.
+/// A one-degree-of-freedom trajectory as plane points.
+fn plane(traj: &[Vec<f64>]) -> Vec<[f64; 2]> {
+    traj.iter().map(|x| [x[0], x[1]]).collect()
+}
+
+/// Writes the scene's figure: the phase-plane figure for one degree of freedom, the paths
+/// and energy figure for more (see `paths`).
 pub fn scene_figure(
+    scene: &Scene,
+    data: &Dataset,
+    baseline: &FieldSnapshot,
+    hnn: &FieldSnapshot,
+    out: &Path,
+) -> Result<std::path::PathBuf> {
+    if scene.system.dof() == 1 {
+        phase_figure(scene, data, baseline, hnn, out)
+    } else {
+        paths::paths_figure(scene, data, baseline, hnn, out)
+    }
+}
+
+/// Writes `<out>/<scene>_fields.png` (2×2 panels) and returns its path.
+fn phase_figure(
     scene: &Scene,
     data: &Dataset,
     baseline: &FieldSnapshot,
@@ -68,8 +90,15 @@ pub fn scene_figure(
     let mut fine = scene.clone();
     fine.eval.trajectories = 1;
     fine.eval.points = 1000;
-    let rb = rollouts(&fine, data, baseline);
-    let rh = rollouts(&fine, data, hnn);
+    let rb = rollouts(&fine, data, baseline)?;
+    let rh = rollouts(&fine, data, hnn)?;
+    let two = |v: Vec<f64>| [v[0], v[1]];
+    let points: Vec<[f64; 2]> = data.train.states().map(|x| [x[0], x[1]]).collect();
+    let (truth_traj, base_traj, hnn_traj) = (
+        plane(&rh.truth[0]),
+        plane(&rb.model[0]),
+        plane(&rh.model[0]),
+    );
     let recorded = matches!(scene.data, crate::scene::DataSpec::Recorded(_));
     let truth_title = if recorded {
         "Data, fitted field and energy contours, test segment"
@@ -91,15 +120,14 @@ pub fn scene_figure(
             )
             .map_err(|e| anyhow!("{e}"))?;
         let areas = body.split_evenly((2, 2));
-        let truth_traj = &rh.truth[0];
         phase_panel(
             &areas[0],
             truth_title,
             ((-wq, wq), (-wp, wp)),
             PhaseLayers {
-                field: &|x| h.field(x),
-                energy: Some(&|x| h.energy(x)),
-                points: &data.train.x,
+                field: &|x| two(crate::physics::field_of(h.as_ref(), &x)),
+                energy: Some(&|x| h.energy(&x)),
+                points: &points,
                 trajectories: vec![(truth_traj.as_slice(), TRUTH)],
                 colour: TRUTH,
                 labels: ("q", "p"),
@@ -110,12 +138,12 @@ pub fn scene_figure(
             "Baseline NN: learned field and rollout",
             ((-wq, wq), (-wp, wp)),
             PhaseLayers {
-                field: &|x| baseline.field(x),
+                field: &|x| two(baseline.field(&x)),
                 energy: None,
                 points: &[],
                 trajectories: vec![
                     (truth_traj.as_slice(), RGBColor(170, 170, 170)),
-                    (rb.model[0].as_slice(), BASELINE),
+                    (base_traj.as_slice(), BASELINE),
                 ],
                 colour: BASELINE,
                 labels: ("q", "p"),
@@ -126,19 +154,19 @@ pub fn scene_figure(
             "HNN: learned field, learned H contours, rollout",
             ((-wq, wq), (-wp, wp)),
             PhaseLayers {
-                field: &|x| hnn.field(x),
-                energy: Some(&|x| hnn.energy(x).unwrap_or(0.0)),
+                field: &|x| two(hnn.field(&x)),
+                energy: Some(&|x| hnn.energy(&x).unwrap_or(0.0)),
                 points: &[],
                 trajectories: vec![
                     (truth_traj.as_slice(), RGBColor(170, 170, 170)),
-                    (rh.model[0].as_slice(), HNN),
+                    (hnn_traj.as_slice(), HNN),
                 ],
                 colour: HNN,
                 labels: ("q", "p"),
             },
         )?;
         let series = [
-            ("truth", TRUTH, truth_traj),
+            ("truth", TRUTH, &rh.truth[0]),
             ("baseline", BASELINE, &rb.model[0]),
             ("HNN", HNN, &rh.model[0]),
         ];
@@ -148,7 +176,7 @@ pub fn scene_figure(
                 rh.times
                     .iter()
                     .zip(traj.iter())
-                    .map(|(t, x)| (*t, h.energy(*x)))
+                    .map(|(t, x)| (*t, h.energy(x)))
                     .collect()
             })
             .collect();

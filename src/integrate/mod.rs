@@ -1,6 +1,8 @@
-//! Integrators for batched states of one-degree-of-freedom systems laid out as
-//! `[q0, p0, q1, p1, ...]`: RK4 and leapfrog with fixed steps for the app, and an adaptive
-//! Dormand–Prince 5(4) (what `scipy.integrate.solve_ivp` uses by default) for data and evaluation.
+//! Integrators for batched states of systems with n degrees of freedom: a state is 2n numbers
+//! (q₁…qₙ, p₁…pₙ) and a batch is states one after another. RK4 and leapfrog with fixed steps
+//! for the app, and an adaptive Dormand–Prince 5(4) (what `scipy.integrate.solve_ivp` uses by
+//! default) for data and evaluation. Only the symplectic methods need to know which numbers are
+//! positions: they take n (`dof`); one degree of freedom is n = 1 of the same code.
 
 /// A vector field over a batched state: writes dx/dt for `x` into `dx`.
 pub trait Field {
@@ -41,24 +43,49 @@ pub fn rk4_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
     }
 }
 
+/// How a fixed-step integrator advances a field (the app's toggle; lessons can set it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Integrator {
+    Rk4,
+    /// Leapfrog in its generalized Störmer–Verlet form: symplectic for any H, learned or not
+    /// (see `stormer_verlet_step`), kick–drift–kick when H is separable.
+    Leapfrog,
+}
+
+impl Integrator {
+    /// One step of length `h` of `f` from the batch `x` of states with `dof` degrees of
+    /// freedom each.
+    pub fn step(self, f: &mut impl Field, x: &mut [f64], h: f64, dof: usize) {
+        match self {
+            Integrator::Rk4 => rk4_step(f, x, h),
+            Integrator::Leapfrog => stormer_verlet_step(f, x, h, dof),
+        }
+    }
+}
+
+/// Whether entry `i` of a batch of states with `dof` degrees of freedom is a position.
+fn is_position(i: usize, dof: usize) -> bool {
+    i % (2 * dof) < dof
+}
+
 /// One kick–drift–kick leapfrog (Störmer–Verlet) step, 2nd order.
 ///
 /// For a separable H(q, p) = T(p) + V(q) this is the symplectic Verlet method, whose energy
 /// error stays bounded instead of drifting. For a learned, non-separable H it is the explicit
 /// variant that evaluates the field at the half-kicked state (not exactly symplectic).
-pub fn leapfrog_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
+pub fn leapfrog_step(f: &mut impl Field, x: &mut [f64], dt: f64, dof: usize) {
     let n = x.len();
     let mut d = vec![0.0; n];
     f.eval(x, &mut d);
-    for i in (1..n).step_by(2) {
+    for i in (0..n).filter(|&i| !is_position(i, dof)) {
         x[i] += 0.5 * dt * d[i];
     }
     f.eval(x, &mut d);
-    for i in (0..n).step_by(2) {
+    for i in (0..n).filter(|&i| is_position(i, dof)) {
         x[i] += dt * d[i];
     }
     f.eval(x, &mut d);
-    for i in (1..n).step_by(2) {
+    for i in (0..n).filter(|&i| !is_position(i, dof)) {
         x[i] += 0.5 * dt * d[i];
     }
 }
@@ -73,25 +100,27 @@ pub fn leapfrog_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
 /// sweeps; they converge while h times the field's Lipschitz constant is below 2; a step that
 /// does not is split in halves). For a separable H it is exactly the explicit kick–drift–kick
 /// `leapfrog_step`.
-pub fn stormer_verlet_step(f: &mut impl Field, x: &mut [f64], dt: f64) {
-    stormer_verlet_halving(f, x, dt, 6);
+pub fn stormer_verlet_step(f: &mut impl Field, x: &mut [f64], dt: f64, dof: usize) {
+    stormer_verlet_halving(f, x, dt, dof, 6);
 }
 
 /// A step that does not converge (h too large for the field) is taken as two half steps,
 /// up to `depth` times: still symplectic, never a silent non-solution.
-fn stormer_verlet_halving(f: &mut impl Field, x: &mut [f64], dt: f64, depth: u32) {
+fn stormer_verlet_halving(f: &mut impl Field, x: &mut [f64], dt: f64, dof: usize, depth: u32) {
     let start = x.to_vec();
-    if try_stormer_verlet(f, x, dt) || depth == 0 {
+    if try_stormer_verlet(f, x, dt, dof) || depth == 0 {
         return;
     }
     x.copy_from_slice(&start);
-    stormer_verlet_halving(f, x, 0.5 * dt, depth - 1);
-    stormer_verlet_halving(f, x, 0.5 * dt, depth - 1);
+    stormer_verlet_halving(f, x, 0.5 * dt, dof, depth - 1);
+    stormer_verlet_halving(f, x, 0.5 * dt, dof, depth - 1);
 }
 
 /// One step; false if a fixed-point iteration did not converge (x is then not a solution).
-fn try_stormer_verlet(f: &mut impl Field, x: &mut [f64], dt: f64) -> bool {
+fn try_stormer_verlet(f: &mut impl Field, x: &mut [f64], dt: f64, dof: usize) -> bool {
     let n = x.len();
+    let ps: Vec<usize> = (0..n).filter(|&i| !is_position(i, dof)).collect();
+    let qs: Vec<usize> = (0..n).filter(|&i| is_position(i, dof)).collect();
     let h2 = 0.5 * dt;
     let mut d = vec![0.0; n];
     let mut y = x.to_vec();
@@ -101,7 +130,7 @@ fn try_stormer_verlet(f: &mut impl Field, x: &mut [f64], dt: f64) -> bool {
     for _ in 0..100 {
         f.eval(&y, &mut d);
         let mut done = true;
-        for i in (1..n).step_by(2) {
+        for &i in &ps {
             let next = x[i] + h2 * d[i];
             done &= close(next, y[i]);
             y[i] = next;
@@ -120,7 +149,7 @@ fn try_stormer_verlet(f: &mut impl Field, x: &mut [f64], dt: f64) -> bool {
     converged = false;
     for _ in 0..100 {
         let mut done = true;
-        for i in (0..n).step_by(2) {
+        for &i in &qs {
             let next = x[i] + h2 * (start[i] + d[i]);
             done &= close(next, y[i]);
             y[i] = next;
@@ -135,7 +164,7 @@ fn try_stormer_verlet(f: &mut impl Field, x: &mut [f64], dt: f64) -> bool {
         return false;
     }
     // p' = p½ + h/2 ṗ(q', p½); d holds the field at (q', p½).
-    for i in (1..n).step_by(2) {
+    for &i in &ps {
         y[i] += h2 * d[i];
     }
     x.copy_from_slice(&y);
@@ -205,7 +234,15 @@ const E: [f64; 7] = [
 /// outputs carry the full 5th-order accuracy. The error norm is scipy's RMS of
 /// err / (atol + rtol·max(|y|, |y_new|)) over all components, so a batch of trajectories
 /// shares one step size.
-pub fn dopri5(f: &mut impl Field, x0: &[f64], times: &[f64], tol: Tolerance) -> Solution {
+///
+/// Errors (never panics) when the step size underflows, e.g. a field that blows up or turns
+/// non-finite.
+pub fn dopri5(
+    f: &mut impl Field,
+    x0: &[f64],
+    times: &[f64],
+    tol: Tolerance,
+) -> anyhow::Result<Solution> {
     let n = x0.len();
     let mut k: Vec<Vec<f64>> = vec![vec![0.0; n]; 7];
     let mut y = x0.to_vec();
@@ -214,11 +251,11 @@ pub fn dopri5(f: &mut impl Field, x0: &[f64], times: &[f64], tol: Tolerance) -> 
     let mut states = Vec::with_capacity(times.len());
     let (mut steps, mut rejected) = (0, 0);
     if times.is_empty() {
-        return Solution {
+        return Ok(Solution {
             states,
             steps,
             rejected,
-        };
+        });
     }
     states.push(y.clone());
     let mut t = times[0];
@@ -268,18 +305,17 @@ pub fn dopri5(f: &mut impl Field, x0: &[f64], times: &[f64], tol: Tolerance) -> 
                 rejected += 1;
                 h = h_try * (0.9 * err.powf(-0.2)).clamp(0.2, 1.0);
             }
-            assert!(
-                h > 1e-14 * span.abs().max(1.0),
-                "dopri5: step size underflow at t = {t}"
-            );
+            if !(h > 1e-14 * span.abs().max(1.0)) {
+                anyhow::bail!("the adaptive integrator's step size underflowed at t = {t} (the field blows up or is not finite there)");
+            }
         }
         states.push(y.clone());
     }
-    Solution {
+    Ok(Solution {
         states,
         steps,
         rejected,
-    }
+    })
 }
 
 /// Hairer's heuristic for the first step size.

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use super::lines::list_element_lines;
-use super::Cue;
-use crate::scene::{line_of, parse_ron, Scene};
+use crate::scene::{check_cues, line_of, parse_ron, Cue, Scene};
 
 /// A loaded lesson: what the app plays over its scene.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,36 +96,4 @@ fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// Times finite, from zero, never going back; every action's value acceptable. Errors name
-/// the cue's line (`timeline` found in `src`).
-pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
-    let lines = list_element_lines(src, "timeline");
-    let at = |i: usize| match lines.get(i) {
-        Some(l) => format!("{}:{l}", path.display()),
-        None => path.display().to_string(),
-    };
-    let mut last = 0.0f64;
-    for (i, c) in cues.iter().enumerate() {
-        if !(c.at.is_finite() && c.at >= 0.0) {
-            bail!(
-                "{}: field `timeline[{i}].at`: {} must be a finite time >= 0",
-                at(i),
-                c.at
-            );
-        }
-        if c.at < last {
-            bail!(
-                "{}: field `timeline[{i}].at`: time {} s is out of order (the cue before is at {last} s); cues must be in time order",
-                at(i),
-                c.at
-            );
-        }
-        last = c.at;
-        if let Some(why) = c.action.invalid() {
-            bail!("{}: field `timeline[{i}].do`: {why}", at(i));
-        }
-    }
-    Ok(())
 }

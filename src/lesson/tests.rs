@@ -1,6 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::integrate::Integrator;
 
 fn cue(at: f64, action: LessonAction) -> Cue {
     Cue { at, action }

@@ -78,11 +78,6 @@ pub fn symplectic(grad: &Tensor) -> Result<Tensor> {
     Tensor::cat(&[&dp, &dq.neg()?], 1)
 }
 
-/// J∇H for one point of a one-degree-of-freedom system.
-pub fn symplectic_pair(g: [f64; 2]) -> [f64; 2] {
-    [g[1], -g[0]]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ mod pixel_snapshot;
 mod snapshot;
 
 pub use autoencoder::{Autoencoder, ResidualMlp};
-pub use field::{symplectic, symplectic_pair, FieldModel, ModelKind};
+pub use field::{symplectic, FieldModel, ModelKind};
 pub use init::orthogonal;
 pub use mlp::{fresh, Layer, Mlp};
 pub use pixel::{PixelLosses, PixelModel, HNN_WEIGHT};
@@ -28,27 +28,35 @@ pub fn named_tensors(
 }
 
 /// What the app and figures need of a trained model's dynamics, whatever its inputs: the
-/// field it integrates and, for an HNN, the learned H. Implemented by the low-dimensional
-/// snapshot (in data units) and the pixel snapshot (in latent units).
+/// field it integrates and, for an HNN, the learned H, over states of 2n numbers. Implemented
+/// by the low-dimensional snapshot (in data units) and the pixel snapshot (in latent units).
 pub trait LearnedField: Send + Sync {
-    fn field(&self, z: [f64; 2]) -> [f64; 2];
-    fn energy(&self, z: [f64; 2]) -> Option<f64>;
+    /// Numbers in a state (2n).
+    fn dim(&self) -> usize;
+    fn field(&self, z: &[f64], dz: &mut [f64]);
+    fn energy(&self, z: &[f64]) -> Option<f64>;
 }
 
 impl LearnedField for FieldSnapshot {
-    fn field(&self, z: [f64; 2]) -> [f64; 2] {
-        FieldSnapshot::field(self, z)
+    fn dim(&self) -> usize {
+        FieldSnapshot::dim(self)
     }
-    fn energy(&self, z: [f64; 2]) -> Option<f64> {
+    fn field(&self, z: &[f64], dz: &mut [f64]) {
+        self.field_into(z, dz)
+    }
+    fn energy(&self, z: &[f64]) -> Option<f64> {
         FieldSnapshot::energy(self, z)
     }
 }
 
 impl LearnedField for PixelSnapshot {
-    fn field(&self, z: [f64; 2]) -> [f64; 2] {
-        PixelSnapshot::field(self, z)
+    fn dim(&self) -> usize {
+        2
     }
-    fn energy(&self, z: [f64; 2]) -> Option<f64> {
-        PixelSnapshot::energy(self, z)
+    fn field(&self, z: &[f64], dz: &mut [f64]) {
+        dz.copy_from_slice(&PixelSnapshot::field(self, [z[0], z[1]]));
+    }
+    fn energy(&self, z: &[f64]) -> Option<f64> {
+        PixelSnapshot::energy(self, [z[0], z[1]])
     }
 }

@@ -167,10 +167,11 @@ impl PixelSnapshot {
     }
     /// Latent change per frame.
     pub fn field(&self, z: [f64; 2]) -> [f64; 2] {
-        self.dynamics.field(z)
+        let f = self.dynamics.field(&z);
+        [f[0], f[1]]
     }
     /// The learned H (HNN only).
     pub fn energy(&self, z: [f64; 2]) -> Option<f64> {
-        self.dynamics.energy(z)
+        self.dynamics.energy(&z)
     }
 }

@@ -1,6 +1,6 @@
 use candle_core::{DType, Result};
 
-use super::{symplectic_pair, FieldModel, Mlp, ModelKind};
+use super::{FieldModel, Mlp, ModelKind};
 use crate::data::Scaling;
 
 /// An immutable f64 copy of an MLP's weights: evaluation, figures and the app's twins call it
@@ -104,27 +104,57 @@ impl FieldSnapshot {
         })
     }
 
-    /// Predicted dx/dt in data units.
-    pub fn field(&self, x: [f64; 2]) -> [f64; 2] {
+    /// Numbers in a state (2n).
+    pub fn dim(&self) -> usize {
+        self.mlp.sizes[0]
+    }
+
+    /// Predicted dx/dt in data units, written into `dx`.
+    pub fn field_into(&self, x: &[f64], dx: &mut [f64]) {
         let u = self.scaling.to_model(x);
         let du = match self.kind {
-            ModelKind::Baseline => {
-                let o = self.mlp.forward(&u);
-                [o[0], o[1]]
-            }
+            ModelKind::Baseline => self.mlp.forward(&u),
             ModelKind::Hnn => {
                 let (_, g) = self.mlp.value_and_grad(&u);
-                symplectic_pair([g[0], g[1]])
+                let mut f = vec![0.0; g.len()];
+                crate::physics::symplectic(&g, &mut f);
+                f
             }
         };
-        self.scaling.deriv_from_model(du)
+        for ((d, v), s) in dx.iter_mut().zip(&du).zip(&self.scaling.s) {
+            *d = v * s / self.scaling.tau;
+        }
+    }
+
+    /// Predicted dx/dt in data units.
+    pub fn field(&self, x: &[f64]) -> Vec<f64> {
+        let mut dx = vec![0.0; x.len()];
+        self.field_into(x, &mut dx);
+        dx
     }
 
     /// The learned Hamiltonian in data units (HNN only), up to an additive constant.
-    pub fn energy(&self, x: [f64; 2]) -> Option<f64> {
+    pub fn energy(&self, x: &[f64]) -> Option<f64> {
         match self.kind {
             ModelKind::Hnn => {
                 Some(self.mlp.forward(&self.scaling.to_model(x))[0] * self.scaling.energy_factor())
+            }
+            ModelKind::Baseline => None,
+        }
+    }
+
+    /// The learned H and its gradient in data units (HNN only).
+    pub fn energy_and_grad(&self, x: &[f64]) -> Option<(f64, Vec<f64>)> {
+        match self.kind {
+            ModelKind::Hnn => {
+                let (v, g) = self.mlp.value_and_grad(&self.scaling.to_model(x));
+                let f = self.scaling.energy_factor();
+                let g = g
+                    .iter()
+                    .zip(&self.scaling.s)
+                    .map(|(g, s)| g / s * f)
+                    .collect();
+                Some((v * f, g))
             }
             ModelKind::Baseline => None,
         }
@@ -159,15 +189,46 @@ mod tests {
             kind: ModelKind::Hnn,
             mlp: MlpWeights::from_mlp(&m).unwrap(),
             scaling: Scaling {
-                s: [2.0, 0.3],
+                s: vec![2.0, 0.3],
                 tau: 0.7,
             },
         };
         let x = [0.5, -0.1];
-        let f = snap.field(x);
+        let f = snap.field(&x);
         let eps = 1e-6;
-        let e = |d: f64| snap.energy([x[0] + d * f[0], x[1] + d * f[1]]).unwrap();
+        let e = |d: f64| snap.energy(&[x[0] + d * f[0], x[1] + d * f[1]]).unwrap();
         let rate = (e(eps) - e(-eps)) / (2.0 * eps);
         assert!(rate.abs() < 1e-8, "dH/dt along the learned flow = {rate}");
+    }
+
+    /// n = 2: the learned H's gradient in data units against central differences, and the
+    /// flow conserves it to first order.
+    #[test]
+    fn four_dimensional_snapshot_gradient_and_conservation() {
+        let (_vm, m) = fresh(&[4, 16, 16, 1], DType::F64, 3).unwrap();
+        let snap = FieldSnapshot {
+            kind: ModelKind::Hnn,
+            mlp: MlpWeights::from_mlp(&m).unwrap(),
+            scaling: Scaling {
+                s: vec![2.0, 0.5, 0.3, 1.2],
+                tau: 0.7,
+            },
+        };
+        let x = [0.5, -0.1, 0.3, 0.8];
+        let (_, g) = snap.energy_and_grad(&x).unwrap();
+        for i in 0..4 {
+            let (mut a, mut b) = (x, x);
+            a[i] += 1e-6;
+            b[i] -= 1e-6;
+            let fd = (snap.energy(&a).unwrap() - snap.energy(&b).unwrap()) / 2e-6;
+            assert!(
+                (fd - g[i]).abs() < 1e-7 * (1.0 + fd.abs()),
+                "{i}: {fd} vs {}",
+                g[i]
+            );
+        }
+        let f = snap.field(&x);
+        let dot: f64 = f.iter().zip(&g).map(|(a, b)| a * b).sum();
+        assert!(dot.abs() < 1e-10, "∇H · f = {dot}");
     }
 }

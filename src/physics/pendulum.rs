@@ -19,10 +19,14 @@ impl Pendulum {
 }
 
 impl super::Hamiltonian for Pendulum {
-    fn energy(&self, [q, p]: [f64; 2]) -> f64 {
-        self.k * (1.0 - q.cos()) + self.m * p * p
+    fn dof(&self) -> usize {
+        1
     }
-    fn grad(&self, [q, p]: [f64; 2]) -> [f64; 2] {
-        [self.k * q.sin(), 2.0 * self.m * p]
+    fn energy(&self, x: &[f64]) -> f64 {
+        self.k * (1.0 - x[0].cos()) + self.m * x[1] * x[1]
+    }
+    fn grad(&self, x: &[f64], g: &mut [f64]) {
+        g[0] = self.k * x[0].sin();
+        g[1] = 2.0 * self.m * x[1];
     }
 }

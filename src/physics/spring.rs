@@ -12,10 +12,14 @@ impl Default for Spring {
 }
 
 impl super::Hamiltonian for Spring {
-    fn energy(&self, [q, p]: [f64; 2]) -> f64 {
-        self.k * q * q + self.m * p * p
+    fn dof(&self) -> usize {
+        1
     }
-    fn grad(&self, [q, p]: [f64; 2]) -> [f64; 2] {
-        [2.0 * self.k * q, 2.0 * self.m * p]
+    fn energy(&self, x: &[f64]) -> f64 {
+        self.k * x[0] * x[0] + self.m * x[1] * x[1]
+    }
+    fn grad(&self, x: &[f64], g: &mut [f64]) {
+        g[0] = 2.0 * self.k * x[0];
+        g[1] = 2.0 * self.m * x[1];
     }
 }

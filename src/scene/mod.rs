@@ -6,10 +6,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::data::PixelDataSpec;
-use crate::physics::{Hamiltonian, Pendulum, RapierSpec, Spring};
+use crate::physics::{DoublePendulum, Gravity, Hamiltonian, Pendulum, RapierSpec, Spring};
 
+mod cue;
+mod lines;
+mod pixel_spec;
 mod validate;
+pub(crate) use cue::check_cues;
+pub use cue::{Cue, LessonAction};
+pub use pixel_spec::{PixelDataSpec, RenderSpec};
 pub(crate) use validate::line_of;
 
 /// Reads a RON file's text as `T`; errors name the file, the line and column, and the field
@@ -59,13 +64,13 @@ pub struct Scene {
     /// A lesson's timeline the app plays over the scene (see `lesson`); like `view`, not
     /// part of the hash.
     #[serde(default, skip_serializing)]
-    pub timeline: Vec<crate::lesson::Cue>,
+    pub timeline: Vec<Cue>,
     /// Where the file was read from; relative data paths resolve against its folder.
     #[serde(skip)]
     pub source: PathBuf,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub enum SystemSpec {
     /// H = k q² + m p².
@@ -74,26 +79,60 @@ pub enum SystemSpec {
     Pendulum { k: f64, m: f64 },
     /// A rod on a revolute joint simulated by rapier2d (the pixel task's ground truth).
     RapierPendulum(RapierSpec),
+    /// Two point masses (kg) on massless rods (m) under gravity g (m/s²), in canonical
+    /// (θ₁, θ₂, p₁, p₂): n = 2.
+    DoublePendulum {
+        m1: f64,
+        m2: f64,
+        l1: f64,
+        l2: f64,
+        g: f64,
+    },
+    /// Bodies in a plane under Newtonian gravity (constant `g`), state
+    /// (x₁…x_N, y₁…y_N, pˣ₁…pˣ_N, pʸ₁…pʸ_N): n = 2N.
+    Gravity { masses: Vec<f64>, g: f64 },
 }
 
 impl SystemSpec {
-    /// The second state coordinate for a rate of change dq/dt of the first (the app's drag):
-    /// p = (dq/dt) / 2m for H = V(q) + m p²; the rapier pendulum's state holds ω itself.
-    pub fn momentum_for(&self, q_rate: f64) -> f64 {
+    /// Degrees of freedom n: the system's states have 2n numbers.
+    pub fn dof(&self) -> usize {
+        match self {
+            SystemSpec::Spring { .. }
+            | SystemSpec::Pendulum { .. }
+            | SystemSpec::RapierPendulum(_) => 1,
+            SystemSpec::DoublePendulum { .. } => 2,
+            SystemSpec::Gravity { masses, .. } => 2 * masses.len(),
+        }
+    }
+
+    /// For a one-degree-of-freedom system, the momentum for a rate of change dq/dt (the app's
+    /// drag): p = (dq/dt) / 2m for H = V(q) + m p²; the rapier pendulum's state holds ω
+    /// itself. None for n > 1, where p depends on every velocity.
+    pub fn momentum_for(&self, q_rate: f64) -> Option<f64> {
         match *self {
-            SystemSpec::Spring { m, .. } | SystemSpec::Pendulum { m, .. } => q_rate / (2.0 * m),
-            SystemSpec::RapierPendulum(_) => q_rate,
+            SystemSpec::Spring { m, .. } | SystemSpec::Pendulum { m, .. } => {
+                Some(q_rate / (2.0 * m))
+            }
+            SystemSpec::RapierPendulum(_) => Some(q_rate),
+            SystemSpec::DoublePendulum { .. } | SystemSpec::Gravity { .. } => None,
         }
     }
 
     pub fn hamiltonian(&self) -> Box<dyn Hamiltonian> {
-        match *self {
-            SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),
-            SystemSpec::Pendulum { k, m } => Box::new(Pendulum { k, m }),
+        match self {
+            &SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),
+            &SystemSpec::Pendulum { k, m } => Box::new(Pendulum { k, m }),
             // In canonical (θ, p = Iω): H = p² / 2I + m g (l/2)(1 − cos θ).
             SystemSpec::RapierPendulum(r) => Box::new(Pendulum {
                 k: r.mass * r.gravity * r.length / 2.0,
                 m: 1.0 / (2.0 * r.inertia()),
+            }),
+            &SystemSpec::DoublePendulum { m1, m2, l1, l2, g } => {
+                Box::new(DoublePendulum::point_masses(m1, m2, l1, l2, g))
+            }
+            SystemSpec::Gravity { masses, g } => Box::new(Gravity {
+                masses: masses.clone(),
+                g: *g,
             }),
         }
     }
@@ -116,12 +155,38 @@ pub struct SyntheticSpec {
     pub trajectories: usize,
     pub t_end: f64,
     pub points: usize,
-    /// Initial states lie on a circle of radius U[lo, hi) in (q, p).
+    /// Initial states lie on a sphere of radius U[lo, hi) in (q, p) (`init: Sphere`), or
+    /// orbits start at a radius in this range (`init: Orbits`).
     pub radius: (f64, f64),
     pub noise_std: f64,
     /// Leading share of the trajectories used for training; the rest is the test set.
     pub train_fraction: f64,
     pub seed: u64,
+    /// How initial states are drawn (not written when it is the default, so older scenes keep
+    /// their hash).
+    #[serde(skip_serializing_if = "InitSpec::is_sphere")]
+    pub init: InitSpec,
+}
+
+/// How a synthetic dataset draws its initial states.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum InitSpec {
+    /// A direction uniform in the cube [−1, 1]^{2n}, rescaled to a radius U[lo, hi): the
+    /// reference code's draw for the spring and the pendulum, for any n.
+    #[default]
+    Sphere,
+    /// Near-circular orbits of a `Gravity` system, as the reference code draws them. Two
+    /// bodies: body 1 at (x, y), each U[lo, hi), body 2 mirrored, circular-orbit speed times
+    /// 1 + noise·N(0, 1). Three or more: bodies on a circle of radius U[lo, hi) at equal angles,
+    /// circular-orbit velocities, each component times 1 + noise·U(−1, 1).
+    Orbits { noise: f64 },
+}
+
+impl InitSpec {
+    fn is_sphere(&self) -> bool {
+        *self == InitSpec::Sphere
+    }
 }
 
 impl Default for SyntheticSpec {
@@ -134,6 +199,7 @@ impl Default for SyntheticSpec {
             noise_std: 0.1,
             train_fraction: 0.5,
             seed: 0,
+            init: InitSpec::Sphere,
         }
     }
 }
@@ -143,10 +209,13 @@ impl Default for SyntheticSpec {
 pub struct RecordedSpec {
     /// Path of the data file, relative to the scene file.
     pub file: PathBuf,
-    /// Column used as q.
-    pub q: String,
-    /// Column used as p.
-    pub p: String,
+    /// Columns used as q₁…qₙ: one name (`q: "o"`) or a list (`q: ["o1", "o2"]`). Left out
+    /// (with `p`), every column the file's header names is the state, first half q.
+    #[serde(default)]
+    pub q: Columns,
+    /// Columns used as p₁…pₙ, as many as `q`.
+    #[serde(default)]
+    pub p: Columns,
     /// The test set is the samples [floor(test_start·N), +floor(test_fraction·N)).
     #[serde(default = "default_test_start")]
     pub test_start: f64,
@@ -155,6 +224,30 @@ pub struct RecordedSpec {
     /// Explicit test sample range [a, b), overriding the fractions (to pin a reference split).
     #[serde(default)]
     pub test_indices: Option<(usize, usize)>,
+}
+
+/// Column names of a recorded file: one, or a list (written as one name when there is one, so a
+/// one-degree-of-freedom scene keeps its hash).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Columns {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns::Many(Vec::new())
+    }
+}
+
+impl Columns {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Columns::One(s) => vec![s.as_str()],
+            Columns::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 fn default_test_start() -> f64 {

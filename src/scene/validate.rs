@@ -26,8 +26,29 @@ impl Scene {
                 format!("{:?} must be non-empty letters, digits, _ or -", self.name),
             ));
         }
-        match self.system {
-            SystemSpec::Spring { k, m } | SystemSpec::Pendulum { k, m } => {
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        match &self.system {
+            &SystemSpec::DoublePendulum { m1, m2, l1, l2, g } => {
+                if ![m1, m2, l1, l2, g].into_iter().all(positive) {
+                    return Err(fail(
+                        "system",
+                        format!("masses {m1}, {m2}, lengths {l1}, {l2} and g = {g} must be finite and positive"),
+                    ));
+                }
+            }
+            SystemSpec::Gravity { masses, g } => {
+                if masses.len() < 2
+                    || masses.len() > 16
+                    || !masses.iter().all(|m| positive(*m))
+                    || !positive(*g)
+                {
+                    return Err(fail(
+                        "system",
+                        format!("Gravity needs 2 to 16 masses and g, all finite and positive (masses {masses:?}, g = {g})"),
+                    ));
+                }
+            }
+            &SystemSpec::Spring { k, m } | &SystemSpec::Pendulum { k, m } => {
                 if !(k.is_finite() && m.is_finite() && k > 0.0 && m > 0.0) {
                     return Err(fail(
                         "system",
@@ -109,6 +130,23 @@ impl Scene {
         match &self.data {
             DataSpec::Pixels(_) => {}
             DataSpec::Synthetic(d) => {
+                if let crate::scene::InitSpec::Orbits { noise } = d.init {
+                    if !matches!(self.system, SystemSpec::Gravity { .. }) {
+                        return Err(fail("data.init", "Orbits go with a Gravity system".into()));
+                    }
+                    if !(noise.is_finite() && (0.0..1.0).contains(&noise)) {
+                        return Err(fail(
+                            "data.init",
+                            format!("orbit noise {noise} must be in [0, 1)"),
+                        ));
+                    }
+                    if !(d.radius.0 > 0.0) {
+                        return Err(fail(
+                            "data.radius",
+                            format!("{:?}: orbits need a radius > 0", d.radius),
+                        ));
+                    }
+                }
                 if d.trajectories < 2 {
                     return Err(fail(
                         "data.trajectories",
@@ -142,6 +180,19 @@ impl Scene {
                 }
             }
             DataSpec::Recorded(r) => {
+                let (q, p) = (r.q.names(), r.p.names());
+                let from_header = q.is_empty() && p.is_empty();
+                if !from_header && (q.len() != self.system.dof() || p.len() != self.system.dof()) {
+                    return Err(fail(
+                        "data.q",
+                        format!(
+                            "{} q and {} p columns, but the system has {} degree(s) of freedom: give one q and one p column per degree",
+                            q.len(),
+                            p.len(),
+                            self.system.dof()
+                        ),
+                    ));
+                }
                 let file = self.resolve(&r.file);
                 if !file.is_file() {
                     return Err(fail(
@@ -202,7 +253,7 @@ impl Scene {
         if self.eval.points < 2 || !(self.eval.t_end > 0.0) {
             return Err(fail("eval.points", "need points >= 2 and t_end > 0".into()));
         }
-        crate::lesson::check_cues(&self.timeline, src, &self.source)?;
+        crate::scene::check_cues(&self.timeline, src, &self.source)?;
         if self.eval.splits == 0 {
             return Err(fail("eval.splits", "must be > 0".into()));
         }

@@ -22,23 +22,23 @@ pub struct CandleTrainer {
     y_test: Tensor,
 }
 
-/// States and targets of a split as (N, 2) tensors in model units.
+/// States and targets of a split as (N, 2n) tensors in model units.
 fn tensors(split: &Split, sc: &Scaling, dev: &Device) -> Result<(Tensor, Tensor)> {
+    let d = split.dim;
     let x: Vec<f32> = split
-        .x
-        .iter()
-        .flat_map(|x| sc.to_model(*x))
+        .states()
+        .flat_map(|x| sc.to_model(x))
         .map(|v| v as f32)
         .collect();
     let y: Vec<f32> = split
         .dx
-        .iter()
-        .flat_map(|d| sc.deriv_to_model(*d))
+        .chunks_exact(d)
+        .flat_map(|dx| sc.deriv_to_model(dx))
         .map(|v| v as f32)
         .collect();
     Ok((
-        Tensor::from_vec(x, (split.len(), 2), dev)?,
-        Tensor::from_vec(y, (split.len(), 2), dev)?,
+        Tensor::from_vec(x, (split.len(), d), dev)?,
+        Tensor::from_vec(y, (split.len(), d), dev)?,
     ))
 }
 
@@ -48,7 +48,14 @@ impl CandleTrainer {
         let mut varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
         let mut rng = Rng::new(scene.train.seed);
-        let model = FieldModel::new(kind, &mut varmap, vb, 2, &scene.model.hidden, &mut rng)?;
+        let model = FieldModel::new(
+            kind,
+            &mut varmap,
+            vb,
+            data.train.dim,
+            &scene.model.hidden,
+            &mut rng,
+        )?;
         let opt = Adam::new(
             varmap.all_vars(),
             scene.train.learning_rate,
@@ -76,7 +83,21 @@ impl CandleTrainer {
 
     /// One full-batch Adam step; returns the training loss before the step (model units).
     pub fn train_step(&mut self) -> Result<f32> {
-        let loss = self.loss(&self.x, &self.y)?;
+        self.train_step_on(None)
+    }
+
+    /// One Adam step on the training rows `rows` (all of them for `None`).
+    pub fn train_step_on(&mut self, rows: Option<&[u32]>) -> Result<f32> {
+        let loss = match rows {
+            None => self.loss(&self.x, &self.y)?,
+            Some(r) => {
+                let idx = Tensor::from_slice(r, r.len(), self.x.device())?;
+                self.loss(
+                    &self.x.index_select(&idx, 0)?,
+                    &self.y.index_select(&idx, 0)?,
+                )?
+            }
+        };
         let grads = loss.backward()?;
         self.opt.step(&grads)?;
         self.step += 1;
@@ -93,10 +114,10 @@ impl CandleTrainer {
     }
 
     pub fn snapshot(&self) -> Result<FieldSnapshot> {
-        FieldSnapshot::new(&self.model, self.scaling)
+        FieldSnapshot::new(&self.model, self.scaling.clone())
     }
 
-    /// The training set as (N, 2) f32 tensors in model units (shared with the fused trainer).
+    /// The training set as (N, 2n) f32 tensors in model units (shared with the fused trainer).
     pub fn train_tensors(&self) -> (&Tensor, &Tensor) {
         (&self.x, &self.y)
     }
@@ -109,7 +130,6 @@ impl CandleTrainer {
 mod tests {
     use super::*;
     use crate::data::synthetic_dataset;
-    use crate::physics::Spring;
     use crate::scene::{DataSpec, SyntheticSpec};
 
     pub(crate) fn tiny_scene() -> Scene {
@@ -123,7 +143,7 @@ mod tests {
         let DataSpec::Synthetic(spec) = &scene.data else {
             unreachable!()
         };
-        synthetic_dataset(&Spring::default(), spec as &SyntheticSpec)
+        synthetic_dataset(&scene.system, spec as &SyntheticSpec).unwrap()
     }
 
     #[test]

@@ -162,12 +162,32 @@ pub fn load_snapshot(
             m.sizes
         );
     }
-    let want = kind.sizes(2, &scene.model.hidden);
+    let dim = 2 * scene.system.dof();
+    if m.sizes[0] != dim {
+        bail!(
+            "{}: the model takes states of {} numbers ({} degree(s) of freedom) but scene {} ({}) has {} degree(s) of freedom: train it for this scene (hnn-lab train --scene {})",
+            path.display(),
+            m.sizes[0],
+            m.sizes[0] / 2,
+            scene.name,
+            scene.source.display(),
+            dim / 2,
+            scene.source.display()
+        );
+    }
+    let want = kind.sizes(dim, &scene.model.hidden);
     if m.sizes != want {
         bail!(
             "{}: model has layer sizes {:?} but the scene asks for {want:?}",
             path.display(),
             m.sizes
+        );
+    }
+    if m.scaling.dim() != dim {
+        bail!(
+            "{}: meta.ron records {} scales for states of {dim} numbers",
+            path.display(),
+            m.scaling.dim()
         );
     }
     let warning = (meta.scene_hash != scene.hash()).then(|| {
@@ -186,7 +206,7 @@ pub fn load_snapshot(
             w,
             b,
         },
-        scaling: m.scaling,
+        scaling: m.scaling.clone(),
     };
     Ok((snap, warning))
 }
@@ -195,7 +215,6 @@ pub fn load_snapshot(
 mod tests {
     use super::*;
     use crate::data::synthetic_dataset;
-    use crate::physics::Spring;
     use crate::scene::DataSpec;
 
     fn setup() -> (Scene, Trainer, tempfile::TempDir) {
@@ -207,7 +226,7 @@ mod tests {
         let DataSpec::Synthetic(spec) = &scene.data else {
             unreachable!()
         };
-        let data = synthetic_dataset(&Spring::default(), spec);
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
         let mut t = Trainer::new(ModelKind::Hnn, &scene, &data, &Device::Cpu).unwrap();
         t.train_step().unwrap();
         (scene, t, tempfile::tempdir().unwrap())
@@ -215,8 +234,8 @@ mod tests {
 
     fn meta(t: &Trainer) -> ModelMeta {
         ModelMeta {
-            sizes: t.kind.sizes(2, &[8, 8]),
-            scaling: t.scaling,
+            sizes: t.kind.sizes(t.scaling.dim(), &[8, 8]),
+            scaling: t.scaling.clone(),
             steps: 1,
             seed: 0,
             final_train_loss: 0.5,
@@ -266,7 +285,7 @@ mod tests {
         let DataSpec::Synthetic(spec) = &other.data else {
             unreachable!()
         };
-        let data = synthetic_dataset(&Spring::default(), spec);
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
         let t2 = Trainer::new(ModelKind::Hnn, &other, &data, &Device::Cpu).unwrap();
         candle_core::safetensors::save(&t2.tensors().unwrap(), &wpath).unwrap();
         let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
@@ -279,5 +298,56 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("meta.ron:1:"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod dof_tests {
+    use super::*;
+    use crate::data::synthetic_dataset;
+    use crate::scene::DataSpec;
+
+    /// A double-pendulum model opened by a one-degree-of-freedom scene of the same name: an
+    /// error naming the model file, both n and the scene.
+    #[test]
+    fn a_model_for_another_n_is_a_clear_error() {
+        let dp: Scene = ron::from_str(
+            r#"Scene(name: "t", system: DoublePendulum(m1: 1.0, m2: 1.0, l1: 1.0, l2: 1.0, g: 9.81),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &dp.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&dp.system, spec).unwrap();
+        assert_eq!(data.train.dim, 4);
+        let t = Trainer::new(ModelKind::Hnn, &dp, &data, &Device::Cpu).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let meta = ModelMeta {
+            sizes: t.kind.sizes(4, &[8, 8]),
+            scaling: t.scaling.clone(),
+            steps: 0,
+            seed: 0,
+            final_train_loss: 0.0,
+            final_test_loss: 0.0,
+            train_seconds: 0.0,
+            device: "cpu".into(),
+            pixel: None,
+        };
+        save_model(dir.path(), &dp, &t, meta).unwrap();
+        let (snap, _) = load_snapshot(dir.path(), ModelKind::Hnn, &dp).unwrap();
+        assert_eq!(snap.dim(), 4);
+        let spring: Scene = ron::from_str(
+            r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))"#,
+        )
+        .unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &spring)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("hnn.safetensors") && e.contains("4 numbers") && e.contains("1 degree"),
+            "{e}"
+        );
     }
 }

@@ -97,8 +97,8 @@ impl Steppable for Trainer {
     fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
         let scene = self.scene().clone();
         let meta = ModelMeta {
-            sizes: self.kind.sizes(2, &scene.model.hidden),
-            scaling: self.scaling,
+            sizes: self.kind.sizes(self.scaling.dim(), &scene.model.hidden),
+            scaling: self.scaling.clone(),
             steps: self.step,
             seed: scene.train.seed,
             final_train_loss: last.total,

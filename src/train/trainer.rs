@@ -6,6 +6,7 @@ use super::fused::FusedNet;
 use super::CandleTrainer;
 use crate::data::{Dataset, Scaling};
 use crate::nn::{FieldSnapshot, MlpWeights, ModelKind};
+use crate::rng::Rng;
 use crate::scene::Scene;
 
 /// Which implementation runs the steps.
@@ -34,17 +35,42 @@ struct Fused {
     y: Vec<f32>,
     x_test: Vec<f32>,
     y_test: Vec<f32>,
+    /// A minibatch gathered from `x`, `y` (minibatch training only).
+    xb: Vec<f32>,
+    yb: Vec<f32>,
 }
 
-/// One model being trained full-batch on a low-dimensional dataset, advanced a step at a time
-/// so that the CLI (with a progress bar) and the app (on its own thread) can both drive it.
-/// Both backends start from the same initial weights for the same seed.
+/// Draws each step's minibatch as the reference code does (`randperm(N)[:batch]`): `batch`
+/// distinct training rows, from its own seeded stream so both backends see the same rows.
+struct Batcher {
+    rng: Rng,
+    perm: Vec<u32>,
+    size: usize,
+}
+
+impl Batcher {
+    fn next(&mut self) -> &[u32] {
+        // A partial Fisher–Yates shuffle: the first `size` entries are a uniform sample.
+        let n = self.perm.len();
+        for i in 0..self.size {
+            let j = i + (self.rng.uniform() * (n - i) as f64) as usize;
+            self.perm.swap(i, j.min(n - 1));
+        }
+        &self.perm[..self.size]
+    }
+}
+
+/// One model being trained on a low-dimensional dataset (full batch, or the scene's
+/// `batch_size` rows drawn afresh each step), advanced a step at a time so that the CLI (with a
+/// progress bar) and the app (on its own thread) can both drive it. Both backends start from
+/// the same initial weights and draw the same minibatches for the same seed.
 pub struct Trainer {
     pub kind: ModelKind,
     pub scaling: Scaling,
     pub step: usize,
     candle: CandleTrainer,
     fused: Option<Fused>,
+    batcher: Option<Batcher>,
     /// What `reset` rebuilds from.
     origin: std::sync::Arc<(Scene, Dataset, Device, Backend)>,
 }
@@ -66,6 +92,13 @@ impl Trainer {
         backend: Backend,
     ) -> Result<Self> {
         let candle = CandleTrainer::new(kind, scene, data, dev)?;
+        let n = data.train.len();
+        let batch = scene.train.batch_size.unwrap_or(n).clamp(1, n.max(1));
+        let batcher = (batch < n).then(|| Batcher {
+            rng: Rng::new(scene.train.seed).fork(0xba7c),
+            perm: (0..n as u32).collect(),
+            size: batch,
+        });
         let fused = match backend {
             Backend::Candle => None,
             Backend::Fused => {
@@ -76,25 +109,33 @@ impl Trainer {
                 let net = FusedNet::new(
                     kind,
                     &init,
-                    data.train.len(),
+                    batch,
                     scene.train.learning_rate,
                     scene.train.weight_decay,
                 );
+                let rows = if batcher.is_some() {
+                    batch * data.train.dim
+                } else {
+                    0
+                };
                 Some(Fused {
                     net,
                     x,
                     y,
                     x_test,
                     y_test,
+                    xb: vec![0.0; rows],
+                    yb: vec![0.0; rows],
                 })
             }
         };
         Ok(Self {
             kind,
-            scaling: candle.scaling,
+            scaling: candle.scaling.clone(),
             step: 0,
             candle,
             fused,
+            batcher,
             origin: std::sync::Arc::new((scene.clone(), data.clone(), dev.clone(), backend)),
         })
     }
@@ -128,12 +169,23 @@ impl Trainer {
         }
     }
 
-    /// One full-batch Adam step; returns the training loss before the step (model units).
+    /// One Adam step (full batch or minibatch); returns the training loss on that batch
+    /// before the step (model units).
     pub fn train_step(&mut self) -> Result<f32> {
         self.step += 1;
-        match &mut self.fused {
-            Some(f) => Ok(f.net.step(&f.x, &f.y)),
-            None => self.candle.train_step(),
+        let rows = self.batcher.as_mut().map(|b| b.next());
+        match (&mut self.fused, rows) {
+            (Some(f), None) => Ok(f.net.step(&f.x, &f.y)),
+            (Some(f), Some(rows)) => {
+                let d = self.scaling.dim();
+                for (k, &r) in rows.iter().enumerate() {
+                    let (src, dst) = (r as usize * d..(r as usize + 1) * d, k * d..(k + 1) * d);
+                    f.xb[dst.clone()].copy_from_slice(&f.x[src.clone()]);
+                    f.yb[dst].copy_from_slice(&f.y[src]);
+                }
+                Ok(f.net.step(&f.xb, &f.yb))
+            }
+            (None, rows) => self.candle.train_step_on(rows),
         }
     }
 
@@ -150,7 +202,7 @@ impl Trainer {
             Some(f) => Ok(FieldSnapshot {
                 kind: self.kind,
                 mlp: f.net.weights(),
-                scaling: self.scaling,
+                scaling: self.scaling.clone(),
             }),
             None => self.candle.snapshot(),
         }

@@ -11,50 +11,34 @@ use std::sync::Arc;
 pub use field::FieldTwin;
 pub use pixel::PixelTwin;
 
-use crate::integrate::{rk4_step, stormer_verlet_step};
+pub use crate::integrate::Integrator;
 use crate::nn::{FieldSnapshot, LearnedField, PixelSnapshot};
 use crate::truth::Observation;
 
-/// How the twin integrates its latent field (the app's toggle; lessons can set it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Integrator {
-    Rk4,
-    /// Leapfrog in its generalized Störmer–Verlet form: symplectic for any learned H (see
-    /// `integrate::stormer_verlet_step`), kick–drift–kick when H is separable.
-    Leapfrog,
-}
-
-impl Integrator {
-    /// One step of length `h` of the model's field from `x`.
-    pub fn step(self, model: &dyn LearnedField, x: [f64; 2], h: f64) -> [f64; 2] {
-        let mut f = |x: &[f64], dx: &mut [f64]| dx.copy_from_slice(&model.field([x[0], x[1]]));
-        let mut v = x.to_vec();
-        match self {
-            Integrator::Rk4 => rk4_step(&mut f, &mut v, h),
-            Integrator::Leapfrog => stormer_verlet_step(&mut f, &mut v, h),
-        }
-        [v[0], v[1]]
-    }
+/// One step of length `h` of a learned field from `x` (any dimension), by `integrator`.
+pub fn step_learned(integrator: Integrator, model: &dyn LearnedField, x: &mut [f64], h: f64) {
+    let mut f = |x: &[f64], dx: &mut [f64]| model.field(x, dx);
+    integrator.step(&mut f, x, h, model.dim() / 2);
 }
 
 /// The point z + s∇H/|∇H| where H has risen by exactly `dh` (Newton on s, so the change is
-/// exact, not first order). `f` gives H and ∇H; None where ∇H vanishes.
+/// exact, not first order), in any dimension. `f` gives H and ∇H; None where ∇H vanishes.
 pub fn raise_along_gradient(
-    f: impl Fn([f64; 2]) -> (f64, [f64; 2]),
-    z0: [f64; 2],
+    f: impl Fn(&[f64]) -> (f64, Vec<f64>),
+    z0: &[f64],
     dh: f64,
-) -> Option<[f64; 2]> {
+) -> Option<Vec<f64>> {
     let (h0, g) = f(z0);
-    let n = g[0].hypot(g[1]);
-    if n < 1e-9 {
+    let n = g.iter().map(|v| v * v).sum::<f64>().sqrt();
+    if !(n >= 1e-9) {
         return None;
     }
-    let dir = [g[0] / n, g[1] / n];
-    let at = |s: f64| [z0[0] + s * dir[0], z0[1] + s * dir[1]];
+    let dir: Vec<f64> = g.iter().map(|v| v / n).collect();
+    let at = |s: f64| -> Vec<f64> { z0.iter().zip(&dir).map(|(z, d)| z + s * d).collect() };
     let mut s = dh / n;
     for _ in 0..30 {
-        let (h, gz) = f(at(s));
-        let slope = gz[0] * dir[0] + gz[1] * dir[1];
+        let (h, gz) = f(&at(s));
+        let slope: f64 = gz.iter().zip(&dir).map(|(a, b)| a * b).sum();
         let miss = h - (h0 + dh);
         if miss.abs() < 1e-12 * (1.0 + h0.abs()) || slope.abs() < 1e-18 {
             break;
@@ -104,8 +88,8 @@ impl Twin {
             (TwinWeights::Pixel(w), Observation::Pair(p)) => {
                 Some(Twin::Pixel(PixelTwin::new(w, p)))
             }
-            (TwinWeights::Field(w), Observation::State(x)) => {
-                Some(Twin::Field(FieldTwin::new(w, *x)))
+            (TwinWeights::Field(w), Observation::State(x)) if x.len() == w.dim() => {
+                Some(Twin::Field(FieldTwin::new(w, x.clone())))
             }
             _ => None,
         }
@@ -139,7 +123,7 @@ impl Twin {
     pub fn sync(&mut self, obs: &Observation) {
         match (self, obs) {
             (Twin::Pixel(t), Observation::Pair(p)) => t.sync(p),
-            (Twin::Field(t), Observation::State(x)) => t.x = *x,
+            (Twin::Field(t), Observation::State(x)) if x.len() == t.x.len() => t.x = x.clone(),
             _ => {}
         }
     }
@@ -150,7 +134,9 @@ impl Twin {
         match (self, before, after) {
             (Twin::Pixel(t), Observation::Pair(a), Observation::Pair(b)) => t.kick(a, b),
             (Twin::Field(t), Observation::State(a), Observation::State(b)) => {
-                t.x = [t.x[0] + b[0] - a[0], t.x[1] + b[1] - a[1]];
+                for ((x, a), b) in t.x.iter_mut().zip(a).zip(b) {
+                    *x += b - a;
+                }
             }
             _ => {}
         }
@@ -170,11 +156,11 @@ impl Twin {
         }
     }
 
-    /// The state the twin integrates: latent z, or (q, p).
-    pub fn state(&self) -> [f64; 2] {
+    /// The state the twin integrates: latent z, or (q₁…qₙ, p₁…pₙ).
+    pub fn state(&self) -> Vec<f64> {
         match self {
-            Twin::Pixel(t) => t.z,
-            Twin::Field(t) => t.x,
+            Twin::Pixel(t) => t.z.to_vec(),
+            Twin::Field(t) => t.x.clone(),
         }
     }
 

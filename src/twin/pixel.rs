@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{raise_along_gradient, Integrator};
+use super::{raise_along_gradient, step_learned, Integrator};
 use crate::data::render::{read_pair, RenderSpec};
 use crate::nn::PixelSnapshot;
 
@@ -38,7 +38,7 @@ impl PixelTwin {
 
     /// Moves the latent state forward by `frames` frame intervals (fractional allowed).
     pub fn advance(&mut self, frames: f64) {
-        self.z = self.integrator.step(self.model.as_ref(), self.z, frames);
+        step_learned(self.integrator, self.model.as_ref(), &mut self.z, frames);
     }
 
     /// The twin as a frame pair (what it "sees").
@@ -74,13 +74,10 @@ impl PixelTwin {
         if self.model.kind != crate::nn::ModelKind::Hnn {
             return false;
         }
-        let f = |z: [f64; 2]| {
-            let (h, g) = mlp.value_and_grad(&z);
-            (h, [g[0], g[1]])
-        };
-        match raise_along_gradient(f, self.z, dh) {
+        let f = |z: &[f64]| mlp.value_and_grad(z);
+        match raise_along_gradient(f, &self.z, dh) {
             Some(z) => {
-                self.z = z;
+                self.z = [z[0], z[1]];
                 true
             }
             None => false,

@@ -62,14 +62,14 @@ fn field_twin_of_the_shipped_spring_hnn_keeps_its_energy() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let scene = crate::scene::Scene::load(&root.join("scenes/spring.ron")).unwrap();
     let (snap, _) = load_snapshot(&root.join("models/spring"), ModelKind::Hnn, &scene).unwrap();
-    let mut t = FieldTwin::new(Arc::new(snap), [0.6, 0.0]);
+    let mut t = FieldTwin::new(Arc::new(snap), vec![0.6, 0.0]);
     let h0 = t.learned_energy().unwrap();
     for _ in 0..2000 {
         t.advance(0.01);
     }
     assert!((t.learned_energy().unwrap() - h0).abs() < 1e-6 * h0.abs().max(1.0));
     // It also moves: a quarter period of the spring (π/4 in these units) later, q ≈ 0.
-    let mut u = FieldTwin::new(t.model.clone(), [0.6, 0.0]);
+    let mut u = FieldTwin::new(t.model.clone(), vec![0.6, 0.0]);
     for _ in 0..785 {
         u.advance(0.001);
     }
@@ -77,14 +77,14 @@ fn field_twin_of_the_shipped_spring_hnn_keeps_its_energy() {
 }
 
 #[test]
-fn field_twin_add_energy_is_exact_despite_the_finite_difference_gradient() {
+fn field_twin_add_energy_is_exact() {
     use crate::train::load_snapshot;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let scene = crate::scene::Scene::load(&root.join("scenes/spring.ron")).unwrap();
     let (snap, _) = load_snapshot(&root.join("models/spring"), ModelKind::Hnn, &scene).unwrap();
     let mut t = Twin::new(
         TwinWeights::Field(Arc::new(snap)),
-        &Observation::State([0.4, -0.2]),
+        &Observation::State(vec![0.4, -0.2]),
     )
     .unwrap();
     let h0 = t.learned_energy().unwrap();

@@ -223,7 +223,7 @@ fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace
     let l = p.sizes.len() - 1;
     let nh = l - 1;
     let d = p.sizes[0];
-    assert_eq!(d, 2, "the fused HNN handles one degree of freedom");
+    let n = d / 2;
     let w_last = &p.w[l - 1]; // n_last × 1: a row vector for broadcasting
                               // Input-gradient chain.
     kernels::mul_row(&mut ws.delta[nh - 1], &ws.s[nh - 1], w_last);
@@ -244,22 +244,24 @@ fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace
         View::new(&p.w[0], d, n0).t(),
         false,
     );
-    // Loss on f = (g_p, −g_q); G = ∂L/∂g = (−∂L/∂f_p, ∂L/∂f_q).
+    // Loss on f = (g_p, −g_q) for n degrees of freedom; G = ∂L/∂g = (−∂L/∂f_p, ∂L/∂f_q).
     let mut sse = 0.0;
     for (((g, o), t), res) in ws
         .dout
-        .chunks_exact_mut(2)
-        .zip(ws.out.chunks_exact(2))
-        .zip(y.chunks_exact(2))
-        .zip(ws.residual.chunks_exact_mut(2))
+        .chunks_exact_mut(d)
+        .zip(ws.out.chunks_exact(d))
+        .zip(y.chunks_exact(d))
+        .zip(ws.residual.chunks_exact_mut(d))
     {
-        let rq = o[1] - t[0];
-        let rp = -o[0] - t[1];
-        sse += rq * rq + rp * rp;
-        g[0] = -2.0 * scale * rp;
-        g[1] = 2.0 * scale * rq;
-        res[0] = rq;
-        res[1] = rp;
+        for i in 0..n {
+            let rq = o[n + i] - t[i];
+            let rp = -o[i] - t[n + i];
+            sse += rq * rq + rp * rp;
+            g[i] = -2.0 * scale * rp;
+            g[n + i] = 2.0 * scale * rq;
+            res[i] = rq;
+            res[n + i] = rp;
+        }
     }
     // Back through g = δ_0 W_0ᵀ: dW_0 += Gᵀ δ_0, Δ_0 = G W_0.
     matmul(

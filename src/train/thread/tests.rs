@@ -108,7 +108,7 @@ fn low_dimensional_trainer_runs_on_the_thread() {
     let DataSpec::Synthetic(spec) = &scene.data else {
         unreachable!()
     };
-    let data = crate::data::synthetic_dataset(&crate::physics::Spring::default(), spec);
+    let data = crate::data::synthetic_dataset(&scene.system, spec).unwrap();
     let t = Trainer::new(ModelKind::Hnn, &scene, &data, &Device::Cpu).unwrap();
     let h = TrainerHandle::spawn(
         t,
@@ -125,7 +125,7 @@ fn low_dimensional_trainer_runs_on_the_thread() {
     ) else {
         unreachable!()
     };
-    assert!(step >= 50 && weights.energy([0.1, 0.2]).is_some());
+    assert!(step >= 50 && weights.energy(&[0.1, 0.2]).is_some());
 }
 
 #[test]
