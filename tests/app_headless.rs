@@ -27,7 +27,9 @@ fn act(app: &mut App, a: LabAction) {
 
 fn truth(app: &App) -> (f64, f64, f64, f64) {
     let t = &app.world().resource::<Truth>().0;
-    let [th, om] = t.state();
+    let [th, om] = t.state()[..] else {
+        panic!("a one-degree-of-freedom state")
+    };
     (th, om, t.energy(), t.time)
 }
 
@@ -203,7 +205,7 @@ fn the_spring_opens_with_twins_in_q_p_and_the_hnn_keeps_the_energy() {
     // A kick is Δp, taken by the truth and both twins alike.
     act(&mut app, LabAction::SetPaused(true));
     app.update();
-    let before: Vec<[f64; 2]> = app
+    let before: Vec<Vec<f64>> = app
         .world()
         .resource::<Twins>()
         .0

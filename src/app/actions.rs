@@ -139,7 +139,7 @@ fn apply_actions(
             LabAction::SetTruth { theta, omega } => {
                 if game.active_mut().is_some() {
                     last.0 = "no dragging during a round: kicks only".into();
-                } else if !truth.0.set_state([*theta, *omega]) {
+                } else if !truth.0.set_state(&[*theta, *omega]) {
                     last.0 = "a recording cannot be moved".into();
                 }
             }
@@ -147,7 +147,7 @@ fn apply_actions(
                 if let Some(r) = game.active_mut() {
                     r.finish(crate::game::Outcome::Abandoned);
                 }
-                truth.0.reset(lab.start());
+                truth.0.reset(&lab.start());
                 let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);

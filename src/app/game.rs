@@ -119,14 +119,14 @@ fn apply_game_actions(
                 rules.kicks = spec.kicks;
                 rules.hold = spec.hold;
                 // From rest at the bottom, twins synced: everyone starts level.
-                truth.0.set_state([0.0, 0.0]);
+                truth.0.set_state(&[0.0, 0.0]);
                 let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);
                 }
                 let t = &truth.0;
                 let round = Round::new(rules, |a| {
-                    let (k, u) = t.parts([a, 0.0]);
+                    let (k, u) = t.parts(&[a, 0.0]);
                     k + u
                 });
                 game.round = Some(round);

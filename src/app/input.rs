@@ -217,14 +217,17 @@ fn drag_bob(
             drag.0 = Some((theta, now, w));
             actions.write(LabAction::SetTruth {
                 theta,
-                omega: lab.scene.system.momentum_for(w),
+                omega: lab.scene.system.momentum_for(w).unwrap_or(w),
             });
         }
     } else {
         drag.0 = None;
         actions.write(LabAction::SetTruth {
             theta: last,
-            omega: lab.scene.system.momentum_for(omega.clamp(-15.0, 15.0)),
+            omega: {
+                let w = omega.clamp(-15.0, 15.0);
+                lab.scene.system.momentum_for(w).unwrap_or(w)
+            },
         });
         actions.write(LabAction::Sync);
     }

@@ -95,17 +95,25 @@ impl Lab {
         models: Option<&Path>,
         device: &str,
     ) -> Result<Self> {
+        anyhow::ensure!(
+            scene.system.dof() == 1,
+            "scene {}: the app shows systems with one degree of freedom; this one has {} \
+             (train, evaluate and draw it with the CLI: hnn-lab train / eval / figures --scene {})",
+            scene.source.display(),
+            scene.system.dof(),
+            scene.source.display()
+        );
         let task = match (&scene.system, &scene.data) {
             (SystemSpec::RapierPendulum(physics), DataSpec::Pixels(data)) => Task::Pixels {
                 physics: *physics,
                 data: data.clone(),
             },
             (system, data) => Task::Field {
-                system: *system,
+                system: system.clone(),
                 recorded: matches!(data, DataSpec::Recorded(_)),
             },
         };
-        let scene_system = scene.system;
+        let scene_system = scene.system.clone();
         let models_dir = match models {
             Some(p) => p.to_path_buf(),
             None => scene
@@ -126,7 +134,7 @@ impl Lab {
                 ModelStatus::Unavailable(String::new()),
             ],
             lesson,
-            trained_on: scene_system,
+            trained_on: scene_system.clone(),
             shipped_on: scene_system,
         };
         lab.reload();
@@ -136,7 +144,7 @@ impl Lab {
 
     /// The scene's truth at its start state.
     pub fn make_truth(&self) -> Result<crate::truth::TruthSystem> {
-        crate::truth::TruthSystem::for_scene(&self.scene, self.start(), super::sim::FIELD_DT)
+        crate::truth::TruthSystem::for_scene(&self.scene, &self.start(), super::sim::FIELD_DT)
     }
 
     /// Reloads the models from `models_dir` (the panel's "load shipped").

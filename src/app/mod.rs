@@ -31,6 +31,12 @@ pub use sim::{SimControl, SimStep, Truth, FIELD_DT, RATES};
 pub use trainer::{TrainAction, TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins, BASELINE, HNN};
 
+/// A one-degree-of-freedom state as the app's views draw it: (q, p) or (θ, ω). The app opens
+/// only such scenes (`Lab::load` refuses others), so every state it reads has two numbers.
+pub(crate) fn two(x: &[f64]) -> [f64; 2] {
+    [x[0], x[1]]
+}
+
 /// The simulation, the twins and the training bridge, without any window.
 pub struct LabPlugin(pub Lab);
 

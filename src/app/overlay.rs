@@ -101,7 +101,7 @@ fn record(
     let r = &readouts.0;
     series.samples.push_back(Sample {
         t,
-        truth: truth.0.state(),
+        truth: super::two(&truth.0.state()),
         truth_energy: truth.0.energy(),
         truth_read: match (&observed.0, lab.pixels()) {
             (crate::truth::Observation::Pair(p), Some((physics, data))) => {
@@ -135,7 +135,7 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
             .as_ref()
             .is_none_or(|old| !old.same(&w));
         if fresh {
-            let (model, z, tx) = (w.field(), t.state(), portraits.tx.clone());
+            let (model, z, tx) = (w.field(), super::two(&t.state()), portraits.tx.clone());
             portraits.for_weights[i] = Some(w);
             portraits.in_flight[i] = true;
             std::thread::spawn(move || {
@@ -159,12 +159,12 @@ pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
         bounds,
         ..Default::default()
     };
-    if model.energy([0.0, 0.0]).is_some() {
+    if model.energy(&[0.0, 0.0]).is_some() {
         let values: Vec<Vec<f64>> = xs
             .iter()
             .map(|&y| {
                 xs.iter()
-                    .map(|&x| model.energy([x, y]).unwrap_or(0.0))
+                    .map(|&x| model.energy(&[x, y]).unwrap_or(0.0))
                     .collect()
             })
             .collect();
@@ -180,7 +180,11 @@ pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
         let fields: Vec<((f64, f64), [f64; 2])> = pts
             .iter()
             .flat_map(|&y| pts.iter().map(move |&x| (x, y)))
-            .map(|(x, y)| ((x, y), model.field([x, y])))
+            .map(|(x, y)| {
+                let mut f = [0.0; 2];
+                model.field(&[x, y], &mut f);
+                ((x, y), f)
+            })
             .collect();
         // Scaled by a typical length, not the longest: outside the data a baseline's field
         // can be orders of magnitude larger and would shrink every other arrow to nothing.
@@ -211,12 +215,18 @@ fn truth_portrait(lab: &Lab) -> Portrait {
             (pi, 12.0, Box::new(move |t, w| p.energy(t, w)))
         }
         Task::Field { system, .. } => {
-            let h = lab.scene.eval.energy.unwrap_or(*system).hamiltonian();
+            let h = lab
+                .scene
+                .eval
+                .energy
+                .as_ref()
+                .unwrap_or(system)
+                .hamiltonian();
             let (q, p) = match system {
                 SystemSpec::Spring { .. } => (1.5, 1.5),
                 _ => (pi, 3.5),
             };
-            (q, p, Box::new(move |a, b| h.energy([a, b])))
+            (q, p, Box::new(move |a, b| h.energy(&[a, b])))
         }
     };
     let xs: Vec<f64> = (0..81).map(|i| -tm + 2.0 * tm * i as f64 / 80.0).collect();

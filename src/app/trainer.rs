@@ -215,7 +215,7 @@ fn apply_train_actions(
                             handle: Some(h),
                             note: Some("preparing data and model…".into()),
                             // A new trainer learns the truth's physics as they are now.
-                            learns: Some(lab.scene.system),
+                            learns: Some(lab.scene.system.clone()),
                             ..Default::default()
                         };
                     }
@@ -229,7 +229,7 @@ fn apply_train_actions(
                     if training.models[i].handle.is_none() {
                         let h = spawn_trainer(&lab, kind, Init::Scratch, &training);
                         training.models[i].handle = Some(h);
-                        training.models[i].learns = Some(lab.scene.system);
+                        training.models[i].learns = Some(lab.scene.system.clone());
                     }
                     let m = &mut training.models[i];
                     m.losses.clear();
@@ -241,7 +241,7 @@ fn apply_train_actions(
             }
             TrainAction::LoadShipped => {
                 lab.reload();
-                lab.trained_on = lab.shipped_on;
+                lab.trained_on = lab.shipped_on.clone();
                 let obs = truth.0.observe();
                 for kind in KINDS {
                     let i = slot(kind);
@@ -258,7 +258,7 @@ fn apply_train_actions(
                             swap_weights(&mut twins, i, weights, &obs);
                             training.models[i] = TrainerView {
                                 note: Some(format!("loaded {}", lab.models_dir.display())),
-                                learns: Some(lab.scene.system),
+                                learns: Some(lab.scene.system.clone()),
                                 ..Default::default()
                             };
                             if restart {
@@ -315,7 +315,7 @@ fn apply_train_actions(
                     h.send(Command::Start);
                     training.models[i] = TrainerView {
                         handle: Some(h),
-                        learns: Some(lab.scene.system),
+                        learns: Some(lab.scene.system.clone()),
                         note: Some(format!(
                             "new data on the new physics, {}…",
                             if *from_scratch {
@@ -410,7 +410,7 @@ fn poll_trainers(
             if let Some(w) = m.pending.take() {
                 let o = obs.get_or_insert_with(|| truth.0.observe());
                 swap_weights(&mut twins, i, w, o);
-                if let Some(sys) = m.learns {
+                if let Some(sys) = m.learns.clone() {
                     lab.trained_on = sys;
                 }
             }

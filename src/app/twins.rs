@@ -110,9 +110,9 @@ pub(super) fn read_twins(
                     let now = estimate_angle(&pair[n..], &data.render);
                     (pair, now, state)
                 }
-                _ => (vec![], Some(t.state()[0]), t.state()),
+                _ => (vec![], Some(t.state()[0]), super::two(&t.state())),
             };
-            let parts = truth.0.parts(state);
+            let parts = truth.0.parts(&state);
             Readout {
                 pair,
                 q_now,
@@ -120,7 +120,7 @@ pub(super) fn read_twins(
                 energy: parts.0 + parts.1,
                 parts,
                 learned: t.learned_energy(),
-                z: t.state(),
+                z: super::two(&t.state()),
             }
         });
     }

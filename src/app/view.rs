@@ -283,7 +283,7 @@ fn update_bars(
     mut bars: Query<(&Bar, &mut Transform, &mut Visibility)>,
 ) {
     let mut parts: [Option<[f64; 3]>; 3] = [None; 3];
-    let (k, u) = truth.0.parts(truth.0.state());
+    let (k, u) = truth.0.parts(&truth.0.state());
     parts[0] = Some([k, u, k + u]);
     for (i, r) in readouts.0.iter().enumerate() {
         parts[i + 1] = r.as_ref().map(|r| [r.parts.0, r.parts.1, r.energy]);

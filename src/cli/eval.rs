@@ -134,11 +134,16 @@ pub fn run(a: EvalArgs) -> Result<()> {
         "{}: Table 1 metrics (x1e-3, data units; ± standard error)",
         scene.name
     );
-    println!("| model | train loss | test loss | energy MSE |");
-    println!("|---|---|---|---|");
+    println!("| model | train loss | test loss | energy MSE | VPT |");
+    println!("|---|---|---|---|---|");
     for (kind, m) in &rows {
         let [train, test, energy] = m.cells().map(|(v, s)| milli(v, s));
-        println!("| {} | {train} | {test} | {energy} |", kind.name());
+        println!(
+            "| {} | {train} | {test} | {energy} | {:.3} ± {:.3} |",
+            kind.name(),
+            m.vpt,
+            m.vpt_sem
+        );
     }
     if a.json {
         let mut obj = json!({ "scene": scene.name });
@@ -152,7 +157,13 @@ pub fn run(a: EvalArgs) -> Result<()> {
 
 /// `value ± sem` in units of 1e-3 with three significant digits.
 pub fn milli(v: f64, sem: f64) -> String {
-    format!("{} ± {}", sig3(v * 1e3), sig3(sem * 1e3))
+    scaled(v, sem, 3)
+}
+
+/// `value ± sem` in units of 10^-`exp` with three significant digits.
+pub fn scaled(v: f64, sem: f64, exp: i32) -> String {
+    let k = 10f64.powi(exp);
+    format!("{} ± {}", sig3(v * k), sig3(sem * k))
 }
 
 fn sig3(x: f64) -> String {

@@ -8,7 +8,9 @@ use hnn_lab::device;
 use hnn_lab::nn::ModelKind;
 use hnn_lab::scene::Scene;
 
-use super::eval::{evaluate_scene, milli};
+use hnn_lab::eval::ModelMetrics;
+
+use super::eval::{evaluate_scene, scaled};
 
 #[derive(Args, Debug)]
 pub struct TableArgs {
@@ -22,46 +24,85 @@ pub struct TableArgs {
     pub device: String,
 }
 
-/// The paper's Table 1 (Greydanus et al. 2019), ×10⁻³: (train, test, energy) as
-/// [baseline, hnn] strings.
-const PAPER: &[(&str, &str, [&str; 6])] = &[
-    (
-        "spring",
-        "Ideal mass-spring",
-        [
+/// One row of the table: the scene file, its title, the power of ten its values are shown
+/// in, and the paper's Table 1 values in that unit (train, test, energy as [baseline, HNN]),
+/// where the paper has the task.
+struct Task {
+    file: &'static str,
+    title: &'static str,
+    exp: i32,
+    paper: Option<[&'static str; 6]>,
+}
+
+/// The paper's Table 1 (Greydanus et al. 2019) and the tasks beyond it.
+const TASKS: &[Task] = &[
+    Task {
+        file: "spring",
+        title: "Ideal mass-spring",
+        exp: 3,
+        paper: Some([
             "37 ± 2",
             "37 ± 2",
             "37 ± 2",
             "36 ± 2",
             "170 ± 20",
             "0.38 ± 0.1",
-        ],
-    ),
-    (
-        "pendulum",
-        "Ideal pendulum",
-        ["33 ± 2", "33 ± 2", "35 ± 2", "35 ± 2", "42 ± 10", "25 ± 5"],
-    ),
-    (
-        "real_pendulum",
-        "Real pendulum",
-        [
+        ]),
+    },
+    Task {
+        file: "pendulum",
+        title: "Ideal pendulum",
+        exp: 3,
+        paper: Some(["33 ± 2", "33 ± 2", "35 ± 2", "35 ± 2", "42 ± 10", "25 ± 5"]),
+    },
+    Task {
+        file: "real_pendulum",
+        title: "Real pendulum",
+        exp: 3,
+        paper: Some([
             "2.7 ± 0.2",
             "9.2 ± 0.5",
             "2.2 ± 0.3",
             "6.0 ± 0.6",
             "390 ± 70",
             "14 ± 5",
-        ],
-    ),
+        ]),
+    },
+    Task {
+        file: "two_body",
+        title: "Two body",
+        exp: 6,
+        paper: Some([
+            "33 ± 1",
+            "3.0 ± 0.1",
+            "30 ± 0.1",
+            "2.8 ± 0.1",
+            "6.3e4 ± 3e4",
+            "39 ± 5",
+        ]),
+    },
+    Task {
+        file: "three_body",
+        title: "Three body",
+        exp: 3,
+        paper: None,
+    },
+    Task {
+        file: "double_pendulum",
+        title: "Double pendulum",
+        exp: 3,
+        paper: None,
+    },
 ];
+
+const HEADER: &str = "| Task | | unit | Train loss: baseline | HNN | Test loss: baseline | HNN | Energy MSE: baseline | HNN | VPT: baseline | HNN |";
 
 pub fn run(a: TableArgs) -> Result<()> {
     let dev = device::select(&a.device)?;
-    println!("| Task | | Train loss: baseline | HNN | Test loss: baseline | HNN | Energy MSE: baseline | HNN |");
-    println!("|---|---|---|---|---|---|---|---|");
-    for (file, title, paper) in PAPER {
-        let path = a.scenes.join(format!("{file}.ron"));
+    println!("{HEADER}");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for task in TASKS {
+        let path = a.scenes.join(format!("{}.ron", task.file));
         let scene = Scene::load(&path)?;
         let dir = super::models_dir(&scene, None);
         if a.retrain {
@@ -71,8 +112,10 @@ pub fn run(a: TableArgs) -> Result<()> {
             }
         }
         let [(_, b), (_, h)] = evaluate_scene(&scene, &dir, None)?;
-        println!("{}", row(title, b.cells(), h.cells()));
-        println!("| | paper | {} |", paper.join(" | "));
+        println!("{}", row(task.title, task.exp, &b, &h));
+        if let Some(p) = task.paper {
+            println!("| | paper | | {} | | |", p.join(" | "));
+        }
     }
     let path = a.scenes.join("pixel_pendulum.ron");
     let scene = Scene::load(&path)?;
@@ -84,24 +127,34 @@ pub fn run(a: TableArgs) -> Result<()> {
         }
     }
     let [(_, b), (_, h)] = super::eval::evaluate_pixel_scene(&scene, &dir)?;
+    println!("{}", row("Pixel pendulum", 3, &b.table, &h.table));
     println!(
-        "{}",
-        row("Pixel pendulum", b.table.cells(), h.table.cells())
+        "| | paper | | 18 ± 0.2 | 19 ± 0.2 | 17 ± 0.3 | 18 ± 0.3 | 9.3 ± 1 | 0.15 ± 0.01 | | |"
     );
-    println!("| | paper | 18 ± 0.2 | 19 ± 0.2 | 17 ± 0.3 | 18 ± 0.3 | 9.3 ± 1 | 0.15 ± 0.01 |");
     println!(
-        "\nAll values ×10⁻³, ± standard error; protocol in README.md. Pixel pendulum: losses on our \
-         frames and energy in J² read off decoded frames, so compare ratios with the paper's \
-         (baseline/HNN energy: ours {:.0}×, paper 62×).",
+        "\nValues in the unit of their row, ± standard error; VPT (valid prediction time) as a \
+         fraction of the rollout, on states (pixel pendulum: on frames); protocol in README.md. \
+         Pixel pendulum: losses on our frames and energy in J² read off decoded frames, so \
+         compare ratios with the paper's (baseline/HNN energy: ours {:.0}×, paper 62×).",
         b.table.energy_mse / h.table.energy_mse
     );
     Ok(())
 }
 
-/// One Markdown row: (value, sem) of train loss, test loss and energy MSE per model.
-fn row(title: &str, b: [(f64, f64); 3], h: [(f64, f64); 3]) -> String {
-    let cells: Vec<String> = (0..3)
-        .flat_map(|i| [milli(b[i].0, b[i].1), milli(h[i].0, h[i].1)])
+/// One Markdown row: (value, sem) of train loss, test loss and energy MSE per model in units
+/// of 10^-exp, then the VPT of each.
+fn row(title: &str, exp: i32, b: &ModelMetrics, h: &ModelMetrics) -> String {
+    let (bc, hc) = (b.cells(), h.cells());
+    let mut cells: Vec<String> = (0..3)
+        .flat_map(|i| [scaled(bc[i].0, bc[i].1, exp), scaled(hc[i].0, hc[i].1, exp)])
         .collect();
-    format!("| {title} | hnn-lab | {} |", cells.join(" | "))
+    for m in [b, h] {
+        cells.push(format!("{:.2} ± {:.2}", m.vpt, m.vpt_sem));
+    }
+    let unit = match exp {
+        3 => "×10⁻³".to_string(),
+        6 => "×10⁻⁶".to_string(),
+        e => format!("×10^-{e}"),
+    };
+    format!("| {title} | hnn-lab | {unit} | {} |", cells.join(" | "))
 }

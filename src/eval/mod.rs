@@ -2,11 +2,13 @@
 //! rollouts of the true system and the learned field from the same initial states; and the
 //! valid prediction time of those rollouts (Botev et al. 2021).
 
+mod latent;
 pub mod pixel;
 mod rollout;
 mod stats;
 mod vpt;
 
+pub use latent::linear_r2;
 pub use rollout::{rollouts, Rollouts};
 pub use stats::{grouped_sem, mean_sem, Stat};
 pub use vpt::{state_vpt, valid_fraction, VPT_THRESHOLD};

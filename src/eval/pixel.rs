@@ -87,6 +87,9 @@ pub struct PixelMetrics {
     pub long_pixel_mse_300: f64,
     /// Per long trial: amplitude and angle error at 100 / 200 / 300 frames (the phase drift).
     pub long_angle_errors: Vec<(f64, [f64; 3])>,
+    /// Latent quality: R² of the best affine map from the latent (z_q, z_p) to the true
+    /// (θ, ω) over the test frames (the mean over the two targets; see `linear_r2`).
+    pub latent_r2: f64,
     /// The metric's floor: energy MSE between the true frames read by the estimator and the
     /// simulated (θ, ω) averaged over the frame interval, over the same test samples.
     pub energy_floor: f64,
@@ -106,6 +109,20 @@ pub fn loss_stat(
         all.extend(v.to_dtype(candle_core::DType::F64)?.to_vec1::<f64>()?);
     }
     Ok(mean_sem(&all))
+}
+
+/// R² of the best affine map from each test pair's encoding to its true (θ, ω).
+pub fn latent_r2(snap: &PixelSnapshot, data: &PixelDataset) -> f64 {
+    let idx = data.samples(data.test_trials());
+    let z: Vec<Vec<f64>> = idx
+        .iter()
+        .map(|&(t, i)| snap.encode(data.pair(t, i)).to_vec())
+        .collect();
+    let y: Vec<Vec<f64>> = idx
+        .iter()
+        .map(|&(t, i)| data.state(t, i).to_vec())
+        .collect();
+    super::linear_r2(&z, &y)
 }
 
 /// Mean squared pixel difference of two frame pairs.
@@ -255,6 +272,7 @@ pub fn evaluate_pixel(
         long_pixel_mse_200: lp[1],
         long_pixel_mse_300: lp[2],
         long_angle_errors: long_angle_errors(snap, &set.long),
+        latent_r2: latent_r2(snap, data),
         energy_floor: set.floor,
     })
 }

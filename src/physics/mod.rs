@@ -7,12 +7,14 @@
 mod double_pendulum;
 mod gravity;
 mod pendulum;
+pub mod rapier_double;
 pub mod rapier_pendulum;
 mod spring;
 
 pub use double_pendulum::DoublePendulum;
 pub use gravity::Gravity;
 pub use pendulum::Pendulum;
+pub use rapier_double::{RapierDoublePendulum, RapierDoubleSpec};
 pub use rapier_pendulum::{JointKind, RapierPendulum, RapierSpec};
 pub use spring::Spring;
 

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::physics::{DoublePendulum, Gravity, Hamiltonian, Pendulum, RapierSpec, Spring};
+use crate::physics::{
+    DoublePendulum, Gravity, Hamiltonian, Pendulum, RapierDoubleSpec, RapierSpec, Spring,
+};
 
 mod cue;
 mod lines;
@@ -88,6 +90,9 @@ pub enum SystemSpec {
         l2: f64,
         g: f64,
     },
+    /// Two uniform rods on a chain of multibody revolute joints simulated by rapier2d, in
+    /// canonical (θ₁, θ₂, p₁, p₂): n = 2. Synthetic data step rapier itself.
+    RapierDoublePendulum(RapierDoubleSpec),
     /// Bodies in a plane under Newtonian gravity (constant `g`), state
     /// (x₁…x_N, y₁…y_N, pˣ₁…pˣ_N, pʸ₁…pʸ_N): n = 2N.
     Gravity { masses: Vec<f64>, g: f64 },
@@ -100,7 +105,7 @@ impl SystemSpec {
             SystemSpec::Spring { .. }
             | SystemSpec::Pendulum { .. }
             | SystemSpec::RapierPendulum(_) => 1,
-            SystemSpec::DoublePendulum { .. } => 2,
+            SystemSpec::DoublePendulum { .. } | SystemSpec::RapierDoublePendulum(_) => 2,
             SystemSpec::Gravity { masses, .. } => 2 * masses.len(),
         }
     }
@@ -114,7 +119,9 @@ impl SystemSpec {
                 Some(q_rate / (2.0 * m))
             }
             SystemSpec::RapierPendulum(_) => Some(q_rate),
-            SystemSpec::DoublePendulum { .. } | SystemSpec::Gravity { .. } => None,
+            SystemSpec::DoublePendulum { .. }
+            | SystemSpec::RapierDoublePendulum(_)
+            | SystemSpec::Gravity { .. } => None,
         }
     }
 
@@ -130,6 +137,7 @@ impl SystemSpec {
             &SystemSpec::DoublePendulum { m1, m2, l1, l2, g } => {
                 Box::new(DoublePendulum::point_masses(m1, m2, l1, l2, g))
             }
+            SystemSpec::RapierDoublePendulum(r) => Box::new(r.hamiltonian()),
             SystemSpec::Gravity { masses, g } => Box::new(Gravity {
                 masses: masses.clone(),
                 g: *g,

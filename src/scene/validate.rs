@@ -36,6 +36,35 @@ impl Scene {
                     ));
                 }
             }
+            SystemSpec::RapierDoublePendulum(r) => {
+                for (name, v) in [
+                    ("m1", r.m1),
+                    ("m2", r.m2),
+                    ("l1", r.l1),
+                    ("l2", r.l2),
+                    ("gravity", r.gravity),
+                    ("dt", r.dt),
+                ] {
+                    if !positive(v) {
+                        return Err(fail(name, format!("{v} must be finite and positive")));
+                    }
+                }
+                if r.substeps == 0 || r.solver_iterations == 0 {
+                    return Err(fail(
+                        "substeps",
+                        "substeps and solver_iterations must be > 0".into(),
+                    ));
+                }
+                if let DataSpec::Synthetic(d) = &self.data {
+                    let k = d.t_end / (d.points.max(2) - 1) as f64 / r.dt;
+                    if !(k >= 0.999 && (k - k.round()).abs() < 1e-6) {
+                        return Err(fail(
+                            "data.t_end",
+                            format!("samples every t_end / (points − 1) = {} s must be a whole number of physics steps of {} s", d.t_end / (d.points.max(2) - 1) as f64, r.dt),
+                        ));
+                    }
+                }
+            }
             SystemSpec::Gravity { masses, g } => {
                 if masses.len() < 2
                     || masses.len() > 16

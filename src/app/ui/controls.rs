@@ -125,7 +125,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
 }
 
 fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
-    let [th, om] = p.truth.0.state();
+    let [th, om] = crate::app::two(&p.truth.0.state());
     let rows = [
         Some((th, om, p.truth.0.energy(), None)),
         p.readouts.0[0]
