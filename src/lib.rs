@@ -11,6 +11,7 @@ pub mod figures;
 pub mod game;
 pub mod integrate;
 pub mod lesson;
+pub mod linalg;
 pub mod nn;
 pub mod observed;
 pub mod physics;

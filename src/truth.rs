@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use crate::data::{forward_differences, load_table, state_columns};
+use crate::data::recorded_samples;
 use crate::integrate::rk4_step;
 use crate::observed::ObservedPendulum;
 use crate::physics::{Hamiltonian, RapierSpec};
@@ -66,10 +66,7 @@ impl TruthSystem {
             )),
             (_, DataSpec::Recorded(spec)) => {
                 let path = scene.resolve(&spec.file);
-                let table = load_table(&path)?;
-                let all = state_columns(&table, &spec.q.names(), &spec.p.names(), dim / 2)
-                    .and_then(|cols| forward_differences(&table, &cols))
-                    .with_context(|| path.display().to_string())?;
+                let all = recorded_samples(&scene.system, spec, &path)?;
                 anyhow::ensure!(
                     all.len() >= 2,
                     "{}: too few samples to replay",

@@ -1,8 +1,9 @@
 use anyhow::Result;
 use clap::Args;
 
+use hnn_lab::physics::rapier_double::double_energy_drift;
 use hnn_lab::physics::rapier_pendulum::energy_drift;
-use hnn_lab::physics::{JointKind, RapierSpec};
+use hnn_lab::physics::{JointKind, RapierDoubleSpec, RapierSpec};
 
 #[derive(Args, Debug)]
 pub struct DriftArgs {
@@ -11,9 +12,54 @@ pub struct DriftArgs {
     pub seconds: f64,
 }
 
-/// Prints how well rapier conserves the pendulum's energy for several joint and time-step
-/// settings: relative change of H after `seconds`, and (in brackets) the largest excursion.
+/// Prints how well rapier conserves the pendulum's and the double pendulum's energy for several
+/// joint and time-step settings: relative change of H after `seconds`, and (in brackets) the
+/// largest excursion.
 pub fn run(a: DriftArgs) -> Result<()> {
+    anyhow::ensure!(
+        a.seconds.is_finite() && a.seconds > 0.0 && a.seconds <= 3600.0,
+        "--seconds {} must be in (0, 3600]",
+        a.seconds
+    );
+    single(a.seconds);
+    println!();
+    double(a.seconds);
+    Ok(())
+}
+
+/// The double pendulum (multibody chain), both rods released from rest at θ0: 0.5 rad swings
+/// regularly, 1.5 and 2.5 rad are chaotic (the lower rod flips).
+fn double(seconds: f64) {
+    let amplitudes = [0.5, 1.5, 2.5];
+    println!("| double pendulum | dt | substeps | solver iters | θ0 = 0.5 | θ0 = 1.5 | θ0 = 2.5 |");
+    println!("|---|---|---|---|---|---|---|");
+    for substeps in [1, 4, 8, 16, 32] {
+        let spec = RapierDoubleSpec {
+            substeps,
+            ..RapierDoubleSpec::default()
+        };
+        let cells: Vec<String> = amplitudes
+            .iter()
+            .map(|&theta0| {
+                let (end, worst) = double_energy_drift(spec, theta0, seconds);
+                format!("{:+.3}% ({:.3}%)", 100.0 * end, 100.0 * worst)
+            })
+            .collect();
+        let default = if spec == RapierDoubleSpec::default() {
+            " **(default)**"
+        } else {
+            ""
+        };
+        println!(
+            "| Multibody{default} | 1/{:.0} | {substeps} | {} | {} |",
+            1.0 / spec.dt,
+            spec.solver_iterations,
+            cells.join(" | ")
+        );
+    }
+}
+
+fn single(seconds: f64) {
     let amplitudes = [0.3, 1.0, 2.5];
     println!("| joint | dt | substeps | solver iters | θ0 = 0.3 | θ0 = 1.0 | θ0 = 2.5 |");
     println!("|---|---|---|---|---|---|---|");
@@ -36,7 +82,7 @@ pub fn run(a: DriftArgs) -> Result<()> {
         let cells: Vec<String> = amplitudes
             .iter()
             .map(|&theta0| {
-                let (end, worst) = energy_drift(spec, theta0, a.seconds);
+                let (end, worst) = energy_drift(spec, theta0, seconds);
                 format!("{:+.3}% ({:.3}%)", 100.0 * end, 100.0 * worst)
             })
             .collect();
@@ -51,5 +97,4 @@ pub fn run(a: DriftArgs) -> Result<()> {
             cells.join(" | ")
         );
     }
-    Ok(())
 }

@@ -7,6 +7,7 @@ mod bench_app;
 mod drift;
 mod eval;
 mod figures;
+mod fit;
 mod table;
 mod train;
 mod train_pixel;
@@ -74,8 +75,11 @@ pub enum Command {
     Figures(figures::FiguresArgs),
     /// Time training steps (median ms per step after a warm-up).
     Bench(bench::BenchArgs),
-    /// Energy drift of the rapier pendulum for several joint and time-step settings.
+    /// Energy drift of the rapier pendulum and double pendulum for several joint and time-step
+    /// settings.
     Drift(drift::DriftArgs),
+    /// Fit a double pendulum's constants to a recording that does not state them.
+    Fit(fit::FitArgs),
     /// Per-frame cost of the app's own systems, headless, with training running.
     #[cfg(feature = "gui")]
     BenchApp(bench_app::BenchAppArgs),
@@ -131,6 +135,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Train(a)) => train::run(a),
         Some(Command::Eval(a)) => eval::run(a),
+        Some(Command::Fit(a)) => fit::run(a),
         Some(Command::Table(a)) => table::run(a),
         Some(Command::Figures(a)) => figures::run(a),
         Some(Command::Bench(a)) => bench::run(a),

@@ -93,6 +93,24 @@ const TASKS: &[Task] = &[
         exp: 3,
         paper: None,
     },
+    Task {
+        file: "rapier_double_pendulum",
+        title: "Double pendulum, rapier2d rods",
+        exp: 3,
+        paper: None,
+    },
+    Task {
+        file: "lipson_double_pendulum",
+        title: "Double pendulum, recorded, (θ, p = Mω)",
+        exp: 3,
+        paper: None,
+    },
+    Task {
+        file: "lipson_double_pendulum_omega",
+        title: "Double pendulum, recorded, (θ, ω) as if canonical",
+        exp: 3,
+        paper: None,
+    },
 ];
 
 const HEADER: &str = "| Task | | unit | Train loss: baseline | HNN | Test loss: baseline | HNN | Energy MSE: baseline | HNN | VPT: baseline | HNN |";

@@ -150,8 +150,19 @@ pub fn state_columns(table: &Table, q: &[&str], p: &[&str], dof: usize) -> Resul
 /// within each trial, as the reference code forms its real-pendulum targets; `cols` are the
 /// state's columns in order (see `state_columns`).
 pub fn forward_differences(table: &Table, cols: &[usize]) -> Result<Split> {
+    forward_differences_mapped(table, cols, |_| {})
+}
+
+/// As `forward_differences`, with each row's state passed through `map` first (e.g. angular
+/// velocities to canonical momenta), so the targets are differences of the mapped states.
+pub fn forward_differences_mapped(
+    table: &Table,
+    cols: &[usize],
+    map: impl Fn(&mut [f64]),
+) -> Result<Split> {
     let mut out = Split::new(cols.len());
     let (mut x, mut dx) = (vec![0.0; cols.len()], vec![0.0; cols.len()]);
+    let (mut x1, mut x0) = (vec![0.0; cols.len()], vec![0.0; cols.len()]);
     for (i, w) in table.rows.windows(2).enumerate() {
         if w[0][0] != w[1][0] {
             continue; // a new trial starts
@@ -167,8 +178,14 @@ pub fn forward_differences(table: &Table, cols: &[usize]) -> Result<Split> {
             );
         }
         for (k, &c) in cols.iter().enumerate() {
-            x[k] = w[0][c];
-            dx[k] = (w[1][c] - w[0][c]) / dt;
+            x0[k] = w[0][c];
+            x1[k] = w[1][c];
+        }
+        map(&mut x0);
+        map(&mut x1);
+        for k in 0..cols.len() {
+            x[k] = x0[k];
+            dx[k] = (x1[k] - x0[k]) / dt;
         }
         out.push(&x, &dx, w[0][1]);
     }

@@ -3,12 +3,16 @@
 
 mod lipson;
 pub mod pixel;
+mod recorded;
 pub mod render;
 mod scaling;
 mod synthetic;
 
-pub use lipson::{forward_differences, load_table, state_columns, Table};
+pub use lipson::{
+    forward_differences, forward_differences_mapped, load_table, parse_table, state_columns, Table,
+};
 pub use pixel::{PixelDataSpec, PixelDataset};
+pub use recorded::{fit_double_pendulum, mass_matrix_of, recorded_samples, DoublePendulumFit};
 pub use render::RenderSpec;
 pub use scaling::Scaling;
 pub use synthetic::{draw_initial, initial_state, orbit_state, synthetic_dataset};
@@ -89,11 +93,7 @@ pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> R
                 Some(p) => p.to_path_buf(),
                 None => scene.resolve(&spec.file),
             };
-            let table = load_table(&path)?;
-            let all =
-                lipson::state_columns(&table, &spec.q.names(), &spec.p.names(), scene.system.dof())
-                    .and_then(|cols| forward_differences(&table, &cols))
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let all = recorded_samples(&scene.system, spec, &path)?;
             Ok(
                 lipson::split_recorded(all, spec.test_start, spec.test_fraction, spec.test_indices)
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,

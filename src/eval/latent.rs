@@ -8,32 +8,22 @@
 /// NaN when there are fewer samples than parameters or a target does not vary.
 pub fn linear_r2(z: &[Vec<f64>], y: &[Vec<f64>]) -> f64 {
     let (n, k) = (z.len(), z.first().map_or(0, Vec::len) + 1);
+    debug_assert!(k >= 1);
     let Some(targets) = y.first().map(Vec::len) else {
         return f64::NAN;
     };
     if n <= k || y.len() != n {
         return f64::NAN;
     }
-    // Normal equations AᵀA β = Aᵀy with A = [1, z].
-    let row = |i: usize| -> Vec<f64> { std::iter::once(1.0).chain(z[i].iter().copied()).collect() };
-    let mut ata = vec![vec![0.0; k]; k];
-    for i in 0..n {
-        let a = row(i);
-        for r in 0..k {
-            for c in 0..k {
-                ata[r][c] += a[r] * a[c];
-            }
-        }
-    }
+    // Least squares on A = [1, z].
+    let rows: Vec<Vec<f64>> = (0..n)
+        .map(|i| std::iter::once(1.0).chain(z[i].iter().copied()).collect())
+        .collect();
+    let row = |i: usize| &rows[i];
     let mut total = 0.0;
     for t in 0..targets {
-        let mut aty = vec![0.0; k];
-        for i in 0..n {
-            for (r, a) in row(i).iter().enumerate() {
-                aty[r] += a * y[i][t];
-            }
-        }
-        let Some(beta) = solve(ata.clone(), aty) else {
+        let target: Vec<f64> = y.iter().map(|r| r[t]).collect();
+        let Some(beta) = crate::linalg::least_squares(&rows, &target) else {
             return f64::NAN;
         };
         let mean = y.iter().map(|r| r[t]).sum::<f64>() / n as f64;
@@ -49,32 +39,6 @@ pub fn linear_r2(z: &[Vec<f64>], y: &[Vec<f64>]) -> f64 {
         total += 1.0 - res / tot;
     }
     total / targets as f64
-}
-
-/// Gaussian elimination with partial pivoting; None for a singular system.
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
-    let n = b.len();
-    for c in 0..n {
-        let p = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
-        if a[p][c].abs() < 1e-300 {
-            return None;
-        }
-        a.swap(c, p);
-        b.swap(c, p);
-        for r in c + 1..n {
-            let f = a[r][c] / a[c][c];
-            for j in c..n {
-                a[r][j] -= f * a[c][j];
-            }
-            b[r] -= f * b[c];
-        }
-    }
-    let mut x = vec![0.0; n];
-    for r in (0..n).rev() {
-        let s: f64 = (r + 1..n).map(|j| a[r][j] * x[j]).sum();
-        x[r] = (b[r] - s) / a[r][r];
-    }
-    Some(x)
 }
 
 #[cfg(test)]

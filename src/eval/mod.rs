@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::data::{Dataset, Split};
 use crate::nn::FieldSnapshot;
 use crate::physics::Hamiltonian;
-use crate::scene::Scene;
+use crate::scene::{DataSpec, Scene};
 
 /// One model's row of Table 1, in the data's own units.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
@@ -67,23 +67,46 @@ pub fn derivative_loss(model: &FieldSnapshot, split: &Split) -> Stat {
 
 /// Per-trajectory mean squared difference of the true energy along the true and the learned
 /// trajectory; for a single recorded trajectory, per time point.
-pub fn energy_errors(h: &dyn Hamiltonian, r: &Rollouts) -> Vec<Vec<f64>> {
+pub fn energy_errors(energy: &dyn Fn(&[f64]) -> f64, r: &Rollouts) -> Vec<Vec<f64>> {
     r.truth
         .iter()
         .zip(&r.model)
         .map(|(t, m)| {
             t.iter()
                 .zip(m)
-                .map(|(a, b)| (h.energy(a) - h.energy(b)).powi(2))
+                .map(|(a, b)| (energy(a) - energy(b)).powi(2))
                 .collect()
         })
         .collect()
 }
 
+/// The energy a scene's metric measures, as a function of the scene's states: the eval
+/// energy or the system's H; for a recording kept in angular velocities (`keep_velocities`),
+/// H after turning them into momenta.
+pub fn scene_energy(scene: &Scene) -> Box<dyn Fn(&[f64]) -> f64 + Send + Sync> {
+    let h: Box<dyn Hamiltonian> = scene
+        .eval
+        .energy
+        .as_ref()
+        .unwrap_or(&scene.system)
+        .hamiltonian();
+    if let DataSpec::Recorded(r) = &scene.data {
+        if r.keep_velocities {
+            if let Some(dp) = crate::data::mass_matrix_of(&scene.system) {
+                return Box::new(move |x: &[f64]| {
+                    let p = dp.momenta([x[0], x[1]], [x[2], x[3]]);
+                    h.energy(&[x[0], x[1], p[0], p[1]])
+                });
+            }
+        }
+    }
+    Box::new(move |x: &[f64]| h.energy(x))
+}
+
 /// Energy MSE ± standard error over `splits` groups: groups of whole trajectories when there
 /// are several, contiguous time chunks of the one trajectory otherwise.
-pub fn energy_mse(h: &dyn Hamiltonian, r: &Rollouts, splits: usize) -> Stat {
-    let errs = energy_errors(h, r);
+pub fn energy_mse(energy: &dyn Fn(&[f64]) -> f64, r: &Rollouts, splits: usize) -> Stat {
+    let errs = energy_errors(energy, r);
     if errs.len() == 1 {
         grouped_sem(&errs[0], splits)
     } else {
@@ -97,16 +120,11 @@ pub fn energy_mse(h: &dyn Hamiltonian, r: &Rollouts, splits: usize) -> Stat {
 
 /// All of Table 1 for one model, and its valid prediction time.
 pub fn evaluate(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Result<ModelMetrics> {
-    let h = scene
-        .eval
-        .energy
-        .as_ref()
-        .unwrap_or(&scene.system)
-        .hamiltonian();
+    let energy_of = scene_energy(scene);
     let train = derivative_loss(model, &data.train);
     let test = derivative_loss(model, &data.test);
     let r = rollouts(scene, data, model)?;
-    let energy = energy_mse(h.as_ref(), &r, scene.eval.splits);
+    let energy = energy_mse(energy_of.as_ref(), &r, scene.eval.splits);
     let vpt = state_vpt(&r, VPT_THRESHOLD);
     Ok(ModelMetrics {
         train_loss: train.mean,
@@ -140,7 +158,8 @@ mod tests {
                 vec![vec![0.0, 1.0], vec![0.0, 1.0]],
             ],
         };
-        let s = energy_mse(&Spring::default(), &r, 2);
+        let h = Spring::default();
+        let s = energy_mse(&|x| h.energy(x), &r, 2);
         assert_eq!(s.mean, 2.5);
         assert!((s.sem - 2.0 / 2f64.sqrt()).abs() < 1e-12);
         // A single recorded trajectory is split over time: errors 0, 9 in two chunks.
@@ -149,7 +168,7 @@ mod tests {
             truth: vec![r.truth[0].clone()],
             model: vec![r.model[0].clone()],
         };
-        let s = energy_mse(&Spring::default(), &one, 2);
+        let s = energy_mse(&|x| h.energy(x), &one, 2);
         assert_eq!(s.mean, 4.5);
         assert!((s.sem - 4.5 / 2f64.sqrt()).abs() < 1e-12);
     }

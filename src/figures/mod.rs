@@ -85,6 +85,7 @@ fn phase_figure(
     std::fs::create_dir_all(out)?;
     let path = out.join(format!("{}_fields.png", scene.name));
     let h = scene.system.hamiltonian();
+    let energy_of = crate::eval::scene_energy(scene);
     let (wq, wp) = window(data);
     // One rollout, sampled finely enough to draw smooth curves.
     let mut fine = scene.clone();
@@ -176,7 +177,7 @@ fn phase_figure(
                 rh.times
                     .iter()
                     .zip(traj.iter())
-                    .map(|(t, x)| (*t, h.energy(x)))
+                    .map(|(t, x)| (*t, energy_of(x)))
                     .collect()
             })
             .collect();

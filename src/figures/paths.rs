@@ -104,7 +104,7 @@ pub fn paths_figure(
     register_fonts();
     std::fs::create_dir_all(out)?;
     let path = out.join(format!("{}_paths.png", scene.name));
-    let h = scene.system.hamiltonian();
+    let energy_of = crate::eval::scene_energy(scene);
     let mut fine = scene.clone();
     fine.eval.trajectories = 1;
     fine.eval.points = fine.eval.points.max(1000);
@@ -150,7 +150,7 @@ pub fn paths_figure(
                 rh.times
                     .iter()
                     .zip(traj.iter())
-                    .map(|(t, x)| (*t, h.energy(x)))
+                    .map(|(t, x)| (*t, energy_of(x)))
                     .filter(|(_, e)| e.is_finite())
                     .collect()
             })

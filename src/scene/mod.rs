@@ -229,6 +229,15 @@ pub struct RecordedSpec {
     pub test_start: f64,
     #[serde(default = "default_test_fraction")]
     pub test_fraction: f64,
+    /// The `p` columns hold angular velocities, not momenta: each row's are turned into
+    /// p = M(θ)·ω with the scene's double pendulum before the targets are formed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub velocities: bool,
+    /// With `velocities`: train on the angular velocities as recorded, as if they were
+    /// momenta (the wrong symplectic structure, kept to compare); the energy metric still
+    /// turns them into momenta.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_velocities: bool,
     /// Explicit test sample range [a, b), overriding the fractions (to pin a reference split).
     #[serde(default)]
     pub test_indices: Option<(usize, usize)>,

@@ -222,6 +222,23 @@ impl Scene {
                         ),
                     ));
                 }
+                if r.keep_velocities && !r.velocities {
+                    return Err(fail(
+                        "data.keep_velocities",
+                        "goes with `velocities: true` (the file holds velocities)".into(),
+                    ));
+                }
+                if r.velocities
+                    && !matches!(
+                        self.system,
+                        SystemSpec::DoublePendulum { .. } | SystemSpec::RapierDoublePendulum(_)
+                    )
+                {
+                    return Err(fail(
+                        "data.velocities",
+                        "`velocities: true` needs a double pendulum system (its mass matrix maps velocities to momenta)".into(),
+                    ));
+                }
                 let file = self.resolve(&r.file);
                 if !file.is_file() {
                     return Err(fail(
