@@ -324,3 +324,107 @@ fn broken_lessons_name_file_line_and_field() {
         &["order.ron:6:", "timeline[1].at", "out of order"],
     );
 }
+
+/// Recorded files with any number of coordinates: a 4-coordinate file trains and evaluates
+/// through `--data`; a file whose state columns do not fit the scene's n, or an odd number of
+/// them, is one error naming the file; a model for another n is refused, naming the model.
+#[test]
+fn recorded_files_of_any_width_and_mismatched_n() {
+    let dir = tempfile::tempdir().unwrap();
+    let double = repo("assets/data/lipson/double_pend_h_1.txt");
+    let scene = write(
+        dir.path(),
+        "dp.ron",
+        "Scene(name: \"dp\", system: DoublePendulum(m1: 1.0, m2: 1.0, l1: 1.0, l2: 1.0, g: 9.8), \
+         data: Recorded((file: \"unused.txt\", velocities: true)), model: (hidden: [8, 8]), train: (steps: 5))",
+    );
+    // The scene's own file is missing: the scene is refused, naming the field.
+    fails_with(
+        &run(&["train", "--scene", &scene]),
+        &["dp.ron", "data.file"],
+    );
+    let scene = write(
+        dir.path(),
+        "dp.ron",
+        &format!(
+            "Scene(name: \"dp\", system: DoublePendulum(m1: 1.0, m2: 1.0, l1: 1.0, l2: 1.0, g: 9.8), \
+             data: Recorded((file: {:?}, velocities: true)), model: (hidden: [8, 8]), train: (steps: 5))",
+            double.to_string_lossy()
+        ),
+    );
+    let models = dir.path().join("m");
+    let m = models.to_string_lossy().to_string();
+    let out = run(&["train", "--scene", &scene, "--out", &m, "--quiet"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = write(
+        dir.path(),
+        "copy.txt",
+        &std::fs::read_to_string(&double).unwrap(),
+    );
+    let out = run(&[
+        "eval", "--scene", &scene, "--models", &m, "--data", &copy, "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"vpt\""));
+    // A one-degree-of-freedom file for a two-degree scene.
+    let single = repo("assets/data/lipson/real_pend_h_1.txt");
+    fails_with(
+        &run(&[
+            "train",
+            "--scene",
+            &scene,
+            "--data",
+            &single.to_string_lossy(),
+        ]),
+        &["real_pend_h_1.txt", "2 state columns", "2 degree"],
+    );
+    // An odd number of state columns.
+    let odd = write(
+        dir.path(),
+        "odd.txt",
+        "%a b c\n0 0 1 2 3\n0 1 1 2 3\n0 2 1 2 3\n",
+    );
+    fails_with(
+        &run(&["train", "--scene", &scene, "--data", &odd]),
+        &["odd.txt", "odd"],
+    );
+    // The double pendulum's models under a one-degree-of-freedom scene of the same name.
+    let spring = write(
+        dir.path(),
+        "spring.ron",
+        "Scene(name: \"dp\", system: Spring(k: 1.0, m: 1.0), data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))",
+    );
+    fails_with(
+        &run(&["eval", "--scene", &spring, "--models", &m]),
+        &["baseline.safetensors", "4 numbers", "1 degree"],
+    );
+}
+
+/// The fit of a double pendulum's constants to the shipped recording finds the point masses
+/// and arms it was simulated with.
+#[test]
+fn fit_finds_the_recordings_constants() {
+    let out = run(&[
+        "fit",
+        "--data",
+        &repo("assets/data/lipson/double_pend_h_1.txt").to_string_lossy(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("m₁ = 1.0000 kg, l₁ = 1.0000 m, g = 9.8000"),
+        "{text}"
+    );
+}

@@ -120,3 +120,31 @@ fn training_on_from_the_shipped_pixel_models_keeps_their_losses() {
         "losses jumped from {first:.3e} to {worst:.3e}"
     );
 }
+
+/// The paper's Task 4: the HNN's losses and energy error below the baseline's.
+#[test]
+fn two_body_hnn_below_baseline() {
+    let (b, h) = metrics("two_body");
+    assert!(
+        h.train_loss < b.train_loss && h.test_loss < b.test_loss,
+        "{h:?} vs {b:?}"
+    );
+    assert!(h.energy_mse < b.energy_mse, "hnn {h:?} vs baseline {b:?}");
+    assert!(h.vpt > b.vpt, "hnn {h:?} vs baseline {b:?}");
+}
+
+/// The double pendulum, ideal and rapier's: the HNN keeps the energy two orders of magnitude
+/// better than the baseline; both lose the chaotic path early (VPT reported, below 0.2).
+#[test]
+fn double_pendulum_hnn_keeps_the_energy() {
+    for name in ["double_pendulum", "rapier_double_pendulum"] {
+        let (b, h) = metrics(name);
+        assert!(
+            h.energy_mse * 100.0 < b.energy_mse,
+            "{name}: hnn {h:?} vs baseline {b:?}"
+        );
+        for m in [&b, &h] {
+            assert!(m.vpt.is_finite() && m.vpt < 0.2, "{name}: {m:?}");
+        }
+    }
+}

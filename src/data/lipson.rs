@@ -122,7 +122,7 @@ pub fn state_columns(table: &Table, q: &[&str], p: &[&str], dof: usize) -> Resul
     };
     if q.is_empty() && p.is_empty() {
         let k = table.state;
-        if k % 2 != 0 {
+        if !k.is_multiple_of(2) {
             bail!(
                 "the header names {k} state columns ({}), an odd number: a state is positions then as many momenta",
                 table.names[2..2 + k].join(", ")

@@ -19,7 +19,6 @@ pub fn linear_r2(z: &[Vec<f64>], y: &[Vec<f64>]) -> f64 {
     let rows: Vec<Vec<f64>> = (0..n)
         .map(|i| std::iter::once(1.0).chain(z[i].iter().copied()).collect())
         .collect();
-    let row = |i: usize| &rows[i];
     let mut total = 0.0;
     for t in 0..targets {
         let target: Vec<f64> = y.iter().map(|r| r[t]).collect();
@@ -28,10 +27,10 @@ pub fn linear_r2(z: &[Vec<f64>], y: &[Vec<f64>]) -> f64 {
         };
         let mean = y.iter().map(|r| r[t]).sum::<f64>() / n as f64;
         let (mut res, mut tot) = (0.0, 0.0);
-        for i in 0..n {
-            let fit: f64 = row(i).iter().zip(&beta).map(|(a, b)| a * b).sum();
-            res += (y[i][t] - fit).powi(2);
-            tot += (y[i][t] - mean).powi(2);
+        for (r, yi) in rows.iter().zip(&target) {
+            let fit: f64 = r.iter().zip(&beta).map(|(a, b)| a * b).sum();
+            res += (yi - fit).powi(2);
+            tot += (yi - mean).powi(2);
         }
         if !(tot > 0.0) {
             return f64::NAN;

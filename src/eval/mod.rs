@@ -80,10 +80,13 @@ pub fn energy_errors(energy: &dyn Fn(&[f64]) -> f64, r: &Rollouts) -> Vec<Vec<f6
         .collect()
 }
 
+/// An energy as a function of a state.
+pub type EnergyFn = Box<dyn Fn(&[f64]) -> f64 + Send + Sync>;
+
 /// The energy a scene's metric measures, as a function of the scene's states: the eval
 /// energy or the system's H; for a recording kept in angular velocities (`keep_velocities`),
 /// H after turning them into momenta.
-pub fn scene_energy(scene: &Scene) -> Box<dyn Fn(&[f64]) -> f64 + Send + Sync> {
+pub fn scene_energy(scene: &Scene) -> EnergyFn {
     let h: Box<dyn Hamiltonian> = scene
         .eval
         .energy

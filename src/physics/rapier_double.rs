@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{DoublePendulum, Hamiltonian};
 
-/// Physical and numerical settings of the rapier double pendulum.
+/// Physical and numerical settings of the rapier double pendulum. The defaults keep the
+/// energy within 1% over 60 s at every amplitude (`hnn-lab drift`): rapier's error here falls
+/// with substeps × solver iterations (each iteration integrates a multibody's internal step),
+/// and a chaotic swing needs about 500 of them per 1/60 s.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RapierDoubleSpec {
@@ -34,8 +37,8 @@ impl Default for RapierDoubleSpec {
             l2: 1.0,
             gravity: 9.81,
             dt: 1.0 / 60.0,
-            substeps: 8,
-            solver_iterations: 4,
+            substeps: 16,
+            solver_iterations: 32,
         }
     }
 }
@@ -235,11 +238,16 @@ mod tests {
         );
     }
 
-    /// The shipped default keeps the energy within 1% over 60 s from rest at 0.5 rad
-    /// (regular swings); the README's `drift` table gives the other amplitudes.
+    /// The shipped default keeps the energy within 1% over 60 s from rest, in regular swings
+    /// (0.5 rad) and in chaotic ones with flips (2.5 rad).
     #[test]
-    fn default_settings_conserve_energy_over_60_s() {
-        let (end, worst) = double_energy_drift(RapierDoubleSpec::default(), 0.5, 60.0);
-        assert!(worst < 0.01, "end {end:+.4}, worst {worst:.4}");
+    fn default_settings_conserve_energy_within_one_percent_over_60_s() {
+        for theta0 in [0.5, 2.5] {
+            let (end, worst) = double_energy_drift(RapierDoubleSpec::default(), theta0, 60.0);
+            assert!(
+                worst < 0.01,
+                "θ0 = {theta0}: end {end:+.4}, worst {worst:.4}"
+            );
+        }
     }
 }
