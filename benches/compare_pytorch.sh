@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Times hnn-lab's training steps beside PyTorch's on this machine, in one run.
-# Needs a Python with torch: PYTHON=/path/to/venv/bin/python (pip install torch numpy).
+# Times hnn-lab's training steps beside PyTorch's and JAX's on this machine, in one run.
+# Needs a Python with torch and jax[cpu]: PYTHON=/path/to/venv/bin/python
+# (pip install torch numpy "jax[cpu]"). JAX is limited to one core with taskset (XLA ignores
+# its thread flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -10,4 +12,8 @@ for round in 1 2; do
   ./target/release/hnn-lab bench --json
   "$PY" benches/pytorch_reference.py --threads 1
   "$PY" benches/pytorch_reference.py --threads 2
+  if "$PY" -c "import jax" 2>/dev/null; then
+    taskset -c 0 "$PY" benches/jax_reference.py
+    "$PY" benches/jax_reference.py
+  fi
 done

@@ -1,6 +1,7 @@
 """PyTorch reference timing for `hnn-lab bench`: the paper's spring models (MLP 2-200-200-out,
 tanh, orthogonal init), a full batch of 750 points, Adam(lr 1e-3, weight_decay 1e-4), the HNN's
-input gradient by autograd with create_graph=True, as the reference code does; and the pixel
+input gradient by autograd with create_graph=True, as the reference code does; its two-body
+models (MLP 8-200-200-out, minibatches of 200 drawn from 40 000 states, no weight decay); and the pixel
 models (autoencoder 1568-200-200-200-2 with residual ReLU layers and its mirror, latent MLP
 2-200-200-out), minibatch 200, loss ae + cc + 0.1 hnn, Adam(lr 1e-3, weight_decay 1e-5).
 
@@ -28,20 +29,26 @@ def hnn_field(model, x):
     x = x.requires_grad_(True)
     h = model(x).sum()
     g = torch.autograd.grad(h, x, create_graph=True)[0]
-    return torch.cat([g[:, 1:], -g[:, :1]], 1)
+    n = g.shape[1] // 2
+    return torch.cat([g[:, n:], -g[:, :n]], 1)
 
 
-def bench(kind, steps, warmup):
+def bench(kind, steps, warmup, dim=2, rows=750, batch=None, wd=1e-4):
     torch.manual_seed(0)
-    x = torch.randn(750, 2)
-    y = torch.randn(750, 2)
-    model = MLP(2, 1 if kind == "hnn" else 2)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    x = torch.randn(rows, dim)
+    y = torch.randn(rows, dim)
+    model = MLP(dim, 1 if kind == "hnn" else dim)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=wd)
     times = []
     for i in range(warmup + steps):
         t0 = time.perf_counter()
-        pred = hnn_field(model, x.clone()) if kind == "hnn" else model(x)
-        loss = (pred - y).pow(2).mean()
+        if batch is None:
+            xb, yb = x, y
+        else:
+            ix = torch.randperm(rows)[:batch]
+            xb, yb = x[ix], y[ix]
+        pred = hnn_field(model, xb.clone()) if kind == "hnn" else model(xb)
+        loss = (pred - yb).pow(2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -102,6 +109,8 @@ if __name__ == "__main__":
     out = {"threads": a.threads, "torch": torch.__version__}
     for kind in ("hnn", "baseline"):
         out[f"spring_{kind}_ms"] = bench(kind, a.steps, 20)
+    for kind in ("hnn", "baseline"):
+        out[f"two_body_{kind}_ms"] = bench(kind, a.steps, 20, dim=8, rows=40000, batch=200, wd=0.0)
     for kind in ("hnn", "baseline"):
         out[f"pixel_{kind}_ms"] = bench_pixel(kind, max(a.steps // 4, 10), 5)
     print(json.dumps(out))

@@ -293,6 +293,30 @@ fn the_app_refuses_a_broken_scene_before_opening_a_window() {
     fails_with(&out, &["nope.ron"]);
 }
 
+/// The app shows one degree of freedom: a scene with more is refused before any window, with
+/// what to use instead.
+#[cfg(feature = "gui")]
+#[test]
+fn the_app_refuses_a_scene_with_more_degrees_of_freedom() {
+    let out = bin()
+        .args([
+            "--scene",
+            &repo("scenes/double_pendulum.ron").to_string_lossy(),
+        ])
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    fails_with(
+        &out,
+        &[
+            "double_pendulum.ron",
+            "one degree of freedom",
+            "has 2",
+            "hnn-lab train",
+        ],
+    );
+}
+
 /// A broken lesson stops the app before any window, naming the file, line and field.
 #[cfg(feature = "gui")]
 #[test]

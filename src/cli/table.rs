@@ -152,8 +152,8 @@ pub fn run(a: TableArgs) -> Result<()> {
     println!(
         "\nValues in the unit of their row, ± standard error; VPT (valid prediction time) as a \
          fraction of the rollout, on states (pixel pendulum: on frames); protocol in README.md. \
-         Pixel pendulum: losses on our frames and energy in J² read off decoded frames, so \
-         compare ratios with the paper's (baseline/HNN energy: ours {:.0}×, paper 62×).",
+         Pixel pendulum: losses on hnn-lab's frames and energy in J² read off decoded frames, \
+         so compare ratios with the paper's (baseline/HNN energy: hnn-lab {:.0}×, paper 62×).",
         b.table.energy_mse / h.table.energy_mse
     );
     Ok(())
