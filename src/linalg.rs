@@ -46,6 +46,23 @@ pub fn least_squares(rows: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
     solve(ata, aty)
 }
 
+/// The population standard deviation of each of `dim` columns over the rows, 1 for a column
+/// that does not vary (so dividing by it is always safe).
+pub fn column_std<'a>(rows: impl Iterator<Item = &'a [f64]> + Clone, dim: usize) -> Vec<f64> {
+    let count = rows.clone().count().max(1) as f64;
+    (0..dim)
+        .map(|i| {
+            let mean = rows.clone().map(|x| x[i]).sum::<f64>() / count;
+            let var = rows.clone().map(|x| (x[i] - mean).powi(2)).sum::<f64>() / count;
+            if var.sqrt() > 1e-12 {
+                var.sqrt()
+            } else {
+                1.0
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +79,17 @@ mod tests {
         assert!(
             (fit[0] - 1.0).abs() < 1e-12 && (fit[1] - 2.0).abs() < 1e-12,
             "{fit:?}"
+        );
+        // Columns (1, 3) and (5, 5): std 1 and constant → 1.
+        let rows = [[1.0, 5.0], [3.0, 5.0]];
+        assert_eq!(
+            column_std(rows.iter().map(|r| r.as_slice()), 2),
+            vec![1.0, 1.0]
+        );
+        let rows = [[0.0, 5.0], [4.0, 5.0]];
+        assert_eq!(
+            column_std(rows.iter().map(|r| r.as_slice()), 2),
+            vec![2.0, 1.0]
         );
     }
 }

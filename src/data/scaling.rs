@@ -42,17 +42,7 @@ impl Scaling {
         let dim = train.dim;
         let n = dim / 2;
         let count = train.len().max(1) as f64;
-        let sigma: Vec<f64> = (0..dim)
-            .map(|i| {
-                let mean = train.states().map(|x| x[i]).sum::<f64>() / count;
-                let var = train.states().map(|x| (x[i] - mean).powi(2)).sum::<f64>() / count;
-                if var.sqrt() > 1e-12 {
-                    var.sqrt()
-                } else {
-                    1.0
-                }
-            })
-            .collect();
+        let sigma = crate::linalg::column_std(train.states(), dim);
         let log_c = (0..n).map(|i| (sigma[i] * sigma[n + i]).ln()).sum::<f64>() / n as f64;
         let mut s = sigma.clone();
         for i in 0..n {

@@ -34,19 +34,7 @@ pub fn state_vpt(r: &Rollouts, threshold: f64) -> Stat {
             sem: f64::NAN,
         };
     };
-    let all: Vec<&Vec<f64>> = r.truth.iter().flatten().collect();
-    let count = all.len() as f64;
-    let sigma: Vec<f64> = (0..dim)
-        .map(|i| {
-            let mean = all.iter().map(|x| x[i]).sum::<f64>() / count;
-            let var = all.iter().map(|x| (x[i] - mean).powi(2)).sum::<f64>() / count;
-            if var.sqrt() > 1e-12 {
-                var.sqrt()
-            } else {
-                1.0
-            }
-        })
-        .collect();
+    let sigma = crate::linalg::column_std(r.truth.iter().flatten().map(Vec::as_slice), dim);
     let per_traj: Vec<f64> = r
         .truth
         .iter()

@@ -171,16 +171,7 @@ fn phase_figure(
             ("baseline", BASELINE, &rb.model[0]),
             ("HNN", HNN, &rh.model[0]),
         ];
-        let energies: Vec<Vec<(f64, f64)>> = series
-            .iter()
-            .map(|(_, _, traj)| {
-                rh.times
-                    .iter()
-                    .zip(traj.iter())
-                    .map(|(t, x)| (*t, energy_of(x)))
-                    .collect()
-            })
-            .collect();
+        let energies = panels::energies_along(&rh.times, &series.map(|s| s.2), &energy_of);
         panels::energy_panel(
             &areas[3],
             "Total energy (true H) along the rollouts",

@@ -134,6 +134,26 @@ pub fn phase_panel(
 }
 
 /// Curves over time with a legend.
+/// (t, E) along each trajectory, for `energy_panel`; non-finite energies (a model that has
+/// flown off) are left out.
+pub fn energies_along(
+    times: &[f64],
+    trajectories: &[&Vec<Vec<f64>>],
+    energy: &dyn Fn(&[f64]) -> f64,
+) -> Vec<Vec<(f64, f64)>> {
+    trajectories
+        .iter()
+        .map(|traj| {
+            times
+                .iter()
+                .zip(traj.iter())
+                .map(|(t, x)| (*t, energy(x)))
+                .filter(|(_, e)| e.is_finite())
+                .collect()
+        })
+        .collect()
+}
+
 pub fn energy_panel(
     area: &Area,
     title: &str,

@@ -144,17 +144,7 @@ pub fn paths_figure(
             ("baseline", BASELINE, &rb.model[0]),
             ("HNN", HNN, &rh.model[0]),
         ];
-        let energies: Vec<Vec<(f64, f64)>> = series
-            .iter()
-            .map(|(_, _, traj)| {
-                rh.times
-                    .iter()
-                    .zip(traj.iter())
-                    .map(|(t, x)| (*t, energy_of(x)))
-                    .filter(|(_, e)| e.is_finite())
-                    .collect()
-            })
-            .collect();
+        let energies = panels::energies_along(&rh.times, &series.map(|s| s.2), &energy_of);
         panels::energy_panel(
             &bottom,
             "Total energy (true H) along the rollouts",

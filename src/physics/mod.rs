@@ -58,6 +58,23 @@ pub fn symplectic(g: &[f64], out: &mut [f64]) {
     }
 }
 
+/// Relative energy change (H(T) − H(0)) / H(0) and the largest relative excursion over `steps`
+/// calls of `step`: how well a simulator keeps the energy it starts with.
+pub fn energy_drift_of<S>(
+    sim: &mut S,
+    steps: usize,
+    step: impl Fn(&mut S),
+    energy: impl Fn(&S) -> f64,
+) -> (f64, f64) {
+    let h0 = energy(sim);
+    let mut worst: f64 = 0.0;
+    for _ in 0..steps {
+        step(sim);
+        worst = worst.max(((energy(sim) - h0) / h0).abs());
+    }
+    ((energy(sim) - h0) / h0, worst)
+}
+
 /// The true field as a closure over one state, for integrators and tests.
 pub fn field_of(h: &dyn Hamiltonian, x: &[f64]) -> Vec<f64> {
     let mut dx = vec![0.0; x.len()];

@@ -193,13 +193,13 @@ impl RapierDoublePendulum {
 /// `seconds` of simulated time from rest with both rods at `theta0` (from hanging).
 pub fn double_energy_drift(spec: RapierDoubleSpec, theta0: f64, seconds: f64) -> (f64, f64) {
     let mut p = RapierDoublePendulum::new(spec, [theta0, theta0], [0.0, 0.0]);
-    let h0 = p.energy();
-    let mut worst: f64 = 0.0;
-    for _ in 0..(seconds / spec.dt).round() as usize {
-        p.step();
-        worst = worst.max(((p.energy() - h0) / h0).abs());
-    }
-    ((p.energy() - h0) / h0, worst)
+    let steps = (seconds / spec.dt).round() as usize;
+    super::energy_drift_of(
+        &mut p,
+        steps,
+        RapierDoublePendulum::step,
+        RapierDoublePendulum::energy,
+    )
 }
 
 #[cfg(test)]

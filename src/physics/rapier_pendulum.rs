@@ -215,13 +215,8 @@ pub fn past_angles(spec: RapierSpec, theta: f64, omega: f64, steps: usize) -> Ve
 /// `seconds` of simulated time from rest at `theta0`.
 pub fn energy_drift(spec: RapierSpec, theta0: f64, seconds: f64) -> (f64, f64) {
     let mut p = RapierPendulum::new(spec, theta0, 0.0);
-    let h0 = p.energy();
-    let mut worst: f64 = 0.0;
-    for _ in 0..(seconds / spec.dt).round() as usize {
-        p.step();
-        worst = worst.max(((p.energy() - h0) / h0).abs());
-    }
-    ((p.energy() - h0) / h0, worst)
+    let steps = (seconds / spec.dt).round() as usize;
+    super::energy_drift_of(&mut p, steps, RapierPendulum::step, RapierPendulum::energy)
 }
 
 #[cfg(test)]
