@@ -280,16 +280,21 @@ mod tests {
     use crate::rng::Rng;
     use candle_core::{DType, Device, Tensor};
 
-    /// Points and targets of unit scale.
-    fn batch(rows: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    /// Points and targets of unit scale, `dim` numbers each.
+    fn batch_of(rows: usize, dim: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
         let mut rng = Rng::new(seed);
-        let x = (0..2 * rows).map(|_| rng.range(-1.5, 1.5)).collect();
-        let y = (0..2 * rows).map(|_| rng.normal()).collect();
+        let x = (0..dim * rows).map(|_| rng.range(-1.5, 1.5)).collect();
+        let y = (0..dim * rows).map(|_| rng.normal()).collect();
         (x, y)
     }
 
+    fn batch(rows: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+        batch_of(rows, 2, seed)
+    }
+
     /// The hand-written gradient against candle's autograd (f64) of the same loss, for HNNs of
-    /// depth 1–3 and a baseline, on a batch split across threads.
+    /// depth 1–3 and a baseline, with one, two and four degrees of freedom (J∇H pairs each
+    /// position with its own momentum), on a batch split across threads.
     #[test]
     fn fused_gradient_matches_candle_autograd() {
         let cases = [
@@ -297,14 +302,18 @@ mod tests {
             (ModelKind::Hnn, vec![2, 32, 24, 1]),
             (ModelKind::Hnn, vec![2, 12, 10, 8, 1]),
             (ModelKind::Baseline, vec![2, 32, 24, 2]),
+            (ModelKind::Hnn, vec![4, 24, 16, 1]),
+            (ModelKind::Hnn, vec![8, 20, 20, 1]),
+            (ModelKind::Baseline, vec![8, 20, 20, 8]),
         ];
         for (kind, sizes) in cases {
             let (varmap, mlp) = fresh(&sizes, DType::F64, 3).unwrap();
             let model = FieldModel { kind, mlp };
             let rows = 150;
-            let (x, y) = batch(rows, 7);
-            let xt = Tensor::from_slice(&x, (rows, 2), &Device::Cpu).unwrap();
-            let yt = Tensor::from_slice(&y, (rows, 2), &Device::Cpu).unwrap();
+            let dim = sizes[0];
+            let (x, y) = batch_of(rows, dim, 7);
+            let xt = Tensor::from_slice(&x, (rows, dim), &Device::Cpu).unwrap();
+            let yt = Tensor::from_slice(&y, (rows, dim), &Device::Cpu).unwrap();
             let loss = model.mse(&xt, &yt).unwrap();
             let grads = loss.backward().unwrap();
 
