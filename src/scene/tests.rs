@@ -138,3 +138,39 @@ fn drag_rate_becomes_momentum_through_dh_dp() {
     };
     assert_eq!(dp.momentum_for(v), None);
 }
+
+/// Scenes of more degrees of freedom: n comes from the system; orbits need bodies (equal masses
+/// from three up); recorded columns must match n; the shipped hashes do not move when fields
+/// with defaults are added (a 1-DOF scene's canonical form has no `init`, `velocities`, ...).
+#[test]
+fn systems_of_many_degrees_of_freedom() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, n) in [
+        ("two_body", 4),
+        ("three_body", 6),
+        ("double_pendulum", 2),
+        ("rapier_double_pendulum", 2),
+        ("spring", 1),
+    ] {
+        let s = Scene::load(&root.join(format!("scenes/{file}.ron"))).unwrap();
+        assert_eq!(s.system.dof(), n, "{file}");
+    }
+    let spring = Scene::load(&root.join("scenes/spring.ron")).unwrap();
+    let canonical = ron::to_string(&spring).unwrap();
+    assert!(
+        !canonical.contains("init") && !canonical.contains("velocities"),
+        "{canonical}"
+    );
+    let orbit = |system: &str| {
+        err_of(&format!(
+            "Scene(\n name: \"o\",\n system: {system},\n data: Synthetic((radius: (0.5, 1.5), init: Orbits(noise: 0.1))),\n)"
+        ))
+    };
+    assert!(orbit("Spring(k: 1.0, m: 1.0)").contains("Gravity"));
+    let e = orbit("Gravity(masses: [1.0, 2.0, 1.0], g: 1.0)");
+    assert!(e.contains("data.init") && e.contains("equal masses"), "{e}");
+    let e = err_of(
+        "Scene(\n name: \"d\",\n system: DoublePendulum(m1: 1.0, m2: 1.0, l1: 1.0, l2: -1.0, g: 9.8),\n data: Synthetic(()),\n)",
+    );
+    assert!(e.contains("system") && e.contains("positive"), "{e}");
+}

@@ -160,8 +160,14 @@ impl Scene {
             DataSpec::Pixels(_) => {}
             DataSpec::Synthetic(d) => {
                 if let crate::scene::InitSpec::Orbits { noise } = d.init {
-                    if !matches!(self.system, SystemSpec::Gravity { .. }) {
+                    let SystemSpec::Gravity { masses, .. } = &self.system else {
                         return Err(fail("data.init", "Orbits go with a Gravity system".into()));
+                    };
+                    if masses.len() >= 3 && masses.iter().any(|m| m != &masses[0]) {
+                        return Err(fail(
+                            "data.init",
+                            format!("orbits of three or more bodies are drawn for equal masses, got {masses:?}"),
+                        ));
                     }
                     if !(noise.is_finite() && (0.0..1.0).contains(&noise)) {
                         return Err(fail(
