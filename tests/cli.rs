@@ -452,3 +452,32 @@ fn fit_finds_the_recordings_constants() {
         "{text}"
     );
 }
+
+/// Inputs that used to panic, hang or exhaust memory now end in one error: an endless file
+/// as a scene, an integrator tolerance no step can meet, an infinite time span or range.
+#[test]
+fn endless_files_and_impossible_numbers_are_refused() {
+    if Path::new("/dev/zero").exists() {
+        fails_with(
+            &run(&["train", "--scene", "/dev/zero"]),
+            &["/dev/zero", "bytes"],
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (line, want) in [
+        ("eval: (rtol: 1e-300),", "eval.rtol"),
+        ("eval: (trajectories: 0),", "eval.trajectories"),
+        ("eval: (t_end: inf),", "eval.t_end"),
+    ] {
+        let text = TINY.replace(
+            "eval: (trajectories: 5, t_end: 2.0, points: 20, rtol: 1e-8),",
+            line,
+        );
+        let scene = write(dir.path(), "bad.ron", &text);
+        fails_with(
+            &run(&["eval", "--scene", &scene]),
+            &["bad.ron:7:", want, "out of range"],
+        );
+    }
+    fails_with(&run(&["drift", "--seconds", "inf"]), &["--seconds"]);
+}

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use super::{Dataset, Split};
 
@@ -25,10 +25,7 @@ impl Table {
 
 /// Reads a file; errors name the file, the line and what is wrong.
 pub fn load_table(path: &Path) -> Result<Table> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read data file {}", path.display()))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow::anyhow!("{}: not a text file", path.display()))?;
+    let text = crate::textfile::read_capped(path, crate::textfile::DATA_MAX_BYTES, "data file")?;
     parse_table(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))
 }
 

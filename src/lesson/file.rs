@@ -34,8 +34,8 @@ impl Lesson {
     /// Reads a lesson file and the scene it names (with the lesson's start state, if any).
     pub fn load(path: &Path) -> Result<(Lesson, Scene)> {
         let here = path.display();
-        let src = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read lesson file {here}"))?;
+        let src =
+            crate::textfile::read_capped(path, crate::textfile::SPEC_MAX_BYTES, "lesson file")?;
         let file: LessonFile = parse_ron(&src, path)?;
         check_cues(&file.timeline, &src, path)?;
         if let Some((a, b)) = file.start {
@@ -74,7 +74,9 @@ impl Lesson {
     /// The title of a lesson file without loading its scene (for a menu); None if the file
     /// does not read as a lesson.
     pub fn peek(path: &Path) -> Option<(String, PathBuf)> {
-        let src = std::fs::read_to_string(path).ok()?;
+        let src =
+            crate::textfile::read_capped(path, crate::textfile::SPEC_MAX_BYTES, "lesson file")
+                .ok()?;
         let f: LessonFile = ron::from_str(&src).ok()?;
         Some((f.title, normalize(&path.parent()?.join(f.scene))))
     }

@@ -6,6 +6,8 @@
 use rapier2d::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::ranges;
+
 use super::{DoublePendulum, Hamiltonian};
 
 /// Physical and numerical settings of the rapier double pendulum. The defaults keep the
@@ -16,15 +18,23 @@ use super::{DoublePendulum, Hamiltonian};
 #[serde(deny_unknown_fields, default)]
 pub struct RapierDoubleSpec {
     /// Rod masses (kg) and lengths (m), upper rod first; gravity (m/s²).
+    #[serde(deserialize_with = "ranges::physical")]
     pub m1: f64,
+    #[serde(deserialize_with = "ranges::physical")]
     pub m2: f64,
+    #[serde(deserialize_with = "ranges::physical")]
     pub l1: f64,
+    #[serde(deserialize_with = "ranges::physical")]
     pub l2: f64,
+    #[serde(deserialize_with = "ranges::physical")]
     pub gravity: f64,
     /// Fixed time step of one `step` call (s), split into `substeps` rapier steps.
+    #[serde(deserialize_with = "ranges::time_step")]
     pub dt: f64,
+    #[serde(deserialize_with = "ranges::substeps")]
     pub substeps: usize,
     /// Rapier solver iterations per substep.
+    #[serde(deserialize_with = "ranges::substeps")]
     pub solver_iterations: usize,
 }
 

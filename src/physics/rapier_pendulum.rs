@@ -4,6 +4,8 @@
 use rapier2d::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::ranges;
+
 /// How the rod is attached to the anchor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum JointKind {
@@ -19,14 +21,20 @@ pub enum JointKind {
 #[serde(deny_unknown_fields, default)]
 pub struct RapierSpec {
     /// Rod mass (kg), length (m) and gravity (m/s²).
+    #[serde(deserialize_with = "ranges::physical")]
     pub mass: f64,
+    #[serde(deserialize_with = "ranges::physical")]
     pub length: f64,
+    #[serde(deserialize_with = "ranges::physical")]
     pub gravity: f64,
     /// Fixed time step of one `step` call (s), split into `substeps` rapier steps.
+    #[serde(deserialize_with = "ranges::time_step")]
     pub dt: f64,
+    #[serde(deserialize_with = "ranges::substeps")]
     pub substeps: usize,
     pub joint: JointKind,
     /// Rapier solver iterations per substep.
+    #[serde(deserialize_with = "ranges::substeps")]
     pub solver_iterations: usize,
 }
 

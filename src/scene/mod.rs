@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::ranges;
 
 mod cue;
 mod lines;
@@ -84,14 +86,20 @@ pub enum DataSpec {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct SyntheticSpec {
+    #[serde(deserialize_with = "ranges::trajectories")]
     pub trajectories: usize,
+    #[serde(deserialize_with = "ranges::duration")]
     pub t_end: f64,
+    #[serde(deserialize_with = "ranges::points")]
     pub points: usize,
     /// Initial states lie on a sphere of radius U[lo, hi) in (q, p) (`init: Sphere`), or
     /// orbits start at a radius in this range (`init: Orbits`).
+    #[serde(deserialize_with = "ranges::radius")]
     pub radius: (f64, f64),
+    #[serde(deserialize_with = "ranges::noise")]
     pub noise_std: f64,
     /// Leading share of the trajectories used for training; the rest is the test set.
+    #[serde(deserialize_with = "ranges::fraction_closed")]
     pub train_fraction: f64,
     pub seed: u64,
     /// How initial states are drawn (not written when it is the default, so older scenes keep
@@ -202,9 +210,13 @@ fn default_test_fraction() -> f64 {
 #[serde(deny_unknown_fields, default)]
 pub struct ModelSpec {
     /// Hidden layer widths of the tanh MLP.
+    #[serde(deserialize_with = "ranges::widths")]
     pub hidden: Vec<usize>,
     /// Width of the pixel autoencoder's layers.
-    #[serde(skip_serializing_if = "is_default_ae_hidden")]
+    #[serde(
+        skip_serializing_if = "is_default_ae_hidden",
+        deserialize_with = "ranges::width"
+    )]
     pub ae_hidden: usize,
 }
 
@@ -224,13 +236,19 @@ impl Default for ModelSpec {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct TrainSpec {
+    #[serde(deserialize_with = "ranges::steps")]
     pub steps: usize,
+    #[serde(deserialize_with = "ranges::learning_rate")]
     pub learning_rate: f64,
     /// PyTorch-style (coupled, L2) weight decay.
+    #[serde(deserialize_with = "ranges::weight_decay")]
     pub weight_decay: f64,
     pub seed: u64,
     /// Minibatch size; `None` trains on the full batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "ranges::batch"
+    )]
     pub batch_size: Option<usize>,
 }
 
@@ -310,12 +328,17 @@ impl Default for GameSpec {
 #[serde(deny_unknown_fields, default)]
 pub struct EvalSpec {
     /// Number of rollouts (synthetic data only; recorded data roll out the test segment).
+    #[serde(deserialize_with = "ranges::trajectories")]
     pub trajectories: usize,
+    #[serde(deserialize_with = "ranges::duration")]
     pub t_end: f64,
+    #[serde(deserialize_with = "ranges::points")]
     pub points: usize,
     /// Relative and absolute tolerance of the adaptive integrator.
+    #[serde(deserialize_with = "ranges::rtol")]
     pub rtol: f64,
     /// Groups over which the energy error's standard error is taken.
+    #[serde(deserialize_with = "ranges::splits")]
     pub splits: usize,
     pub seed: u64,
     /// The energy the metric measures, when not the system's own (e.g. the reference
@@ -342,8 +365,8 @@ impl Scene {
     /// Reads and validates a scene; every error names the file, and where it can the line
     /// and the field.
     pub fn load(path: &Path) -> Result<Self> {
-        let src = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read scene file {}", path.display()))?;
+        let src =
+            crate::textfile::read_capped(path, crate::textfile::SPEC_MAX_BYTES, "scene file")?;
         let mut scene = Self::parse(&src, path)?;
         scene.source = path.to_path_buf();
         scene.validate(&src)?;

@@ -5,20 +5,27 @@ use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::physics::RapierSpec;
+use crate::ranges;
 
 /// How trials are drawn and observed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PixelDataSpec {
+    #[serde(deserialize_with = "ranges::trajectories")]
     pub trials: usize,
     /// Frames per trial.
+    #[serde(deserialize_with = "ranges::frames")]
     pub steps: usize,
     /// Time between frames (s); a whole number of physics steps.
+    #[serde(deserialize_with = "ranges::time_step")]
     pub frame_dt: f64,
     /// Initial |θ| < theta_max and |ω| < omega_max, uniform.
+    #[serde(deserialize_with = "ranges::angle")]
     pub theta_max: f64,
+    #[serde(deserialize_with = "ranges::max_speed")]
     pub omega_max: f64,
     /// Trailing share of the trials held out for testing.
+    #[serde(deserialize_with = "ranges::fraction_closed")]
     pub test_fraction: f64,
     pub seed: u64,
     pub render: RenderSpec,
@@ -62,9 +69,12 @@ impl PixelDataSpec {
 #[serde(deny_unknown_fields, default)]
 pub struct RenderSpec {
     /// Frame side in pixels.
+    #[serde(deserialize_with = "ranges::frame_size")]
     pub size: usize,
     /// Rod length and thickness in pixels; the anchor is the frame's centre.
+    #[serde(deserialize_with = "ranges::physical")]
     pub rod_px: f64,
+    #[serde(deserialize_with = "ranges::physical")]
     pub width_px: f64,
 }
 

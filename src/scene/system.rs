@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ranges;
+
 use crate::physics::{
     DoublePendulum, Gravity, Hamiltonian, Pendulum, RapierDoubleSpec, RapierSpec, Spring,
 };
@@ -11,18 +13,33 @@ use crate::physics::{
 #[serde(deny_unknown_fields)]
 pub enum SystemSpec {
     /// H = k q² + m p².
-    Spring { k: f64, m: f64 },
+    Spring {
+        #[serde(deserialize_with = "ranges::physical")]
+        k: f64,
+        #[serde(deserialize_with = "ranges::physical")]
+        m: f64,
+    },
     /// H = k (1 − cos q) + m p².
-    Pendulum { k: f64, m: f64 },
+    Pendulum {
+        #[serde(deserialize_with = "ranges::physical")]
+        k: f64,
+        #[serde(deserialize_with = "ranges::physical")]
+        m: f64,
+    },
     /// A rod on a revolute joint simulated by rapier2d (the pixel task's ground truth).
     RapierPendulum(RapierSpec),
     /// Two point masses (kg) on massless rods (m) under gravity g (m/s²), in canonical
     /// (θ₁, θ₂, p₁, p₂): n = 2.
     DoublePendulum {
+        #[serde(deserialize_with = "ranges::physical")]
         m1: f64,
+        #[serde(deserialize_with = "ranges::physical")]
         m2: f64,
+        #[serde(deserialize_with = "ranges::physical")]
         l1: f64,
+        #[serde(deserialize_with = "ranges::physical")]
         l2: f64,
+        #[serde(deserialize_with = "ranges::physical")]
         g: f64,
     },
     /// Two uniform rods on a chain of multibody revolute joints simulated by rapier2d, in
@@ -30,7 +47,11 @@ pub enum SystemSpec {
     RapierDoublePendulum(RapierDoubleSpec),
     /// Bodies in a plane under Newtonian gravity (constant `g`), state
     /// (x₁…x_N, y₁…y_N, pˣ₁…pˣ_N, pʸ₁…pʸ_N): n = 2N.
-    Gravity { masses: Vec<f64>, g: f64 },
+    Gravity {
+        masses: Vec<f64>,
+        #[serde(deserialize_with = "ranges::physical")]
+        g: f64,
+    },
 }
 
 impl SystemSpec {

@@ -172,5 +172,91 @@ fn systems_of_many_degrees_of_freedom() {
     let e = err_of(
         "Scene(\n name: \"d\",\n system: DoublePendulum(m1: 1.0, m2: 1.0, l1: 1.0, l2: -1.0, g: 9.8),\n data: Synthetic(()),\n)",
     );
-    assert!(e.contains("system") && e.contains("positive"), "{e}");
+    assert!(
+        e.contains("bad.ron:3:")
+            && e.contains("system.DoublePendulum.l2")
+            && e.contains("(0, 10000]"),
+        "{e}"
+    );
+}
+
+/// Numbers out of what the program can run are refused while the scene is read, each naming
+/// the value's own line (not the first line holding a key of that name), the field's path and
+/// the accepted range: the inputs that used to reach an assert, hang or run out of memory.
+#[test]
+fn out_of_range_numbers_name_their_own_line_field_and_range() {
+    let scene = |data: &str, eval: &str| {
+        format!(
+            "Scene(\n name: \"r\",\n system: Spring(k: 1.0, m: 1.0),\n data: Synthetic(({data})),\n model: (hidden: [8]),\n train: (steps: 3),\n eval: ({eval}),\n)"
+        )
+    };
+    let cases = [
+        (
+            scene("points: 10", "points: 1"),
+            "bad.ron:7:",
+            "eval.points",
+            "2..=1000000",
+        ),
+        (
+            scene("points: 10", "rtol: 1e-300"),
+            "bad.ron:7:",
+            "eval.rtol",
+            "[1e-14, 0.1]",
+        ),
+        (
+            scene("points: 10", "trajectories: 0"),
+            "bad.ron:7:",
+            "eval.trajectories",
+            "1..=",
+        ),
+        (
+            scene("radius: (0.1, inf)", ""),
+            "bad.ron:4:",
+            "data.Synthetic.radius",
+            "finite",
+        ),
+        (
+            scene("t_end: inf", ""),
+            "bad.ron:4:",
+            "data.Synthetic.t_end",
+            "time span",
+        ),
+        (
+            scene("noise_std: NaN", ""),
+            "bad.ron:4:",
+            "data.Synthetic.noise_std",
+            "noise",
+        ),
+        (
+            scene("", "t_end: 1e300"),
+            "bad.ron:7:",
+            "eval.t_end",
+            "100000]",
+        ),
+    ];
+    for (text, line, field, range) in cases {
+        let e = err_of(&text);
+        for want in [line, field, range, "out of range"] {
+            assert!(e.contains(want), "missing {want:?} in: {e}");
+        }
+    }
+    let pixel = |render: &str| {
+        format!(
+            "Scene(\n name: \"p\",\n system: RapierPendulum((dt: 0.016666666666666666)),\n data: Pixels((frame_dt: 0.05,\n render: ({render}))),\n)"
+        )
+    };
+    let e = err_of(&pixel("size: 4294967296"));
+    assert!(
+        e.contains("bad.ron:5:") && e.contains("data.Pixels.render.size") && e.contains("4..=512"),
+        "{e}"
+    );
+    let e = err_of(&pixel("size: 28, rod_px: inf"));
+    assert!(e.contains("data.Pixels.render.rod_px"), "{e}");
+    let e = err_of(
+        "Scene(\n name: \"p\",\n system: RapierPendulum((dt: 0.016666666666666666)),\n data: Pixels((frame_dt: inf)),\n)",
+    );
+    assert!(
+        e.contains("bad.ron:4:") && e.contains("data.Pixels.frame_dt"),
+        "{e}"
+    );
 }

@@ -28,33 +28,9 @@ impl Scene {
         }
         let positive = |v: f64| v.is_finite() && v > 0.0;
         match &self.system {
-            &SystemSpec::DoublePendulum { m1, m2, l1, l2, g } => {
-                if ![m1, m2, l1, l2, g].into_iter().all(positive) {
-                    return Err(fail(
-                        "system",
-                        format!("masses {m1}, {m2}, lengths {l1}, {l2} and g = {g} must be finite and positive"),
-                    ));
-                }
-            }
+            // Each constant's range is checked as the scene is read (`ranges`).
+            SystemSpec::DoublePendulum { .. } => {}
             SystemSpec::RapierDoublePendulum(r) => {
-                for (name, v) in [
-                    ("m1", r.m1),
-                    ("m2", r.m2),
-                    ("l1", r.l1),
-                    ("l2", r.l2),
-                    ("gravity", r.gravity),
-                    ("dt", r.dt),
-                ] {
-                    if !positive(v) {
-                        return Err(fail(name, format!("{v} must be finite and positive")));
-                    }
-                }
-                if r.substeps == 0 || r.solver_iterations == 0 {
-                    return Err(fail(
-                        "substeps",
-                        "substeps and solver_iterations must be > 0".into(),
-                    ));
-                }
                 if let DataSpec::Synthetic(d) = &self.data {
                     let k = d.t_end / (d.points.max(2) - 1) as f64 / r.dt;
                     if !(k >= 0.999 && (k - k.round()).abs() < 1e-6) {
@@ -77,33 +53,9 @@ impl Scene {
                     ));
                 }
             }
-            &SystemSpec::Spring { k, m } | &SystemSpec::Pendulum { k, m } => {
-                if !(k.is_finite() && m.is_finite() && k > 0.0 && m > 0.0) {
-                    return Err(fail(
-                        "system",
-                        format!("k = {k} and m = {m} must be finite and positive"),
-                    ));
-                }
-            }
-            SystemSpec::RapierPendulum(r) => {
-                let checks = [
-                    ("mass", r.mass),
-                    ("length", r.length),
-                    ("gravity", r.gravity),
-                    ("dt", r.dt),
-                ];
-                for (name, v) in checks {
-                    if !(v.is_finite() && v > 0.0) {
-                        return Err(fail(name, format!("{v} must be finite and positive")));
-                    }
-                }
-                if r.substeps == 0 || r.solver_iterations == 0 {
-                    return Err(fail(
-                        "substeps",
-                        "substeps and solver_iterations must be > 0".into(),
-                    ));
-                }
-            }
+            SystemSpec::Spring { .. }
+            | SystemSpec::Pendulum { .. }
+            | SystemSpec::RapierPendulum(_) => {}
         }
         {
             let v = &self.view;
@@ -188,23 +140,19 @@ impl Scene {
                         "needs at least 2 (train and test)".into(),
                     ));
                 }
-                if d.points < 2 {
+                // What the dataset would hold: states and derivatives, f64.
+                let bytes = 16.0 * (d.trajectories * d.points * 2 * self.system.dof()) as f64;
+                if bytes > MAX_DATA_BYTES {
                     return Err(fail(
-                        "data.points",
-                        "needs at least 2 points per trajectory".into(),
+                        "data.trajectories",
+                        format!(
+                            "{} trajectories × {} points would hold {:.1} GB; at most {:.0} GB",
+                            d.trajectories,
+                            d.points,
+                            bytes / 1e9,
+                            MAX_DATA_BYTES / 1e9
+                        ),
                     ));
-                }
-                if !(d.t_end > 0.0) {
-                    return Err(fail("data.t_end", format!("{} must be positive", d.t_end)));
-                }
-                if !(d.radius.0 >= 0.0 && d.radius.1 >= d.radius.0) {
-                    return Err(fail(
-                        "data.radius",
-                        format!("{:?} must be 0 <= lo <= hi", d.radius),
-                    ));
-                }
-                if !(d.noise_std >= 0.0) {
-                    return Err(fail("data.noise_std", "must be >= 0".into()));
                 }
                 let n_train = (d.train_fraction * d.trajectories as f64).round() as usize;
                 if n_train == 0 || n_train >= d.trajectories {
@@ -268,53 +216,61 @@ impl Scene {
             if let Err(e) = d.steps_per_frame(r) {
                 return Err(fail("data.frame_dt", e.to_string()));
             }
-            if d.trials < 2 || d.steps < 3 {
+            if d.trials < 2 {
                 return Err(fail(
                     "data.trials",
-                    "need at least 2 trials of at least 3 frames".into(),
+                    "needs at least 2 trials (train and test)".into(),
                 ));
             }
-            if d.render.size < 4 || !(d.render.rod_px > 0.0 && d.render.width_px > 0.0) {
+            // The frames, f32.
+            let bytes = 4.0 * (d.trials * d.steps * d.render.pixels()) as f64;
+            if bytes > MAX_DATA_BYTES {
+                return Err(fail(
+                    "data.trials",
+                    format!(
+                        "{} trials × {} frames of {}² pixels would hold {:.1} GB; at most {:.0} GB",
+                        d.trials,
+                        d.steps,
+                        d.render.size,
+                        bytes / 1e9,
+                        MAX_DATA_BYTES / 1e9
+                    ),
+                ));
+            }
+            if d.render.rod_px > d.render.size as f64 || d.render.width_px > d.render.size as f64 {
                 return Err(fail(
                     "data.render",
-                    "size >= 4 and positive rod sizes".into(),
+                    "rod_px and width_px must fit the frame (at most size)".into(),
                 ));
             }
             if !(d.test_fraction > 0.0 && d.test_fraction < 1.0) {
                 return Err(fail("data.test_fraction", "must be in (0, 1)".into()));
             }
         }
-        if self.train.batch_size == Some(0) {
-            return Err(fail("train.batch_size", "must be > 0".into()));
-        }
-        if self.model.hidden.is_empty() || self.model.hidden.contains(&0) {
+        // What an evaluation rollout holds: 2 models × trajectories × points states of f64.
+        let bytes =
+            16.0 * (self.eval.trajectories * self.eval.points * 2 * self.system.dof()) as f64;
+        if bytes > MAX_DATA_BYTES {
             return Err(fail(
-                "model.hidden",
-                "needs at least one hidden layer, all widths > 0".into(),
+                "eval.trajectories",
+                format!(
+                    "{} rollouts × {} points would hold {:.1} GB; at most {:.0} GB",
+                    self.eval.trajectories,
+                    self.eval.points,
+                    bytes / 1e9,
+                    MAX_DATA_BYTES / 1e9
+                ),
             ));
         }
-        if self.train.steps == 0 {
-            return Err(fail("train.steps", "must be > 0".into()));
-        }
-        if !(self.train.learning_rate > 0.0 && self.train.learning_rate.is_finite()) {
-            return Err(fail("train.learning_rate", "must be positive".into()));
-        }
-        if !(self.train.weight_decay >= 0.0) {
-            return Err(fail("train.weight_decay", "must be >= 0".into()));
-        }
-        if self.eval.points < 2 || !(self.eval.t_end > 0.0) {
-            return Err(fail("eval.points", "need points >= 2 and t_end > 0".into()));
-        }
         crate::scene::check_cues(&self.timeline, src, &self.source)?;
-        if self.eval.splits == 0 {
-            return Err(fail("eval.splits", "must be > 0".into()));
-        }
-        if !(self.eval.rtol > 0.0 && self.eval.rtol < 1.0) {
-            return Err(fail("eval.rtol", "must be in (0, 1)".into()));
-        }
         Ok(())
     }
 }
+
+/// The most a scene may ask to hold in memory for one dataset or one evaluation (bytes): the
+/// machines the lab runs on have a few GB to spare, and beyond that a typo (`trials: 2000000`)
+/// would end in the out-of-memory killer instead of a message.
+const MAX_DATA_BYTES: f64 = 4e9;
 
 /// First line (1-based) where `key:` appears as a whole word, to point validation errors at
 /// the source.

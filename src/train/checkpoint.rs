@@ -89,8 +89,8 @@ pub(super) fn save_tensors(
 
 pub fn load_meta(dir: &Path) -> Result<ModelsMeta> {
     let path = dir.join("meta.ron");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        crate::textfile::read_capped(&path, crate::textfile::SPEC_MAX_BYTES, "model meta file")?;
     let meta: ModelsMeta = ron::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.span.start, e.code))?;
     let ours = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,154 @@
+//! Ranges checked while a scene (or a spec inside it) is read: each number a scene carries is finite and within what
+//! the program can run, and a value outside is refused by the deserialiser itself, so the error
+//! names the value's own line and column and the field's full path (`eval.rtol`), not the first
+//! line where a key of that name appears.
+//!
+//! Each check is a `deserialize_with` function; the types stay plain numbers, so nothing
+//! downstream changes and the scene's canonical form (its hash) does not either.
+
+use serde::{de::Error, Deserialize, Deserializer};
+
+/// A bound as people write it: 0, 0.1, 10000 or 1e-14.
+fn shown(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e6) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Reads an `f64` and checks it lies in [lo, hi] (finite by construction).
+fn real<'de, D: Deserializer<'de>>(d: D, lo: f64, hi: f64, what: &str) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v >= lo && v <= hi {
+        Ok(v)
+    } else {
+        Err(D::Error::custom(format!(
+            "{} is out of range: {what} must be in [{}, {}]",
+            shown(v),
+            shown(lo),
+            shown(hi)
+        )))
+    }
+}
+
+/// Reads an `f64` and checks it lies in (lo, hi] (strictly above lo).
+fn real_above<'de, D: Deserializer<'de>>(
+    d: D,
+    lo: f64,
+    hi: f64,
+    what: &str,
+) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v > lo && v <= hi {
+        Ok(v)
+    } else {
+        Err(D::Error::custom(format!(
+            "{} is out of range: {what} must be in ({}, {}]",
+            shown(v),
+            shown(lo),
+            shown(hi)
+        )))
+    }
+}
+
+/// Reads a count and checks it lies in lo..=hi.
+fn count<'de, D: Deserializer<'de>>(
+    d: D,
+    lo: usize,
+    hi: usize,
+    what: &str,
+) -> Result<usize, D::Error> {
+    let v = usize::deserialize(d)?;
+    if (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(D::Error::custom(format!(
+            "{v} is out of range: {what} must be in {lo}..={hi}"
+        )))
+    }
+}
+
+macro_rules! reals {
+    ($($name:ident: [$lo:expr, $hi:expr], $what:expr;)*) => {$(
+        pub(crate) fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            real(d, $lo, $hi, $what)
+        }
+    )*};
+}
+
+macro_rules! reals_above {
+    ($($name:ident: above $lo:expr, up to $hi:expr, $what:expr;)*) => {$(
+        pub(crate) fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            real_above(d, $lo, $hi, $what)
+        }
+    )*};
+}
+
+macro_rules! counts {
+    ($($name:ident: $lo:literal..=$hi:expr, $what:expr;)*) => {$(
+        pub(crate) fn $name<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+            count(d, $lo, $hi, $what)
+        }
+    )*};
+}
+
+reals! {
+    fraction_closed: [0.0, 1.0], "a fraction";
+    noise: [0.0, 1e3], "a noise standard deviation";
+    weight_decay: [0.0, 1.0], "a weight decay";
+    rtol: [1e-14, 0.1], "a relative tolerance";
+    max_speed: [0.0, 1e3], "a speed (rad/s)";
+}
+
+reals_above! {
+    duration: above 0.0, up to 1e5, "a time span (s)";
+    learning_rate: above 0.0, up to 10.0, "a learning rate";
+    physical: above 0.0, up to 1e4, "a physical constant";
+    time_step: above 0.0, up to 1.0, "a time step (s)";
+    angle: above 0.0, up to std::f64::consts::PI, "an angle (rad)";
+}
+
+counts! {
+    trajectories: 1..=1_000_000, "a number of trajectories";
+    points: 2..=1_000_000, "a number of points";
+    steps: 1..=100_000_000, "a number of training steps";
+    splits: 1..=1_000, "a number of groups";
+    substeps: 1..=10_000, "a number of substeps or iterations";
+    width: 1..=100_000, "a layer width";
+    frames: 3..=100_000, "a number of frames per trial";
+    frame_size: 4..=512, "a frame side (pixels)";
+}
+
+/// A minibatch size, when given: 1..=10⁷ rows.
+pub(crate) fn batch<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    match Option::<usize>::deserialize(d)? {
+        Some(v) if !(1..=10_000_000).contains(&v) => Err(D::Error::custom(format!(
+            "{v} is out of range: a batch size must be in 1..=10000000"
+        ))),
+        v => Ok(v),
+    }
+}
+
+/// Hidden layer widths: 1 to 16 layers of 1..=100 000 units.
+pub(crate) fn widths<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+    let v = Vec::<usize>::deserialize(d)?;
+    if v.is_empty() || v.len() > 16 || v.iter().any(|w| !(1..=100_000).contains(w)) {
+        return Err(D::Error::custom(format!(
+            "{v:?}: needs 1 to 16 hidden layers, each of 1..=100000 units"
+        )));
+    }
+    Ok(v)
+}
+
+/// A range (lo, hi) with 0 <= lo <= hi, both finite and at most 10⁴.
+pub(crate) fn radius<'de, D: Deserializer<'de>>(d: D) -> Result<(f64, f64), D::Error> {
+    let (lo, hi) = <(f64, f64)>::deserialize(d)?;
+    if lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi <= 1e4 {
+        Ok((lo, hi))
+    } else {
+        Err(D::Error::custom(format!(
+            "({lo}, {hi}) is out of range: needs 0 <= lo <= hi <= 1e4, both finite"
+        )))
+    }
+}

@@ -1,0 +1,61 @@
+//! Reading a text file the program was given (a scene, a lesson, a data file, a model's meta)
+//! with a size cap, so that a wrong path (`--scene /dev/zero`, a video passed as data) ends in
+//! one error naming the file instead of reading until memory runs out.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+/// Scene, lesson and meta files: far below this.
+pub const SPEC_MAX_BYTES: u64 = 1 << 20;
+/// Recorded trajectory files.
+pub const DATA_MAX_BYTES: u64 = 1 << 30;
+
+/// The file's text; errors name the file (`what` says what it was meant to be) and the cap.
+pub fn read_capped(path: &Path, max: u64, what: &str) -> Result<String> {
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    if bytes.len() as u64 > max {
+        bail!(
+            "{}: larger than {} bytes, the most a {what} may hold (is this the right file?)",
+            path.display(),
+            max
+        );
+    }
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not a text file", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_large_and_binary_files_are_errors_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.ron");
+        std::fs::write(&big, vec![b' '; 2000]).unwrap();
+        let e = read_capped(&big, 1000, "scene file")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("big.ron") && e.contains("1000 bytes"), "{e}");
+        assert_eq!(read_capped(&big, 2000, "scene file").unwrap().len(), 2000);
+        let bin = dir.path().join("bin.txt");
+        std::fs::write(&bin, [0xff, 0xfe, 0x00]).unwrap();
+        assert!(read_capped(&bin, 1000, "data file")
+            .unwrap_err()
+            .to_string()
+            .contains("not a text file"));
+        // An endless device stops at the cap.
+        if Path::new("/dev/zero").exists() {
+            let e = read_capped(Path::new("/dev/zero"), 4096, "scene file")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("/dev/zero") && e.contains("4096"), "{e}");
+        }
+    }
+}
