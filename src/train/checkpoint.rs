@@ -105,6 +105,36 @@ pub fn load_meta(dir: &Path) -> Result<ModelsMeta> {
     Ok(meta)
 }
 
+/// A model's entry in `meta.ron` as inference needs it: an input, at least one hidden layer and
+/// an output (each of 1..=100 000 units), one finite positive scale per input and a finite
+/// positive time scale. A hand-edited or damaged entry is an error naming the file and field,
+/// not an overflow or a division by zero later.
+fn check_recorded(m: &ModelMeta, path: &Path, kind: ModelKind) -> Result<()> {
+    let here = path.display();
+    let k = kind.name();
+    if m.sizes.len() < 3 || m.sizes.iter().any(|s| !(1..=100_000).contains(s)) {
+        bail!(
+            "{here}: field `models.{k}.sizes`: {:?} needs an input, at least one hidden layer and an output, each of 1..=100000 units",
+            m.sizes
+        );
+    }
+    let ok = |v: f64| v.is_finite() && v > 0.0;
+    if m.scaling.s.len() != m.sizes[0] || !m.scaling.s.iter().all(|v| ok(*v)) {
+        bail!(
+            "{here}: field `models.{k}.scaling.s`: {:?} needs {} finite positive scales",
+            m.scaling.s,
+            m.sizes[0]
+        );
+    }
+    if !ok(m.scaling.tau) {
+        bail!(
+            "{here}: field `models.{k}.scaling.tau`: {} must be finite and positive",
+            m.scaling.tau
+        );
+    }
+    Ok(())
+}
+
 /// Loads a trained model for inference, checking every tensor's name and shape against the
 /// architecture recorded in `meta.ron`. A scene-hash mismatch is returned as a warning.
 pub fn load_snapshot(
@@ -121,6 +151,7 @@ pub fn load_snapshot(
             kind.name()
         );
     };
+    check_recorded(m, &dir.join("meta.ron"), kind)?;
     let path = weights_path(dir, kind);
     let tensors = candle_core::safetensors::load(&path, &Device::Cpu)
         .map_err(|e| anyhow::anyhow!("{}: not a readable safetensors file: {e}", path.display()))?;
@@ -298,6 +329,40 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("meta.ron:1:"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod meta_tests {
+    use super::*;
+
+    /// `sizes: []` and `tau: 0.0` in a hand-edited meta.ron are errors naming the field.
+    #[test]
+    fn damaged_meta_entries_are_errors_naming_the_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let spring = crate::scene::Scene::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/spring.ron"),
+        )
+        .unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/spring");
+        for f in ["hnn.safetensors", "baseline.safetensors", "meta.ron"] {
+            std::fs::copy(shipped.join(f), dir.path().join(f)).unwrap();
+        }
+        let meta = std::fs::read_to_string(dir.path().join("meta.ron")).unwrap();
+        let edit = |from: &str, to: &str| {
+            assert!(meta.contains(from), "{from}");
+            std::fs::write(dir.path().join("meta.ron"), meta.replacen(from, to, 1)).unwrap();
+            load_snapshot(dir.path(), ModelKind::Hnn, &spring)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = edit("sizes: [\n                2,\n                200,\n                200,\n                1,\n            ]", "sizes: []");
+        assert!(
+            e.contains("meta.ron") && e.contains("models.hnn.sizes"),
+            "{e}"
+        );
+        let e = edit("tau: 0.5130531177246515", "tau: 0.0");
+        assert!(e.contains("models.hnn.scaling.tau"), "{e}");
     }
 }
 
