@@ -4,6 +4,7 @@
 // Validation writes `!(x > 0.0)` on purpose: it rejects NaN, which `x <= 0.0` would let through.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod atomic;
 pub mod data;
 pub mod device;
 pub mod eval;

@@ -153,10 +153,9 @@ pub fn load_or_generate(
 
 fn write_cache(path: &Path, d: &PixelDataset) -> Result<()> {
     std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-    let tmp = path.with_extension("bin.tmp");
-    {
+    crate::atomic::write_atomic(path, |tmp| {
         let mut f = std::io::BufWriter::new(
-            std::fs::File::create(&tmp).with_context(|| format!("create {}", tmp.display()))?,
+            std::fs::File::create(tmp).with_context(|| format!("create {}", tmp.display()))?,
         );
         f.write_all(MAGIC)?;
         for n in [d.spec.trials, d.spec.steps, d.pixels()] {
@@ -170,9 +169,8 @@ fn write_cache(path: &Path, d: &PixelDataset) -> Result<()> {
             f.write_all(&s[1].to_le_bytes())?;
         }
         f.flush()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+        Ok(())
+    })
 }
 
 fn read_cache(path: &Path, spec: &PixelDataSpec) -> Result<PixelDataset> {

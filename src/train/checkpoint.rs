@@ -42,16 +42,7 @@ pub(super) fn weights_path(dir: &Path, kind: ModelKind) -> PathBuf {
     dir.join(format!("{}.safetensors", kind.name()))
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder.
-pub(super) fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    write(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
-}
+pub(super) use crate::atomic::write_atomic;
 
 /// Saves one trained model and records it in `meta.ron` (keeping the other model's entry when
 /// it was trained from the same scene).
@@ -287,7 +278,7 @@ mod tests {
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".tmp"))
+            .filter(|n| n.contains(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
         assert!(load_snapshot(dir.path(), ModelKind::Baseline, &scene)
