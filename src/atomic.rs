@@ -49,6 +49,52 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     Ok(())
 }
 
+/// Runs `f` holding an exclusive lock on `dir` (an advisory `flock` on `<dir>/.lock`), so
+/// that one writer at a time, in this process or another, reads, changes and writes the
+/// folder's files (a model folder's weights and the `meta.ron` both trainers update).
+pub fn with_folder_lock<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let lock_path = dir.join(".lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    lock_exclusive(&lock).with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    // The lock is released when `lock` is closed, after `f`, whatever it returns.
+    let out = f();
+    drop(lock);
+    out
+}
+
+/// Checks that files can be written into `dir` (creating it), by writing and removing a probe:
+/// a training run finds a read-only output folder before it starts, not after.
+pub fn check_writable(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let probe = dir.join(".write-probe");
+    write_atomic(&probe, |tmp| Ok(std::fs::write(tmp, b"")?))
+        .with_context(|| format!("cannot write into {}", dir.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+#[cfg(unix)]
+fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a descriptor this function's caller owns for the lock's lifetime.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -481,3 +481,18 @@ fn endless_files_and_impossible_numbers_are_refused() {
     }
     fails_with(&run(&["drift", "--seconds", "inf"]), &["--seconds"]);
 }
+
+/// An output folder that cannot be written is found before training starts.
+#[cfg(unix)]
+#[test]
+fn an_unwritable_output_folder_fails_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = write(dir.path(), "tiny.ron", TINY);
+    // A regular file where the output folder should be: no root privilege gets around that.
+    let blocker = write(dir.path(), "taken", "not a folder");
+    let out = format!("{blocker}/models");
+    let out = run(&["train", "--scene", &scene, "--out", &out]);
+    fails_with(&out, &["--out", "taken"]);
+    // Nothing trained: no progress of either model was printed.
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("steps in"));
+}

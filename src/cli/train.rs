@@ -47,6 +47,8 @@ pub fn run(a: TrainArgs) -> Result<()> {
     }
     let dev = device::select(&a.device)?;
     let out = super::models_dir(&scene, a.out.as_deref());
+    // Before any data or training: a folder that cannot take the models fails now.
+    hnn_lab::atomic::check_writable(&out).map_err(|e| anyhow::anyhow!("--out: {e:#}"))?;
     if matches!(scene.data, hnn_lab::scene::DataSpec::Pixels(_)) {
         anyhow::ensure!(
             a.data.is_none(),

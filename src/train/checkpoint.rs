@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
@@ -59,10 +59,30 @@ pub(super) fn save_tensors(
     tensors: &std::collections::HashMap<String, Tensor>,
     meta: ModelMeta,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    write_atomic(&weights_path(dir, kind), |tmp| {
-        Ok(candle_core::safetensors::save(tensors, tmp)?)
-    })?;
+    // A model that went non-finite is never written over a good one.
+    for (name, t) in tensors {
+        let v = t.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?;
+        if v.iter().any(|x| !x.is_finite()) {
+            bail!(
+                "not saved to {}: tensor {name} of the {} model holds non-finite values (training diverged)",
+                dir.display(),
+                kind.name()
+            );
+        }
+    }
+    // One writer at a time: the other model's trainer may be saving into the same folder,
+    // and both rewrite meta.ron.
+    crate::atomic::with_folder_lock(dir, || {
+        write_atomic(&weights_path(dir, kind), |tmp| {
+            Ok(candle_core::safetensors::save(tensors, tmp)?)
+        })?;
+        update_meta(dir, scene, kind, meta)
+    })
+}
+
+/// Records `kind`'s entry in `dir/meta.ron`, keeping the other model's when it was trained
+/// from the same scene (the caller holds the folder's lock).
+fn update_meta(dir: &Path, scene: &Scene, kind: ModelKind, meta: ModelMeta) -> Result<()> {
     let mut all = match load_meta(dir) {
         Ok(m) if m.scene_hash == scene.hash() => m,
         _ => ModelsMeta {
@@ -320,6 +340,62 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("meta.ron:1:"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod save_tests {
+    use super::*;
+    use crate::data::synthetic_dataset;
+    use crate::scene::DataSpec;
+
+    /// Both models saved at once from two threads, again and again: meta.ron always ends
+    /// with both entries; a model with a NaN weight is refused and the good files stay.
+    #[test]
+    fn concurrent_saves_keep_both_entries_and_nan_models_are_refused() {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let meta = |t: &Trainer| ModelMeta {
+            sizes: t.kind.sizes(2, &[8]),
+            scaling: t.scaling.clone(),
+            steps: 0,
+            seed: 0,
+            final_train_loss: 0.0,
+            final_test_loss: 0.0,
+            train_seconds: 0.0,
+            device: "cpu".into(),
+            pixel: None,
+        };
+        let trainers: Vec<Trainer> = [ModelKind::Hnn, ModelKind::Baseline]
+            .into_iter()
+            .map(|k| Trainer::new(k, &scene, &data, &Device::Cpu).unwrap())
+            .collect();
+        for _ in 0..20 {
+            std::thread::scope(|s| {
+                for t in &trainers {
+                    let (scene, dir) = (&scene, dir.path());
+                    s.spawn(move || save_model(dir, scene, t, meta(t)).unwrap());
+                }
+            });
+            let m = load_meta(dir.path()).unwrap();
+            assert_eq!(m.models.len(), 2, "an entry was lost");
+        }
+        let mut bad = trainers[0].tensors().unwrap();
+        let w = bad.get_mut("l0.weight").unwrap();
+        *w = (w.clone() * f64::NAN).unwrap();
+        let e = save_tensors(dir.path(), &scene, ModelKind::Hnn, &bad, meta(&trainers[0]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("non-finite") && e.contains("l0.weight"), "{e}");
+        assert!(load_snapshot(dir.path(), ModelKind::Hnn, &scene).is_ok());
     }
 }
 
