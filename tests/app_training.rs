@@ -80,7 +80,17 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
         !app.world().resource::<Lab>().physics_changed(),
         "Moon weights in the twins"
     );
-    let cached = std::fs::read_dir(dir.path().join("cache")).unwrap().count();
+    // Datasets only (the folder also holds the lock the trainers share).
+    let cached = std::fs::read_dir(dir.path().join("cache"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "bin")
+        })
+        .count();
     assert_eq!(cached, 2, "one dataset per physics");
 
     app.world_mut().write_message(TrainAction::Pause);
