@@ -98,3 +98,41 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
     // Dropping the app drops the bridge, which joins the training threads.
     drop(app);
 }
+
+/// A learning rate pushed far up: both trainers diverge, the panel's state says so and what to
+/// do, and the twins keep finite weights and states.
+#[test]
+fn a_diverging_trainer_is_reported_and_the_twins_keep_good_weights() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lab = Lab::load(&root.join("scenes/spring.ron"), None, "cpu").unwrap();
+    let mut app = headless_app(lab);
+    app.update();
+    app.world_mut()
+        .write_message(TrainAction::SetLearningRate(1e30));
+    app.world_mut().write_message(TrainAction::Start);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        app.update();
+        let t = app.world().resource::<Training>();
+        if t.models.iter().all(|m| m.error.is_some()) {
+            for m in &t.models {
+                let e = m.error.as_deref().unwrap();
+                assert!(e.contains("diverged") && e.contains("learning rate"), "{e}");
+                assert!(!m.running);
+            }
+            break;
+        }
+        assert!(Instant::now() < deadline, "no divergence reported");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for _ in 0..30 {
+        app.update();
+    }
+    for t in app.world().resource::<Twins>().0.iter().flatten() {
+        let hnn_lab::twin::TwinWeights::Field(w) = t.weights() else {
+            panic!("a (q, p) twin")
+        };
+        assert!(w.is_finite());
+        assert!(t.state().iter().all(|v| v.is_finite()), "{:?}", t.state());
+    }
+}

@@ -97,6 +97,12 @@ pub struct PixelSnapshot {
 }
 
 impl PixelSnapshot {
+    /// Whether every weight is finite (a diverged trainer's are not).
+    pub fn is_finite(&self) -> bool {
+        let ae = |r: &ResidualWeights| r.w.iter().chain(&r.b).flatten().all(|v| v.is_finite());
+        ae(&self.encoder) && ae(&self.decoder) && self.dynamics.is_finite()
+    }
+
     /// From named tensors (`ae.encoder.*`, `ae.decoder.*`, `dynamics.*`).
     pub fn from_tensors(kind: ModelKind, t: &HashMap<String, Tensor>) -> Result<Self> {
         let encoder = ResidualWeights::from_tensors(t, "ae.encoder")?;

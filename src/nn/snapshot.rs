@@ -104,6 +104,12 @@ impl FieldSnapshot {
         })
     }
 
+    /// Whether every weight is finite (a diverged trainer's are not).
+    pub fn is_finite(&self) -> bool {
+        self.mlp.w.iter().flatten().all(|v| v.is_finite())
+            && self.mlp.b.iter().flatten().flatten().all(|v| v.is_finite())
+    }
+
     /// Numbers in a state (2n).
     pub fn dim(&self) -> usize {
         self.mlp.sizes[0]

@@ -21,6 +21,8 @@ pub trait Steppable: Send + 'static {
     fn device_name(&self) -> String;
     /// Writes the current weights to `dir` (write-then-rename, as the CLI does).
     fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()>;
+    /// Whether a snapshot's weights are all finite: a diverged trainer's never leave it.
+    fn snapshot_is_finite(s: &Self::Snapshot) -> bool;
 }
 
 impl Steppable for PixelTrainer {
@@ -45,6 +47,9 @@ impl Steppable for PixelTrainer {
     }
     fn device_name(&self) -> String {
         device_words(self.device())
+    }
+    fn snapshot_is_finite(s: &PixelSnapshot) -> bool {
+        s.is_finite()
     }
     fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
         let test = self.test_losses(usize::MAX)?;
@@ -93,6 +98,9 @@ impl Steppable for Trainer {
     }
     fn device_name(&self) -> String {
         device_words(self.device())
+    }
+    fn snapshot_is_finite(s: &FieldSnapshot) -> bool {
+        s.is_finite()
     }
     fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
         let scene = self.scene().clone();

@@ -214,13 +214,15 @@ fn run<T: Steppable>(
     let mut last = LossValues::default();
     // Settings the caller chose survive a reset (which rebuilds from the scene).
     let (mut lr, mut batch) = (None, None);
+    // Only finite weights leave the thread: the twins keep the last good ones.
     let send_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| match t.snapshot() {
-        Ok(w) => {
+        Ok(w) if T::snapshot_is_finite(&w) => {
             let _ = tx.send(Progress::Snapshot {
                 step: t.steps_done(),
                 weights: Arc::new(w),
             });
         }
+        Ok(_) => {}
         Err(e) => {
             let _ = tx.send(Progress::Error(format!("{e:#}")));
         }
@@ -275,6 +277,17 @@ fn run<T: Steppable>(
             continue;
         }
         match t.train_step() {
+            Ok(losses) if !losses.total.is_finite() => {
+                // Diverged: stop here, say so, send nothing more of these weights.
+                running = false;
+                let _ = tx.send(Progress::Error(format!(
+                    "training diverged at step {} (loss {}): the twin keeps the last good \
+                     weights; lower the learning rate, then Reset (from scratch) or Load shipped",
+                    t.steps_done(),
+                    losses.total
+                )));
+                let _ = tx.send(Progress::Running(false));
+            }
             Ok(losses) => {
                 last = losses;
                 let step = t.steps_done();

@@ -207,3 +207,46 @@ fn a_trainer_continues_from_loaded_weights() {
     b.train_step().unwrap();
     assert_ne!(b.snapshot().unwrap().decode(z), want.decode(z));
 }
+
+/// A learning rate that makes training diverge: the thread stops with an error that says what
+/// happened and what to do, and no non-finite weights ever reach the app.
+#[test]
+fn a_diverging_trainer_stops_says_why_and_sends_no_nan_weights() {
+    let scene: Scene = ron::from_str(
+        r#"Scene(name: "s", system: Spring(k: 1.0, m: 1.0), data: Synthetic((trajectories: 6, points: 10)),
+           model: (hidden: [16, 16]))"#,
+    )
+    .unwrap();
+    let DataSpec::Synthetic(spec) = &scene.data else {
+        unreachable!()
+    };
+    let data = crate::data::synthetic_dataset(&scene.system, spec).unwrap();
+    let t = Trainer::new(ModelKind::Baseline, &scene, &data, &Device::Cpu).unwrap();
+    let h = TrainerHandle::spawn(
+        t,
+        Cadence {
+            report_every: Duration::from_millis(1),
+            snapshot_every: 1,
+        },
+    );
+    h.send(Command::SetLearningRate(1e30));
+    h.send(Command::Start);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut error = None;
+    while std::time::Instant::now() < deadline {
+        match h.recv_timeout(Duration::from_millis(100)) {
+            Some(Progress::Snapshot { weights, .. }) => assert!(weights.is_finite()),
+            Some(Progress::Error(e)) => {
+                error = Some(e);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let e = error.expect("the divergence is reported");
+    assert!(e.contains("diverged") && e.contains("learning rate"), "{e}");
+    assert!(matches!(
+        h.recv_timeout(Duration::from_secs(5)),
+        Some(Progress::Running(false))
+    ));
+}
