@@ -398,6 +398,11 @@ fn poll_trainers(
                     dead |= !m.ready; // the trainer could not be built: the thread has ended
                     m.error = Some(e);
                 }
+                Progress::Ended(e) => {
+                    dead = true;
+                    m.running = false;
+                    m.error = Some(e);
+                }
             }
         }
         if dead {

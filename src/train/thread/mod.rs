@@ -48,6 +48,9 @@ pub enum Progress<S> {
     Ready(String),
     Saved(PathBuf),
     Error(String),
+    /// The thread has ended on an internal error (a panic): it takes no more commands; a
+    /// new trainer must be started. Says what happened.
+    Ended(String),
 }
 
 impl<S> Progress<S> {
@@ -73,6 +76,7 @@ impl<S> Progress<S> {
             Progress::Ready(d) => Progress::Ready(d),
             Progress::Saved(p) => Progress::Saved(p),
             Progress::Error(e) => Progress::Error(e),
+            Progress::Ended(e) => Progress::Ended(e),
         }
     }
 }
@@ -128,6 +132,7 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
         let body = move || {
             lower_priority(opts.nice);
             crate::device::flush_denormals();
+            let report = out_tx.clone();
             let go = move || match make() {
                 Ok(t) => {
                     let _ = out_tx.send(Progress::Ready(t.device_name()));
@@ -135,6 +140,21 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
                 }
                 Err(e) => {
                     let _ = out_tx.send(Progress::Error(format!("{e:#}")));
+                }
+            };
+            // A panic anywhere in the trainer ends the thread with a message, never silence.
+            let go = move || {
+                if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(go)) {
+                    let why = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "no message".into());
+                    let _ = report.send(Progress::Running(false));
+                    let _ = report.send(Progress::Ended(format!(
+                        "the training thread stopped on an internal error ({why}); Start or \
+                         Reset begins a new one"
+                    )));
                 }
             };
             match opts.threads {

@@ -250,3 +250,56 @@ fn a_diverging_trainer_stops_says_why_and_sends_no_nan_weights() {
         Some(Progress::Running(false))
     ));
 }
+
+/// A trainer that panics mid-step: the thread ends with a message saying so, not silence.
+#[test]
+fn a_panicking_trainer_ends_with_a_message() {
+    struct Boom(usize);
+    impl Steppable for Boom {
+        type Snapshot = ();
+        fn train_step(&mut self) -> anyhow::Result<crate::train::LossValues> {
+            self.0 += 1;
+            if self.0 == 3 {
+                panic!("boom at step 3");
+            }
+            Ok(Default::default())
+        }
+        fn snapshot(&self) -> anyhow::Result<()> {
+            Ok(())
+        }
+        fn reset(&mut self) -> anyhow::Result<()> {
+            Ok(())
+        }
+        fn set_learning_rate(&mut self, _: f64) {}
+        fn set_batch_size(&mut self, _: usize) {}
+        fn steps_done(&self) -> usize {
+            self.0
+        }
+        fn device_name(&self) -> String {
+            "test".into()
+        }
+        fn save(
+            &self,
+            _: &std::path::Path,
+            _: crate::train::LossValues,
+            _: f64,
+        ) -> anyhow::Result<()> {
+            Ok(())
+        }
+        fn snapshot_is_finite(_: &()) -> bool {
+            true
+        }
+    }
+    let h = TrainerHandle::spawn(Boom(0), Cadence::default());
+    h.send(Command::Start);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match h.recv_timeout(Duration::from_millis(100)) {
+            Some(Progress::Ended(e)) => {
+                assert!(e.contains("boom at step 3") && e.contains("new one"), "{e}");
+                break;
+            }
+            _ => assert!(std::time::Instant::now() < deadline, "no message"),
+        }
+    }
+}
