@@ -1,0 +1,228 @@
+//! Tests of model files: round trips, concurrent saves, damaged meta, models of another n.
+
+mod round_trip {
+    use super::super::*;
+    use crate::data::synthetic_dataset;
+    use crate::scene::DataSpec;
+
+    fn setup() -> (Scene, Trainer, tempfile::TempDir) {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
+        let mut t = Trainer::new(ModelKind::Hnn, &scene, &data, &Device::Cpu).unwrap();
+        t.train_step().unwrap();
+        (scene, t, tempfile::tempdir().unwrap())
+    }
+
+    fn meta(t: &Trainer) -> ModelMeta {
+        ModelMeta {
+            sizes: t.kind.sizes(t.scaling.dim(), &[8, 8]),
+            scaling: t.scaling.clone(),
+            steps: 1,
+            seed: 0,
+            final_train_loss: 0.5,
+            final_test_loss: 0.6,
+            train_seconds: 0.1,
+            device: "cpu".into(),
+            pixel: None,
+        }
+    }
+
+    #[test]
+    fn save_load_round_trip_and_no_temp_files_left() {
+        let (scene, t, dir) = setup();
+        save_model(dir.path(), &scene, &t, meta(&t)).unwrap();
+        let (snap, warn) = load_snapshot(dir.path(), ModelKind::Hnn, &scene).unwrap();
+        assert!(warn.is_none());
+        assert_eq!(snap, t.snapshot().unwrap());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.contains(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert!(load_snapshot(dir.path(), ModelKind::Baseline, &scene)
+            .unwrap_err()
+            .to_string()
+            .contains("no baseline"));
+    }
+
+    #[test]
+    fn garbage_and_wrong_shape_are_clear_errors() {
+        let (scene, t, dir) = setup();
+        save_model(dir.path(), &scene, &t, meta(&t)).unwrap();
+        let wpath = dir.path().join("hnn.safetensors");
+        std::fs::write(&wpath, b"this is not a model").unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("hnn.safetensors") && e.contains("not a readable safetensors"),
+            "{e}"
+        );
+
+        // A model with other widths saved under the same name.
+        let mut other = scene.clone();
+        other.model.hidden = vec![4, 8];
+        let DataSpec::Synthetic(spec) = &other.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
+        let t2 = Trainer::new(ModelKind::Hnn, &other, &data, &Device::Cpu).unwrap();
+        candle_core::safetensors::save(&t2.tensors().unwrap(), &wpath).unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("l0.weight") && e.contains("shape"), "{e}");
+
+        std::fs::write(dir.path().join("meta.ron"), "(scene: 3").unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &scene)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("meta.ron:1:"), "{e}");
+    }
+}
+
+mod saves {
+    use super::super::*;
+    use crate::data::synthetic_dataset;
+    use crate::scene::DataSpec;
+
+    /// Both models saved at once from two threads, again and again: meta.ron always ends
+    /// with both entries; a model with a NaN weight is refused and the good files stay.
+    #[test]
+    fn concurrent_saves_keep_both_entries_and_nan_models_are_refused() {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let meta = |t: &Trainer| ModelMeta {
+            sizes: t.kind.sizes(2, &[8]),
+            scaling: t.scaling.clone(),
+            steps: 0,
+            seed: 0,
+            final_train_loss: 0.0,
+            final_test_loss: 0.0,
+            train_seconds: 0.0,
+            device: "cpu".into(),
+            pixel: None,
+        };
+        let trainers: Vec<Trainer> = [ModelKind::Hnn, ModelKind::Baseline]
+            .into_iter()
+            .map(|k| Trainer::new(k, &scene, &data, &Device::Cpu).unwrap())
+            .collect();
+        for _ in 0..20 {
+            std::thread::scope(|s| {
+                for t in &trainers {
+                    let (scene, dir) = (&scene, dir.path());
+                    s.spawn(move || save_model(dir, scene, t, meta(t)).unwrap());
+                }
+            });
+            let m = load_meta(dir.path()).unwrap();
+            assert_eq!(m.models.len(), 2, "an entry was lost");
+        }
+        let mut bad = trainers[0].tensors().unwrap();
+        let w = bad.get_mut("l0.weight").unwrap();
+        *w = (w.clone() * f64::NAN).unwrap();
+        let e = save_tensors(dir.path(), &scene, ModelKind::Hnn, &bad, meta(&trainers[0]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("non-finite") && e.contains("l0.weight"), "{e}");
+        assert!(load_snapshot(dir.path(), ModelKind::Hnn, &scene).is_ok());
+    }
+}
+
+mod meta {
+    use super::super::*;
+
+    /// `sizes: []` and `tau: 0.0` in a hand-edited meta.ron are errors naming the field.
+    #[test]
+    fn damaged_meta_entries_are_errors_naming_the_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let spring = crate::scene::Scene::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/spring.ron"),
+        )
+        .unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/spring");
+        for f in ["hnn.safetensors", "baseline.safetensors", "meta.ron"] {
+            std::fs::copy(shipped.join(f), dir.path().join(f)).unwrap();
+        }
+        let meta = std::fs::read_to_string(dir.path().join("meta.ron")).unwrap();
+        let edit = |from: &str, to: &str| {
+            assert!(meta.contains(from), "{from}");
+            std::fs::write(dir.path().join("meta.ron"), meta.replacen(from, to, 1)).unwrap();
+            load_snapshot(dir.path(), ModelKind::Hnn, &spring)
+                .unwrap_err()
+                .to_string()
+        };
+        let e = edit("sizes: [\n                2,\n                200,\n                200,\n                1,\n            ]", "sizes: []");
+        assert!(
+            e.contains("meta.ron") && e.contains("models.hnn.sizes"),
+            "{e}"
+        );
+        let e = edit("tau: 0.5130531177246515", "tau: 0.0");
+        assert!(e.contains("models.hnn.scaling.tau"), "{e}");
+    }
+}
+
+mod degrees_of_freedom {
+    use super::super::*;
+    use crate::data::synthetic_dataset;
+    use crate::scene::DataSpec;
+
+    /// A double-pendulum model opened by a one-degree-of-freedom scene of the same name: an
+    /// error naming the model file, both n and the scene.
+    #[test]
+    fn a_model_for_another_n_is_a_clear_error() {
+        let dp: Scene = ron::from_str(
+            r#"Scene(name: "t", system: DoublePendulum(m1: 1.0, m2: 1.0, l1: 1.0, l2: 1.0, g: 9.81),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &dp.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&dp.system, spec).unwrap();
+        assert_eq!(data.train.dim, 4);
+        let t = Trainer::new(ModelKind::Hnn, &dp, &data, &Device::Cpu).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let meta = ModelMeta {
+            sizes: t.kind.sizes(4, &[8, 8]),
+            scaling: t.scaling.clone(),
+            steps: 0,
+            seed: 0,
+            final_train_loss: 0.0,
+            final_test_loss: 0.0,
+            train_seconds: 0.0,
+            device: "cpu".into(),
+            pixel: None,
+        };
+        save_model(dir.path(), &dp, &t, meta).unwrap();
+        let (snap, _) = load_snapshot(dir.path(), ModelKind::Hnn, &dp).unwrap();
+        assert_eq!(snap.dim(), 4);
+        let spring: Scene = ron::from_str(
+            r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))"#,
+        )
+        .unwrap();
+        let e = load_snapshot(dir.path(), ModelKind::Hnn, &spring)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("hnn.safetensors") && e.contains("4 numbers") && e.contains("1 degree"),
+            "{e}"
+        );
+    }
+}
