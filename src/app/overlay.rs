@@ -48,6 +48,8 @@ pub struct Portrait {
     pub contours: Vec<[(f64, f64); 2]>,
     /// Arrows (from, to) of the learned field (baseline), scaled to the grid.
     pub arrows: Vec<[(f64, f64); 2]>,
+    /// Why the portrait could not be computed (its thread panicked), shown in its place.
+    pub failed: Option<String>,
 }
 
 /// Per twin slot, the latest portrait, and the true (θ, ω) energy contours.
@@ -139,10 +141,26 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
             portraits.for_weights[i] = Some(w);
             portraits.in_flight[i] = true;
             std::thread::spawn(move || {
-                let _ = tx.send((i, latent_portrait(model.as_ref(), z)));
+                let _ = tx.send((i, guarded(|| latent_portrait(model.as_ref(), z))));
             });
         }
     }
+}
+
+/// Runs a portrait computation; a panic becomes a portrait that says it failed, so the slot
+/// is freed and the panel shows why instead of waiting forever.
+pub fn guarded(job: impl FnOnce() -> Portrait) -> Portrait {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|p| {
+        let why = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        Portrait {
+            failed: Some(format!("the portrait could not be computed ({why})")),
+            ..Default::default()
+        }
+    })
 }
 
 const GRID: usize = 41;
@@ -244,7 +262,7 @@ fn truth_portrait(lab: &Lab) -> Portrait {
     Portrait {
         bounds: [[-tm, tm], [-wm, wm]],
         contours,
-        arrows: vec![],
+        ..Default::default()
     }
 }
 
@@ -252,4 +270,16 @@ fn min_max(v: impl Iterator<Item = f64>) -> (f64, f64) {
     v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
         (a.min(x), b.max(x))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_portrait_job_becomes_a_portrait_that_says_so() {
+        let p = guarded(|| panic!("grid exploded"));
+        assert!(p.failed.as_deref().unwrap().contains("grid exploded"));
+        assert!(guarded(Portrait::default).failed.is_none());
+    }
 }

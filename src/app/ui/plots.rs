@@ -97,6 +97,15 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
             ui.vertical(|ui| {
                 ui.label(name);
                 match &p.portraits.twins[i] {
+                    Some(Portrait {
+                        failed: Some(why), ..
+                    }) => {
+                        ui.label(
+                            egui::RichText::new(why)
+                                .small()
+                                .color(egui::Color32::from_rgb(255, 120, 100)),
+                        );
+                    }
                     Some(portrait) => {
                         let trail = pts(s.iter().filter_map(|x| x.z[i]));
                         let now = s.back().and_then(|x| x.z[i]);
