@@ -151,11 +151,7 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
 /// is freed and the panel shows why instead of waiting forever.
 pub fn guarded(job: impl FnOnce() -> Portrait) -> Portrait {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|p| {
-        let why = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
+        let why = crate::train::thread::panic_message(p.as_ref());
         Portrait {
             failed: Some(format!("the portrait could not be computed ({why})")),
             ..Default::default()

@@ -1,5 +1,22 @@
 //! Tests of model files: round trips, concurrent saves, damaged meta, models of another n.
 
+use super::*;
+
+/// A meta entry for `t` with these hidden widths and no training history.
+fn fresh_meta(t: &Trainer, hidden: &[usize]) -> ModelMeta {
+    ModelMeta {
+        sizes: t.kind.sizes(t.scaling.dim(), hidden),
+        scaling: t.scaling.clone(),
+        steps: 0,
+        seed: 0,
+        final_train_loss: 0.0,
+        final_test_loss: 0.0,
+        train_seconds: 0.0,
+        device: "cpu".into(),
+        pixel: None,
+    }
+}
+
 mod round_trip {
     use super::super::*;
     use crate::data::synthetic_dataset;
@@ -108,17 +125,7 @@ mod saves {
         };
         let data = synthetic_dataset(&scene.system, spec).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let meta = |t: &Trainer| ModelMeta {
-            sizes: t.kind.sizes(2, &[8]),
-            scaling: t.scaling.clone(),
-            steps: 0,
-            seed: 0,
-            final_train_loss: 0.0,
-            final_test_loss: 0.0,
-            train_seconds: 0.0,
-            device: "cpu".into(),
-            pixel: None,
-        };
+        let meta = |t: &Trainer| super::fresh_meta(t, &[8]);
         let trainers: Vec<Trainer> = [ModelKind::Hnn, ModelKind::Baseline]
             .into_iter()
             .map(|k| Trainer::new(k, &scene, &data, &Device::Cpu).unwrap())
@@ -198,17 +205,7 @@ mod degrees_of_freedom {
         assert_eq!(data.train.dim, 4);
         let t = Trainer::new(ModelKind::Hnn, &dp, &data, &Device::Cpu).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let meta = ModelMeta {
-            sizes: t.kind.sizes(4, &[8, 8]),
-            scaling: t.scaling.clone(),
-            steps: 0,
-            seed: 0,
-            final_train_loss: 0.0,
-            final_test_loss: 0.0,
-            train_seconds: 0.0,
-            device: "cpu".into(),
-            pixel: None,
-        };
+        let meta = super::fresh_meta(&t, &[8, 8]);
         save_model(dir.path(), &dp, &t, meta).unwrap();
         let (snap, _) = load_snapshot(dir.path(), ModelKind::Hnn, &dp).unwrap();
         assert_eq!(snap.dim(), 4);

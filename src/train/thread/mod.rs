@@ -81,6 +81,15 @@ impl<S> Progress<S> {
     }
 }
 
+/// What a caught panic said (its `&str` or `String` payload), for a message on screen.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
+
 /// How often the thread reports.
 #[derive(Clone, Copy, Debug)]
 pub struct Cadence {
@@ -145,11 +154,7 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
             // A panic anywhere in the trainer ends the thread with a message, never silence.
             let go = move || {
                 if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(go)) {
-                    let why = p
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "no message".into());
+                    let why = panic_message(p.as_ref());
                     let _ = report.send(Progress::Running(false));
                     let _ = report.send(Progress::Ended(format!(
                         "the training thread stopped on an internal error ({why}); Start or \

@@ -98,8 +98,8 @@ fn start_reports_progress_and_snapshots_pause_stops_reset_restarts() {
     drop(h); // joins the thread; the test would hang if it did not stop
 }
 
-#[test]
-fn low_dimensional_trainer_runs_on_the_thread() {
+/// A small spring model's trainer, full batch.
+fn spring_trainer(kind: ModelKind) -> Trainer {
     let scene: Scene = ron::from_str(
         r#"Scene(name: "s", system: Spring(k: 1.0, m: 1.0), data: Synthetic((trajectories: 6, points: 10)),
            model: (hidden: [16, 16]))"#,
@@ -109,7 +109,12 @@ fn low_dimensional_trainer_runs_on_the_thread() {
         unreachable!()
     };
     let data = crate::data::synthetic_dataset(&scene.system, spec).unwrap();
-    let t = Trainer::new(ModelKind::Hnn, &scene, &data, &Device::Cpu).unwrap();
+    Trainer::new(kind, &scene, &data, &Device::Cpu).unwrap()
+}
+
+#[test]
+fn low_dimensional_trainer_runs_on_the_thread() {
+    let t = spring_trainer(ModelKind::Hnn);
     let h = TrainerHandle::spawn(
         t,
         Cadence {
@@ -212,16 +217,7 @@ fn a_trainer_continues_from_loaded_weights() {
 /// happened and what to do, and no non-finite weights ever reach the app.
 #[test]
 fn a_diverging_trainer_stops_says_why_and_sends_no_nan_weights() {
-    let scene: Scene = ron::from_str(
-        r#"Scene(name: "s", system: Spring(k: 1.0, m: 1.0), data: Synthetic((trajectories: 6, points: 10)),
-           model: (hidden: [16, 16]))"#,
-    )
-    .unwrap();
-    let DataSpec::Synthetic(spec) = &scene.data else {
-        unreachable!()
-    };
-    let data = crate::data::synthetic_dataset(&scene.system, spec).unwrap();
-    let t = Trainer::new(ModelKind::Baseline, &scene, &data, &Device::Cpu).unwrap();
+    let t = spring_trainer(ModelKind::Baseline);
     let h = TrainerHandle::spawn(
         t,
         Cadence {
