@@ -52,7 +52,7 @@ fn real_pendulum_hnn_energy_error_an_order_below_baseline() {
 /// the truth than the baseline's, and stay closer to the true frames at 50 frames.
 #[test]
 fn pixel_hnn_energy_error_an_order_below_baseline() {
-    use hnn_lab::data::pixel::{cache_dir, load_or_generate};
+    use hnn_lab::data::pixel_cache::{cache_dir, load_or_generate};
     use hnn_lab::eval::pixel::rollout_metrics;
     use hnn_lab::scene::{DataSpec, SystemSpec};
     use hnn_lab::train::load_pixel_model;

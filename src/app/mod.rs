@@ -12,6 +12,7 @@ pub mod game;
 mod input;
 pub mod lab;
 pub mod lesson;
+mod loss_history;
 mod overlay;
 mod sim;
 mod trainer;

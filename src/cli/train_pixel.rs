@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use hnn_lab::data::pixel::{cache_dir, load_or_generate};
+use hnn_lab::data::pixel_cache::{cache_dir, load_or_generate};
 use hnn_lab::data::PixelDataset;
 use hnn_lab::nn::ModelKind;
 use hnn_lab::scene::{DataSpec, Scene, SystemSpec};

@@ -3,6 +3,7 @@
 
 mod lipson;
 pub mod pixel;
+pub mod pixel_cache;
 mod recorded;
 pub mod render;
 mod scaling;
