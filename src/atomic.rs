@@ -62,10 +62,53 @@ pub fn with_folder_lock<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<
         .open(&lock_path)
         .with_context(|| format!("cannot open {}", lock_path.display()))?;
     lock_exclusive(&lock).with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    remove_orphans(dir);
     // The lock is released when `lock` is closed, after `f`, whatever it returns.
     let out = f();
     drop(lock);
     out
+}
+
+/// Removes the temporary files of writers that died mid-write (a killed process cannot remove
+/// its own): those whose process is gone. Called with the folder's lock held, so no live
+/// writer of this folder is between its write and its rename.
+fn remove_orphans(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name.to_str().and_then(temp_owner) else {
+            continue;
+        };
+        if !process_alive(pid) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// The process id in a temporary name made by `temp_name` (`.<name>.tmp-<pid>-<nanos>-<n>`).
+fn temp_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let (_, tail) = rest.rsplit_once(".tmp-")?;
+    let mut parts = tail.split('-');
+    let pid = parts.next()?.parse().ok()?;
+    (parts.count() == 2).then_some(pid)
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// Checks that files can be written into `dir` (creating it), by writing and removing a probe:
@@ -120,5 +163,36 @@ mod tests {
         assert_eq!(names, vec!["a.txt".to_string()]);
         // Two writers never share a temporary name.
         assert_ne!(temp_name(&p), temp_name(&p));
+    }
+
+    /// A dead writer's temporary file is removed by the next writer that takes the folder's
+    /// lock; a live writer's (this process's) and other files are kept.
+    #[test]
+    fn orphaned_temporary_files_are_removed_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let ours = temp_name(&dir.path().join("hnn.safetensors"));
+        assert_eq!(
+            temp_owner(ours.file_name().unwrap().to_str().unwrap()),
+            Some(std::process::id())
+        );
+        // A process that has exited: its id is free (until reused, which this test
+        // cannot rule out but which only keeps a file).
+        let dead = std::process::Command::new("true")
+            .spawn()
+            .map(|mut c| {
+                let id = c.id();
+                c.wait().unwrap();
+                id
+            })
+            .unwrap();
+        let orphan = dir.path().join(format!(".meta.ron.tmp-{dead}-123-0"));
+        for p in [&ours, &orphan, &dir.path().join("meta.ron")] {
+            std::fs::write(p, "x").unwrap();
+        }
+        with_folder_lock(dir.path(), || Ok(())).unwrap();
+        assert!(!orphan.exists());
+        assert!(ours.exists() && dir.path().join("meta.ron").exists());
+        assert_eq!(temp_owner("meta.ron"), None);
+        assert_eq!(temp_owner(".a.tmp-12-x"), None);
     }
 }

@@ -9,7 +9,7 @@ use anyhow::{bail, Result};
 use candle_core::{DType, Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use super::checkpoint::{load_meta, save_tensors, weights_path, ModelMeta};
+use super::checkpoint::{load_stored, save_tensors, ModelMeta, StoredModel};
 use super::{LossValues, PixelArch, PixelTrainer};
 use crate::data::Scaling;
 use crate::nn::{ModelKind, PixelModel, PixelSnapshot};
@@ -81,19 +81,13 @@ pub fn load_pixel_tensors(
     kind: ModelKind,
     scene: &Scene,
 ) -> Result<(HashMap<String, Tensor>, Option<String>)> {
-    let meta = load_meta(dir)?;
-    if !meta.models.contains_key(&kind) {
-        bail!(
-            "{}: no {} model recorded (train it with --model {})",
-            dir.join("meta.ron").display(),
-            kind.name(),
-            kind.name()
-        );
-    }
+    let StoredModel {
+        path,
+        tensors,
+        scene_hash,
+        ..
+    } = load_stored(dir, kind)?;
     let arch = scene_arch(scene)?;
-    let path = weights_path(dir, kind);
-    let tensors = candle_core::safetensors::load(&path, &Device::Cpu)
-        .map_err(|e| anyhow::anyhow!("{}: not a readable safetensors file: {e}", path.display()))?;
     let want = expected_shapes(kind, &arch);
     for (name, shape) in &want {
         let t = tensors
@@ -119,7 +113,7 @@ pub fn load_pixel_tensors(
             want.len()
         );
     }
-    let warning = (meta.scene_hash != scene.hash()).then(|| {
+    let warning = (scene_hash != scene.hash()).then(|| {
         format!(
             "warning: {} was trained from a different version of scene {}",
             path.display(),

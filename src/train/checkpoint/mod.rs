@@ -1,12 +1,17 @@
-//! Trained models on disk: `<dir>/<kind>.safetensors` plus one `<dir>/meta.ron` describing
-//! them. Every write goes to a temporary file first and is renamed into place, so an
-//! interrupted save never leaves a half-written model.
+//! Trained models on disk: `<dir>/<kind>.safetensors`, each describing itself in its header
+//! (`model_file`), plus `<dir>/meta.ron`, the folder's readable index of both. Every write goes
+//! to a temporary file first and is renamed into place, so an interrupted save never leaves a
+//! half-written model, and weights never meet another model's description.
+
+mod model_file;
+
+pub use model_file::{read as read_model_file, write as write_model_file, ModelFile, Provenance};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use candle_core::{DType, Device, Tensor};
+use candle_core::{DType, Tensor};
 use serde::{Deserialize, Serialize};
 
 use super::Trainer;
@@ -72,10 +77,14 @@ pub(super) fn save_tensors(
     }
     // One writer at a time: the other model's trainer may be saving into the same folder,
     // and both rewrite meta.ron.
+    let provenance = Provenance {
+        scene: scene.name.clone(),
+        scene_hash: scene.hash(),
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        model: meta.clone(),
+    };
     crate::atomic::with_folder_lock(dir, || {
-        write_atomic(&weights_path(dir, kind), |tmp| {
-            Ok(candle_core::safetensors::save(tensors, tmp)?)
-        })?;
+        model_file::write(&weights_path(dir, kind), tensors, &provenance)?;
         update_meta(dir, scene, kind, meta)
     })
 }
@@ -104,42 +113,97 @@ pub fn load_meta(dir: &Path) -> Result<ModelsMeta> {
         crate::textfile::read_capped(&path, crate::textfile::SPEC_MAX_BYTES, "model meta file")?;
     let meta: ModelsMeta = ron::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{}:{}: {}", path.display(), e.span.start, e.code))?;
-    let ours = env!("CARGO_PKG_VERSION");
-    let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
-    if minor(&meta.crate_version) != minor(ours) {
-        bail!(
-            "{}: models were made by hnn-lab {} but this is {ours}; retrain them (hnn-lab train)",
-            path.display(),
-            meta.crate_version
-        );
-    }
+    check_version(&meta.crate_version, &path)?;
     Ok(meta)
 }
 
-/// A model's entry in `meta.ron` as inference needs it: an input, at least one hidden layer and
+/// Models from another minor version of hnn-lab are refused (their format may differ).
+fn check_version(made_by: &str, path: &Path) -> Result<()> {
+    let ours = env!("CARGO_PKG_VERSION");
+    let minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+    if minor(made_by) != minor(ours) {
+        bail!(
+            "{}: models were made by hnn-lab {made_by} but this is {ours}; retrain them (hnn-lab train)",
+            path.display(),
+        );
+    }
+    Ok(())
+}
+
+/// One stored model: its tensors and the description they were saved with.
+pub(super) struct StoredModel {
+    pub path: PathBuf,
+    pub tensors: std::collections::HashMap<String, Tensor>,
+    pub meta: ModelMeta,
+    pub scene_hash: String,
+}
+
+/// Reads `kind`'s model from `dir`. Its description comes from the file's own header; a file
+/// saved before the header existed takes its entry from `meta.ron`.
+pub(super) fn load_stored(dir: &Path, kind: ModelKind) -> Result<StoredModel> {
+    let path = weights_path(dir, kind);
+    if !path.exists() {
+        bail!(
+            "{}: no {} model saved here (no {}); train it with --model {}",
+            dir.display(),
+            kind.name(),
+            path.display(),
+            kind.name()
+        );
+    }
+    let file = model_file::read(&path)?;
+    let (meta, scene_hash) = match file.provenance {
+        Some(p) => {
+            check_version(&p.crate_version, &path)?;
+            check_recorded(&p.model, &path, "hnn-lab.model")?;
+            (p.model, p.scene_hash)
+        }
+        None => {
+            let all = load_meta(dir)?;
+            let meta_path = dir.join("meta.ron");
+            let Some(m) = all.models.get(&kind) else {
+                bail!(
+                    "{}: no {} model recorded (train it with --model {})",
+                    meta_path.display(),
+                    kind.name(),
+                    kind.name()
+                );
+            };
+            check_recorded(m, &meta_path, &format!("models.{}", kind.name()))?;
+            (m.clone(), all.scene_hash)
+        }
+    };
+    Ok(StoredModel {
+        path,
+        tensors: file.tensors,
+        meta,
+        scene_hash,
+    })
+}
+
+/// A model's description (its header's or its `meta.ron` entry, under `field`) as inference needs it: an input, at least one hidden layer and
 /// an output (each of 1..=100 000 units), one finite positive scale per input and a finite
 /// positive time scale. A hand-edited or damaged entry is an error naming the file and field,
 /// not an overflow or a division by zero later.
-fn check_recorded(m: &ModelMeta, path: &Path, kind: ModelKind) -> Result<()> {
+fn check_recorded(m: &ModelMeta, path: &Path, k: &str) -> Result<()> {
     let here = path.display();
-    let k = kind.name();
     if m.sizes.len() < 3 || m.sizes.iter().any(|s| !(1..=100_000).contains(s)) {
         bail!(
-            "{here}: field `models.{k}.sizes`: {:?} needs an input, at least one hidden layer and an output, each of 1..=100000 units",
+            "{here}: field `{k}.sizes`: {:?} needs an input, at least one hidden layer and an output, each of 1..=100000 units",
             m.sizes
         );
     }
     let ok = |v: f64| v.is_finite() && v > 0.0;
     if m.scaling.s.len() != m.sizes[0] || !m.scaling.s.iter().all(|v| ok(*v)) {
         bail!(
-            "{here}: field `models.{k}.scaling.s`: {:?} needs {} finite positive scales",
+            "{here}: field `{k}.scaling.s`: {:?} needs {} finite positive scales",
             m.scaling.s,
             m.sizes[0]
         );
     }
     if !ok(m.scaling.tau) {
         bail!(
-            "{here}: field `models.{k}.scaling.tau`: {} must be finite and positive",
+            "{here}: field `{k}.scaling.tau`: {} must be finite and positive",
             m.scaling.tau
         );
     }
@@ -153,19 +217,12 @@ pub fn load_snapshot(
     kind: ModelKind,
     scene: &Scene,
 ) -> Result<(FieldSnapshot, Option<String>)> {
-    let meta = load_meta(dir)?;
-    let Some(m) = meta.models.get(&kind) else {
-        bail!(
-            "{}: no {} model recorded (train it with --model {})",
-            dir.join("meta.ron").display(),
-            kind.name(),
-            kind.name()
-        );
-    };
-    check_recorded(m, &dir.join("meta.ron"), kind)?;
-    let path = weights_path(dir, kind);
-    let tensors = candle_core::safetensors::load(&path, &Device::Cpu)
-        .map_err(|e| anyhow::anyhow!("{}: not a readable safetensors file: {e}", path.display()))?;
+    let StoredModel {
+        path,
+        tensors,
+        meta: m,
+        scene_hash,
+    } = load_stored(dir, kind)?;
     let n = m.sizes.len() - 1;
     let mut w = Vec::with_capacity(n);
     let mut b = Vec::with_capacity(n);
@@ -232,12 +289,12 @@ pub fn load_snapshot(
             m.scaling.dim()
         );
     }
-    let warning = (meta.scene_hash != scene.hash()).then(|| {
+    let warning = (scene_hash != scene.hash()).then(|| {
         format!(
             "warning: {} was trained from a different version of scene {} (hash {} vs {})",
             path.display(),
             scene.name,
-            meta.scene_hash,
+            scene_hash,
             scene.hash()
         )
     });
@@ -248,7 +305,7 @@ pub fn load_snapshot(
             w,
             b,
         },
-        scaling: m.scaling.clone(),
+        scaling: m.scaling,
     };
     Ok((snap, warning))
 }

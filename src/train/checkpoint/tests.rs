@@ -21,6 +21,7 @@ mod round_trip {
     use super::super::*;
     use crate::data::synthetic_dataset;
     use crate::scene::DataSpec;
+    use candle_core::Device;
 
     fn setup() -> (Scene, Trainer, tempfile::TempDir) {
         let scene: Scene = ron::from_str(
@@ -110,6 +111,7 @@ mod saves {
     use super::super::*;
     use crate::data::synthetic_dataset;
     use crate::scene::DataSpec;
+    use candle_core::Device;
 
     /// Both models saved at once from two threads, again and again: meta.ron always ends
     /// with both entries; a model with a NaN weight is refused and the good files stay.
@@ -153,6 +155,7 @@ mod saves {
 
 mod meta {
     use super::super::*;
+    use candle_core::Device;
 
     /// `sizes: []` and `tau: 0.0` in a hand-edited meta.ron are errors naming the field.
     #[test]
@@ -162,10 +165,14 @@ mod meta {
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/spring.ron"),
         )
         .unwrap();
+        // Files as saved before models described themselves: the entry comes from meta.ron.
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/spring");
-        for f in ["hnn.safetensors", "baseline.safetensors", "meta.ron"] {
-            std::fs::copy(shipped.join(f), dir.path().join(f)).unwrap();
+        std::fs::copy(shipped.join("meta.ron"), dir.path().join("meta.ron")).unwrap();
+        for f in ["hnn.safetensors", "baseline.safetensors"] {
+            let t = candle_core::safetensors::load(shipped.join(f), &Device::Cpu).unwrap();
+            candle_core::safetensors::save(&t, dir.path().join(f)).unwrap();
         }
+        assert!(load_snapshot(dir.path(), ModelKind::Hnn, &spring).is_ok());
         let meta = std::fs::read_to_string(dir.path().join("meta.ron")).unwrap();
         let edit = |from: &str, to: &str| {
             assert!(meta.contains(from), "{from}");
@@ -182,12 +189,104 @@ mod meta {
         let e = edit("tau: 0.5130531177246515", "tau: 0.0");
         assert!(e.contains("models.hnn.scaling.tau"), "{e}");
     }
+
+    /// The same checks on the description a model file carries in its header.
+    #[test]
+    fn damaged_header_entries_are_errors_naming_the_file_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let spring = crate::scene::Scene::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/spring.ron"),
+        )
+        .unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/spring");
+        let tensors =
+            candle_core::safetensors::load(shipped.join("hnn.safetensors"), &Device::Cpu).unwrap();
+        let good = load_meta(&shipped).unwrap().models[&ModelKind::Hnn].clone();
+        let path = dir.path().join("hnn.safetensors");
+        let write = |m: ModelMeta| {
+            let p = Provenance {
+                scene: spring.name.clone(),
+                scene_hash: spring.hash(),
+                crate_version: env!("CARGO_PKG_VERSION").into(),
+                model: m,
+            };
+            model_file::write(&path, &tensors, &p).unwrap();
+            load_snapshot(dir.path(), ModelKind::Hnn, &spring).map(|_| ())
+        };
+        write(good.clone()).unwrap();
+        let e = write(ModelMeta {
+            sizes: vec![],
+            ..good.clone()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("hnn.safetensors") && e.contains("hnn-lab.model.sizes"),
+            "{e}"
+        );
+        let mut m = good;
+        m.scaling.tau = f64::NAN;
+        let e = write(m).unwrap_err().to_string();
+        assert!(e.contains("hnn-lab.model.scaling.tau"), "{e}");
+    }
+}
+
+mod self_describing {
+    use super::super::*;
+    use crate::data::synthetic_dataset;
+    use crate::scene::DataSpec;
+    use candle_core::Device;
+
+    /// Weights and description are one file: a missing, damaged or stale `meta.ron` (say,
+    /// from a crash between the two writes) does not change what a model file loads as.
+    #[test]
+    fn a_model_loads_from_its_own_file_whatever_meta_ron_says() {
+        let scene: Scene = ron::from_str(
+            r#"Scene(name: "t", system: Spring(k: 1.0, m: 1.0),
+            data: Synthetic((trajectories: 4, points: 5)), model: (hidden: [8, 8]))"#,
+        )
+        .unwrap();
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
+        let t = Trainer::new(ModelKind::Hnn, &scene, &data, &Device::Cpu).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut meta = super::fresh_meta(&t, &[8, 8]);
+        meta.scaling.tau = 0.25;
+        save_model(dir.path(), &scene, &t, meta.clone()).unwrap();
+        let want = t.snapshot().unwrap();
+        let want = FieldSnapshot {
+            scaling: meta.scaling.clone(),
+            ..want
+        };
+        let load = || load_snapshot(dir.path(), ModelKind::Hnn, &scene).unwrap().0;
+        assert_eq!(load(), want);
+        // A meta.ron from another save: other scales, another scene.
+        let index = dir.path().join("meta.ron");
+        let stale = std::fs::read_to_string(&index)
+            .unwrap()
+            .replace("tau: 0.25", "tau: 4.0");
+        std::fs::write(&index, &stale).unwrap();
+        assert_eq!(load(), want);
+        std::fs::write(&index, "(scene: 3").unwrap();
+        assert_eq!(load(), want);
+        std::fs::remove_file(&index).unwrap();
+        assert_eq!(load(), want);
+        // The next save writes the index again.
+        save_model(dir.path(), &scene, &t, meta).unwrap();
+        assert!(load_meta(dir.path())
+            .unwrap()
+            .models
+            .contains_key(&ModelKind::Hnn));
+    }
 }
 
 mod degrees_of_freedom {
     use super::super::*;
     use crate::data::synthetic_dataset;
     use crate::scene::DataSpec;
+    use candle_core::Device;
 
     /// A double-pendulum model opened by a one-degree-of-freedom scene of the same name: an
     /// error naming the model file, both n and the scene.

@@ -1,7 +1,8 @@
 //! The CPU fast path for the low-dimensional tasks: the same models, loss and Adam as the
 //! candle trainer, with every buffer preallocated, the gradient of the HNN loss written out by
-//! hand, and the batch split over threads. Candle's version stays as the reference (and the
-//! CUDA path); tests check the two agree.
+//! hand, and the batch cut into fixed slices that run on threads (the same bits on any number
+//! of threads). Candle's version stays as the reference (and the CUDA path); tests check the
+//! two agree.
 
 mod kernels;
 mod net;
@@ -10,7 +11,7 @@ mod residual;
 
 pub use kernels::sgemm_peak_gflops;
 pub use net::{loss_grad, Params, Workspace};
-pub use pixel::FusedPixel;
+pub use pixel::{FusedPixel, MIN_PAIRS_PER_SLICE};
 pub use residual::ResParams;
 
 use crate::nn::{MlpWeights, ModelKind};
@@ -59,8 +60,29 @@ pub(crate) fn adam_update(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]
     }
 }
 
-/// Rows per thread below which splitting the batch costs more than it saves.
-const MIN_ROWS_PER_THREAD: usize = 64;
+/// Rows per slice below which splitting the batch costs more than it saves (measured with
+/// `hnn-lab bench` on 1 and 2 threads: 64-row slices made the two-body step of 200 rows 30%
+/// slower than two 100-row slices).
+pub const MIN_ROWS_PER_SLICE: usize = 100;
+
+/// The most slices a batch is cut into, whatever the number of threads.
+///
+/// Why fixed: each slice sums its rows' gradients, and the slices are then added in order, so
+/// the rounding depends on where the cuts fall. Cutting by the batch size alone (never by the
+/// thread count) gives bit-identical weights on 1, 2 or 16 threads. Why two: the shipped
+/// models were trained on two threads, so two slices reproduce them bit for bit on any
+/// machine; a third thread would sit idle (each trainer in the app has one anyway), and on one
+/// thread two slices cost 3–18% over one (`hnn-lab bench`).
+pub const MAX_SLICES: usize = 2;
+
+/// The row ranges a batch of `rows` is cut into: as many slices of at least `min_rows` as fit,
+/// at most [`MAX_SLICES`], independent of the thread count.
+pub fn slices(rows: usize, min_rows: usize) -> Vec<std::ops::Range<usize>> {
+    let n = (rows / min_rows.max(1)).clamp(1, MAX_SLICES);
+    (0..n)
+        .map(|t| (t * rows / n)..((t + 1) * rows / n))
+        .collect()
+}
 
 impl FusedNet {
     /// `rows` is the batch size the workspaces are sized for.
@@ -85,10 +107,9 @@ impl FusedNet {
                 .map(|b| b.iter().map(|&v| v as f32).collect())
                 .collect(),
         };
-        let threads = rayon::current_num_threads().clamp(1, (rows / MIN_ROWS_PER_THREAD).max(1));
-        let chunks = (0..threads)
-            .map(|t| {
-                let r = (t * rows / threads)..((t + 1) * rows / threads);
+        let chunks = slices(rows, MIN_ROWS_PER_SLICE)
+            .into_iter()
+            .map(|r| {
                 let ws = Workspace::new(&params.sizes, r.len());
                 (r, ws)
             })
@@ -126,11 +147,14 @@ impl FusedNet {
                 ws,
             )
         };
+        // The slices' sums are added in slice order (a parallel `sum` would add them in an
+        // order that depends on the threads).
         let sse: f32 = if self.chunks.len() == 1 {
             run(&mut self.chunks[0])
         } else {
             use rayon::prelude::*;
-            self.chunks.par_iter_mut().map(run).sum()
+            let parts: Vec<f32> = self.chunks.par_iter_mut().map(run).collect();
+            parts.iter().sum()
         };
         let (first, rest) = self.chunks.split_at_mut(1);
         for (_, ws) in rest {
@@ -309,7 +333,7 @@ mod tests {
         for (kind, sizes) in cases {
             let (varmap, mlp) = fresh(&sizes, DType::F64, 3).unwrap();
             let model = FieldModel { kind, mlp };
-            let rows = 150;
+            let rows = 2 * MIN_ROWS_PER_SLICE + 10;
             let dim = sizes[0];
             let (x, y) = batch_of(rows, dim, 7);
             let xt = Tensor::from_slice(&x, (rows, dim), &Device::Cpu).unwrap();
@@ -319,7 +343,7 @@ mod tests {
 
             let init = MlpWeights::from_mlp(&model.mlp).unwrap();
             let mut net = FusedNet::new(kind, &init, rows, 1e-3, 0.0);
-            assert!(net.chunks.len() >= 2 || rayon::current_num_threads() == 1);
+            assert!(net.chunks.len() >= 2);
             let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
             let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
             let (l, g) = net.gradient(&xf, &yf);
