@@ -99,6 +99,9 @@ reals! {
     weight_decay: [0.0, 1.0], "a weight decay";
     rtol: [1e-14, 0.1], "a relative tolerance";
     max_speed: [0.0, 1e3], "a speed (rad/s)";
+    lesson_time: [0.0, 1e6], "a lesson time (s)";
+    rate: [0.05, 8.0], "a time rate (simulated seconds per second)";
+    energy: [-1e6, 1e6], "an energy";
 }
 
 reals_above! {
@@ -107,6 +110,7 @@ reals_above! {
     physical: above 0.0, up to 1e4, "a physical constant";
     time_step: above 0.0, up to 1.0, "a time step (s)";
     angle: above 0.0, up to std::f64::consts::PI, "an angle (rad)";
+    strength: above 0.0, up to 1e4, "a kick, energy step or band";
 }
 
 counts! {
@@ -151,4 +155,72 @@ pub(crate) fn radius<'de, D: Deserializer<'de>>(d: D) -> Result<(f64, f64), D::E
             "({lo}, {hi}) is out of range: needs 0 <= lo <= hi <= 1e4, both finite"
         )))
     }
+}
+
+/// A state (θ, ω) or (q, p), when given: both finite, each within ±10⁶.
+pub(crate) fn state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<(f64, f64)>, D::Error> {
+    let v = Option::<(f64, f64)>::deserialize(d)?;
+    match v {
+        Some((a, b)) if !(a.is_finite() && b.is_finite() && a.abs() <= 1e6 && b.abs() <= 1e6) => {
+            Err(D::Error::custom(format!(
+                "({}, {}) is out of range: a state's numbers must be finite, within ±1e6",
+                shown(a),
+                shown(b)
+            )))
+        }
+        v => Ok(v),
+    }
+}
+
+/// One number of a state set by a lesson: finite, within ±10⁶.
+pub(crate) fn coordinate<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    real(d, -1e6, 1e6, "a state's number")
+}
+
+/// A kick's impulse: non-zero, finite, within ±10⁴ (its sign is its direction).
+pub(crate) fn impulse<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v != 0.0 && v.abs() <= 1e4 {
+        Ok(v)
+    } else {
+        Err(D::Error::custom(format!(
+            "{} is out of range: a kick must be non-zero and within ±1e4",
+            shown(v)
+        )))
+    }
+}
+
+/// Physics steps per twin step: 1..=24.
+pub(crate) fn twin_step<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if (1..=24).contains(&v) {
+        Ok(v)
+    } else {
+        Err(D::Error::custom(format!(
+            "{v} is out of range: a twin step must be in 1..=24 physics steps"
+        )))
+    }
+}
+
+/// Kicks per game round: 1..=1000.
+pub(crate) fn kicks<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if (1..=1000).contains(&v) {
+        Ok(v)
+    } else {
+        Err(D::Error::custom(format!(
+            "{v} is out of range: a number of kicks must be in 1..=1000"
+        )))
+    }
+}
+
+/// A game's target amplitudes: 1 to 100 of them, each in (0, 10⁴].
+pub(crate) fn targets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    let v = Vec::<f64>::deserialize(d)?;
+    if v.is_empty() || v.len() > 100 || !v.iter().all(|t| t.is_finite() && *t > 0.0 && *t <= 1e4) {
+        return Err(D::Error::custom(format!(
+            "{v:?} is out of range: needs 1 to 100 targets, each in (0, 1e4]"
+        )));
+    }
+    Ok(v)
 }

@@ -23,7 +23,7 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
     assert!(lab
         .shipped
         .iter()
-        .all(|s| matches!(s, ModelStatus::Unavailable(m) if m.contains("meta.ron"))));
+        .all(|s| matches!(s, ModelStatus::Unavailable(m) if m.contains(".safetensors"))));
     let mut app = headless_app(lab);
     app.update();
     assert!(app

@@ -191,7 +191,7 @@ fn train_eval_round_trip_and_bad_models() {
     let none = dir.path().join("none").to_string_lossy().into_owned();
     fails_with(
         &run(&["eval", "--scene", &scene, "--models", &none]),
-        &["meta.ron"],
+        &["none", "model saved here", ".safetensors"],
     );
 }
 

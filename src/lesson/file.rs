@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use crate::scene::{check_cues, line_of, parse_ron, Cue, Scene};
@@ -25,7 +25,7 @@ struct LessonFile {
     /// The scene it plays on, relative to the lesson file.
     scene: PathBuf,
     /// Where the truth starts, overriding the scene's `view.start`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::ranges::state")]
     start: Option<(f64, f64)>,
     timeline: Vec<Cue>,
 }
@@ -38,12 +38,6 @@ impl Lesson {
             crate::textfile::read_capped(path, crate::textfile::SPEC_MAX_BYTES, "lesson file")?;
         let file: LessonFile = parse_ron(&src, path)?;
         check_cues(&file.timeline, &src, path)?;
-        if let Some((a, b)) = file.start {
-            if !(a.is_finite() && b.is_finite()) {
-                let line = line_of(&src, "start").unwrap_or(1);
-                bail!("{here}:{line}: field `start`: ({a}, {b}) must be finite");
-            }
-        }
         let scene_path = normalize(&path.parent().unwrap_or(Path::new(".")).join(&file.scene));
         let mut scene = Scene::load(&scene_path).with_context(|| {
             format!(

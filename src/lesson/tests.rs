@@ -111,15 +111,80 @@ fn a_time_out_of_order_names_its_line() {
 
 #[test]
 fn bad_values_and_negative_times_are_refused_with_their_line() {
-    let e = lesson_err("        (at: 0.0, do: SetGravity(-9.81)),");
-    assert!(e.contains("lesson.ron:5:") && e.contains("gravity"), "{e}");
-    let e = lesson_err("        (at: 0.0, do: Sync),\n        (at: -1.0, do: Sync),");
-    assert!(e.contains("lesson.ron:6:") && e.contains(">= 0"), "{e}");
-    let e = lesson_err("        (at: 0.0, do: SetTwinStep(0)),");
-    assert!(
-        e.contains("lesson.ron:5:") && e.contains("twin step"),
-        "{e}"
-    );
+    // Each value is checked as it is read: the error has its line and column, the cue's field
+    // path and the accepted range.
+    let cases = [
+        (
+            "        (at: 0.0, do: SetGravity(-9.81)),",
+            "lesson.ron:5:",
+            "timeline[0].do",
+            "(0, 10000]",
+        ),
+        (
+            "        (at: 0.0, do: Sync),\n        (at: -1.0, do: Sync),",
+            "lesson.ron:6:",
+            "timeline[1].at",
+            "[0, 1e6]",
+        ),
+        (
+            "        (at: 0.0, do: SetTwinStep(0)),",
+            "lesson.ron:5:",
+            "timeline[0].do",
+            "twin step",
+        ),
+        (
+            "        (at: 0.0, do: Kick(inf)),",
+            "lesson.ron:5:",
+            "timeline[0].do",
+            "a kick",
+        ),
+        (
+            "        (at: 0.0, do: Kick(0.0)),",
+            "lesson.ron:5:",
+            "timeline[0].do",
+            "non-zero",
+        ),
+        (
+            "        (at: 0.0, do: SetRate(100.0)),",
+            "lesson.ron:5:",
+            "timeline[0].do",
+            "[0.05, 8]",
+        ),
+        (
+            "        (at: 0.0, do: SetState(0.1, NaN)),",
+            "lesson.ron:5:",
+            "timeline[0].do.SetState[1]",
+            "[-1e6, 1e6]",
+        ),
+        (
+            "        (at: 0.0, do: AddEnergy(1e300)),",
+            "lesson.ron:5:",
+            "timeline[0].do",
+            "an energy",
+        ),
+        (
+            "        (at: 0.0, do: StartGame(-25.0)),",
+            "lesson.ron:5:",
+            "timeline[0].do",
+            "(0, 10000]",
+        ),
+        (
+            "        (at: inf, do: Sync),",
+            "lesson.ron:5:",
+            "timeline[0].at",
+            "[0, 1e6]",
+        ),
+    ];
+    for (cue, line, field, range) in cases {
+        let e = lesson_err(cue);
+        assert!(
+            e.contains(line)
+                && e.contains(field)
+                && e.contains(range)
+                && e.contains("out of range"),
+            "{cue}: {e}"
+        );
+    }
 }
 
 #[test]

@@ -9,12 +9,14 @@ use serde::{Deserialize, Serialize};
 
 use super::lines::list_element_lines;
 use crate::integrate::Integrator;
+use crate::ranges;
 
 /// One timed action of a lesson.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Cue {
     /// Seconds of simulated time since the lesson started (the clock stops while paused).
+    #[serde(deserialize_with = "ranges::lesson_time")]
     pub at: f64,
     #[serde(rename = "do")]
     pub action: LessonAction,
@@ -27,13 +29,16 @@ pub enum LessonAction {
     /// Shows this text on screen until the next caption ("" clears it).
     Caption(String),
     /// An impulse to the truth; the twins get it as their encoders see it.
-    Kick(f64),
+    Kick(#[serde(deserialize_with = "ranges::impulse")] f64),
     /// A kick along the motion sized so that the truth's energy changes by exactly this much.
-    AddTrueEnergy(f64),
+    AddTrueEnergy(#[serde(deserialize_with = "ranges::energy")] f64),
     /// Raises the HNN twin's learned H by this much (its own units), truth untouched.
-    AddEnergy(f64),
+    AddEnergy(#[serde(deserialize_with = "ranges::energy")] f64),
     /// Puts the truth at (θ, ω) or (q, p); the twins follow only at the next `Sync`.
-    SetState(f64, f64),
+    SetState(
+        #[serde(deserialize_with = "ranges::coordinate")] f64,
+        #[serde(deserialize_with = "ranges::coordinate")] f64,
+    ),
     /// Re-encodes the truth's latest observation into both twins.
     Sync,
     /// Truth back to the scene's start, twins synced.
@@ -42,57 +47,26 @@ pub enum LessonAction {
     Pause,
     Play,
     /// Simulated seconds per real second.
-    SetRate(f64),
+    SetRate(#[serde(deserialize_with = "ranges::rate")] f64),
     /// Gravity (m/s²) of the rapier pendulum; the twins keep the physics they learned.
-    SetGravity(f64),
+    SetGravity(#[serde(deserialize_with = "ranges::physical")] f64),
     /// Rod length (m) of the rapier pendulum.
-    SetLength(f64),
+    SetLength(#[serde(deserialize_with = "ranges::physical")] f64),
     /// Rod mass (kg) of the rapier pendulum.
-    SetMass(f64),
+    SetMass(#[serde(deserialize_with = "ranges::physical")] f64),
     /// How both twins integrate their learned dynamics.
     SetIntegrator(Integrator),
     /// Physics steps per twin step (1 = the truth's own step).
-    SetTwinStep(u32),
+    SetTwinStep(#[serde(deserialize_with = "ranges::twin_step")] u32),
     StartTraining,
     StopTraining,
     /// Starts an energy-target round: swing to this amplitude (degrees for a pendulum, q
     /// units for a spring).
-    StartGame(f64),
+    StartGame(#[serde(deserialize_with = "ranges::strength")] f64),
 }
 
-impl LessonAction {
-    /// Why this action's value is not acceptable, if it is not.
-    pub fn invalid(&self) -> Option<String> {
-        let positive = |name: &str, v: f64| {
-            (!(v.is_finite() && v > 0.0)).then(|| format!("{name} {v} must be finite and > 0"))
-        };
-        match self {
-            LessonAction::Kick(j) if !(j.is_finite() && *j != 0.0) => {
-                Some(format!("kick {j} must be finite and non-zero"))
-            }
-            LessonAction::AddTrueEnergy(e) | LessonAction::AddEnergy(e) if !e.is_finite() => {
-                Some(format!("energy {e} must be finite"))
-            }
-            LessonAction::SetState(a, b) if !(a.is_finite() && b.is_finite()) => {
-                Some(format!("state ({a}, {b}) must be finite"))
-            }
-            LessonAction::SetRate(r) if !(r.is_finite() && (0.05..=8.0).contains(r)) => {
-                Some(format!("rate {r} must be in [0.05, 8]"))
-            }
-            LessonAction::SetGravity(v) => positive("gravity", *v),
-            LessonAction::SetLength(v) => positive("length", *v),
-            LessonAction::SetMass(v) => positive("mass", *v),
-            LessonAction::StartGame(v) => positive("target", *v),
-            LessonAction::SetTwinStep(n) if !(1..=24).contains(n) => {
-                Some(format!("twin step {n} must be 1 to 24 physics steps"))
-            }
-            _ => None,
-        }
-    }
-}
-
-/// Times finite, from zero, never going back; every action's value acceptable. Errors name
-/// the cue's line (`timeline` found in `src`).
+/// Cues in time order (each value's range is checked as the file is read, by `ranges`).
+/// Errors name the cue's line (`timeline` found in `src`).
 pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
     let lines = list_element_lines(src, "timeline");
     let at = |i: usize| match lines.get(i) {
@@ -101,13 +75,6 @@ pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
     };
     let mut last = 0.0f64;
     for (i, c) in cues.iter().enumerate() {
-        if !(c.at.is_finite() && c.at >= 0.0) {
-            bail!(
-                "{}: field `timeline[{i}].at`: {} must be a finite time >= 0",
-                at(i),
-                c.at
-            );
-        }
         if c.at < last {
             bail!(
                 "{}: field `timeline[{i}].at`: time {} s is out of order (the cue before is at {last} s); cues must be in time order",
@@ -116,9 +83,6 @@ pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
             );
         }
         last = c.at;
-        if let Some(why) = c.action.invalid() {
-            bail!("{}: field `timeline[{i}].do`: {why}", at(i));
-        }
     }
     Ok(())
 }

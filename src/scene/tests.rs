@@ -117,6 +117,35 @@ fn view_settings_do_not_change_the_hash_and_bad_ones_name_their_line() {
         e.contains("c.ron:2:") && e.contains("view.time_rate"),
         "{e}"
     );
+    // Every view number, checked as it is read: its own line, its path, its range.
+    for (view, field, range) in [
+        ("kick: -1.0", "view.kick", "(0, 10000]"),
+        ("add_energy: inf", "view.add_energy", "(0, 10000]"),
+        ("start: Some((inf, 0.0))", "view.start", "±1e6"),
+        ("game: Some((kicks: 0))", "view.game.kicks", "1..=1000"),
+        (
+            "game: Some((targets: []))",
+            "view.game.targets",
+            "1 to 100 targets",
+        ),
+        ("game: Some((hold: NaN))", "view.game.hold", "(0, 100000]"),
+        ("game: Some((band: 0.0))", "view.game.band", "(0, 10000]"),
+    ] {
+        let bad = format!(
+            "Scene(name: \"a\", system: Spring(k: 1.0, m: 1.0), data: Synthetic(()),\n\n    view: ({view}))"
+        );
+        let e = format!(
+            "{:#}",
+            Scene::load(&write(dir.path(), "d.ron", &bad)).unwrap_err()
+        );
+        assert!(
+            e.contains("d.ron:3:")
+                && e.contains(field)
+                && e.contains(range)
+                && e.contains("out of range"),
+            "{view}: {e}"
+        );
+    }
 }
 
 #[test]

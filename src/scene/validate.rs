@@ -57,49 +57,6 @@ impl Scene {
             | SystemSpec::Pendulum { .. }
             | SystemSpec::RapierPendulum(_) => {}
         }
-        {
-            let v = &self.view;
-            if !(v.time_rate.is_finite() && (0.05..=8.0).contains(&v.time_rate)) {
-                return Err(fail(
-                    "view.time_rate",
-                    format!("{} must be in [0.05, 8]", v.time_rate),
-                ));
-            }
-            if !(v.add_energy.is_finite() && v.add_energy > 0.0) {
-                return Err(fail(
-                    "view.add_energy",
-                    format!("{} must be finite and positive", v.add_energy),
-                ));
-            }
-            if !(v.kick.is_finite() && v.kick > 0.0) {
-                return Err(fail(
-                    "view.kick",
-                    format!("{} must be finite and positive", v.kick),
-                ));
-            }
-            if let Some(g) = &v.game {
-                let ok = !g.targets.is_empty()
-                    && g.targets.iter().all(|t| t.is_finite() && *t > 0.0)
-                    && g.band.is_finite()
-                    && g.band > 0.0
-                    && g.kick.is_finite()
-                    && g.kick > 0.0
-                    && g.kicks > 0
-                    && g.hold.is_finite()
-                    && g.hold > 0.0;
-                if !ok {
-                    return Err(fail(
-                        "view.game",
-                        "needs targets (> 0), and band, kick, kicks and hold > 0".into(),
-                    ));
-                }
-            }
-            if let Some((a, b)) = v.start {
-                if !(a.is_finite() && b.is_finite()) {
-                    return Err(fail("view.start", format!("({a}, {b}) must be finite")));
-                }
-            }
-        }
         let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
         let pixel_data = matches!(self.data, DataSpec::Pixels(_));
         if pixel_system != pixel_data {
