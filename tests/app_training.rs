@@ -1,8 +1,13 @@
-//! The training bridge with a real training thread, in its own test binary: it points the
-//! dataset cache at a temporary folder through the environment, which no other test here reads.
+//! The training bridge with a real training thread, in its own test binary: the tests that
+//! train pixel models point the dataset cache at a folder of their own through the
+//! environment, one at a time (`CACHE_ENV`).
 #![cfg(feature = "gui")]
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Held while a test has `HNN_LAB_CACHE` pointed at its folder.
+static CACHE_ENV: Mutex<()> = Mutex::new(());
 
 use hnn_lab::app::{
     headless_app, Lab, LabAction, ModelStatus, TrainAction, Training, Truth, Twins, HNN,
@@ -10,6 +15,7 @@ use hnn_lab::app::{
 
 #[test]
 fn weight_snapshots_from_the_training_thread_reach_the_twins() {
+    let _env = CACHE_ENV.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     std::env::set_var("HNN_LAB_CACHE", dir.path().join("cache"));
     let scene = dir.path().join("tiny.ron");
@@ -131,6 +137,85 @@ fn a_diverging_trainer_is_reported_and_the_twins_keep_good_weights() {
     for t in app.world().resource::<Twins>().0.iter().flatten() {
         let hnn_lab::twin::TwinWeights::Field(w) = t.weights() else {
             panic!("a (q, p) twin")
+        };
+        assert!(w.is_finite());
+        assert!(t.state().iter().all(|v| v.is_finite()), "{:?}", t.state());
+    }
+}
+
+/// The lesson "When training diverges": both pixel trainers continue from the shipped weights;
+/// the lesson pushes the learning rate to 10 and both stop with a message saying why and what
+/// to do; the twins keep finite weights; the lesson then sets the rate back.
+#[test]
+fn the_divergence_lesson_stops_both_pixel_trainers_and_says_why() {
+    let _env = CACHE_ENV.lock().unwrap_or_else(|e| e.into_inner());
+    // The shipped scene's dataset, generated once into the build's temporary folder and
+    // reused by later runs.
+    std::env::set_var(
+        "HNN_LAB_CACHE",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pixel-cache"),
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lab = Lab::load_lesson(
+        &root.join("scenes/lessons/training_diverges.ron"),
+        None,
+        "cpu",
+    )
+    .unwrap();
+    let mut app = headless_app(lab);
+    let clock = |app: &bevy::app::App| {
+        app.world()
+            .resource::<hnn_lab::app::lesson::LessonPlayer>()
+            .player
+            .clock
+    };
+    // Hold the lesson before its rate change until both trainers run (building them takes
+    // real time; the lesson runs on simulated time).
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while clock(&app) < 5.0 {
+        app.update();
+    }
+    while !app
+        .world()
+        .resource::<Training>()
+        .models
+        .iter()
+        .all(|m| m.step > 0)
+    {
+        assert!(Instant::now() < deadline, "the trainers did not start");
+        app.world_mut().write_message(LabAction::SetPaused(true));
+        app.update();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    app.world_mut().write_message(LabAction::SetPaused(false));
+    while clock(&app) < 6.5 {
+        app.update();
+    }
+    assert_eq!(app.world().resource::<Training>().learning_rate, 10.0);
+    loop {
+        app.update();
+        let t = app.world().resource::<Training>();
+        if t.models.iter().all(|m| m.error.is_some()) {
+            for m in &t.models {
+                let e = m.error.as_deref().unwrap();
+                assert!(
+                    e.contains("diverged") && e.contains("lower the learning rate"),
+                    "{e}"
+                );
+                assert!(!m.running);
+            }
+            break;
+        }
+        assert!(Instant::now() < deadline, "no divergence reported");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    while clock(&app) < 17.0 {
+        app.update();
+    }
+    assert_eq!(app.world().resource::<Training>().learning_rate, 0.001);
+    for t in app.world().resource::<Twins>().0.iter().flatten() {
+        let hnn_lab::twin::TwinWeights::Pixel(w) = t.weights() else {
+            panic!("a pixel twin")
         };
         assert!(w.is_finite());
         assert!(t.state().iter().all(|v| v.is_finite()), "{:?}", t.state());

@@ -216,6 +216,10 @@ fn play(
                 train.write(TrainAction::Pause);
                 continue;
             }
+            LessonAction::SetLearningRate(lr) => {
+                train.write(TrainAction::SetLearningRate(lr));
+                continue;
+            }
             LessonAction::StartGame(t) => {
                 game.write(GameAction::Start(Some(t)));
                 continue;

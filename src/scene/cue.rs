@@ -60,6 +60,8 @@ pub enum LessonAction {
     SetTwinStep(#[serde(deserialize_with = "ranges::twin_step")] u32),
     StartTraining,
     StopTraining,
+    /// The live trainers' learning rate (a high one shows what divergence looks like).
+    SetLearningRate(#[serde(deserialize_with = "ranges::learning_rate")] f64),
     /// Starts an energy-target round: swing to this amplitude (degrees for a pendulum, q
     /// units for a spring).
     StartGame(#[serde(deserialize_with = "ranges::strength")] f64),

@@ -60,7 +60,8 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
     let mut lr = t.learning_rate;
     if ui
         .add(
-            egui::Slider::new(&mut lr, 1e-5..=1e-2)
+            // Up to the scenes' limit: a rate pushed far up shows what divergence looks like.
+            egui::Slider::new(&mut lr, 1e-5..=10.0)
                 .logarithmic(true)
                 .text("learning rate"),
         )

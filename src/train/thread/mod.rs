@@ -12,6 +12,9 @@ use crossbeam_channel::{Receiver, Sender};
 pub use super::steppable::Steppable;
 use super::LossValues;
 
+mod divergence;
+pub use divergence::BLOWN_UP;
+
 /// Commands to the training thread.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -237,19 +240,26 @@ fn run<T: Steppable>(
     let mut window = (Instant::now(), t.steps_done());
     let started = Instant::now();
     let mut last = LossValues::default();
+    let mut watch = divergence::Watch::new();
+    // Set when training diverged: its weights are neither sent nor saved until a reset.
+    let mut diverged: Option<String> = None;
     // Settings the caller chose survive a reset (which rebuilds from the scene).
     let (mut lr, mut batch) = (None, None);
     // Only finite weights leave the thread: the twins keep the last good ones.
-    let send_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| match t.snapshot() {
-        Ok(w) if T::snapshot_is_finite(&w) => {
-            let _ = tx.send(Progress::Snapshot {
-                step: t.steps_done(),
-                weights: Arc::new(w),
-            });
-        }
-        Ok(_) => {}
+    let take_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| match t.snapshot() {
+        Ok(w) if T::snapshot_is_finite(&w) => Some(Progress::Snapshot {
+            step: t.steps_done(),
+            weights: Arc::new(w),
+        }),
+        Ok(_) => None,
         Err(e) => {
             let _ = tx.send(Progress::Error(format!("{e:#}")));
+            None
+        }
+    };
+    let send_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| {
+        if let Some(m) = take_snapshot(t, tx) {
+            let _ = tx.send(m);
         }
     };
     loop {
@@ -272,6 +282,8 @@ fn run<T: Steppable>(
                 }
                 Command::Reset => match t.reset() {
                     Ok(()) => {
+                        watch.restart();
+                        diverged = None;
                         lr.inspect(|&r| t.set_learning_rate(r));
                         batch.inspect(|&b| t.set_batch_size(b));
                         window = (Instant::now(), 0);
@@ -289,9 +301,16 @@ fn run<T: Steppable>(
                     batch = Some(b);
                     t.set_batch_size(b)
                 }
-                Command::Snapshot => send_snapshot(&t, &tx),
+                Command::Snapshot if diverged.is_none() => send_snapshot(&t, &tx),
+                Command::Snapshot => {}
                 Command::Save(dir) => {
-                    let msg = match t.save(&dir, last, started.elapsed().as_secs_f64()) {
+                    let saved = match &diverged {
+                        Some(why) => Err(anyhow::anyhow!(
+                            "not saved: training diverged ({why}); Reset or Load shipped first"
+                        )),
+                        None => t.save(&dir, last, started.elapsed().as_secs_f64()),
+                    };
+                    let msg = match saved {
                         Ok(()) => Progress::Saved(dir),
                         Err(e) => Progress::Error(format!("save to {}: {e:#}", dir.display())),
                     };
@@ -301,19 +320,28 @@ fn run<T: Steppable>(
             }
             continue;
         }
-        match t.train_step() {
-            Ok(losses) if !losses.total.is_finite() => {
-                // Diverged: stop here, say so, send nothing more of these weights.
+        let verdict = t
+            .train_step()
+            .map(|losses| (watch.verdict(losses.total), losses));
+        match verdict {
+            Ok((Some(why), _)) => {
+                // Diverged: stop here, say so, send nothing more of these weights (nor the
+                // snapshot this loss was computed with).
+                watch.drop_pending();
+                diverged = Some(why.clone());
                 running = false;
                 let _ = tx.send(Progress::Error(format!(
-                    "training diverged at step {} (loss {}): the twin keeps the last good \
+                    "training diverged at step {} ({why}): the twin keeps the last good \
                      weights; lower the learning rate, then Reset (from scratch) or Load shipped",
                     t.steps_done(),
-                    losses.total
                 )));
                 let _ = tx.send(Progress::Running(false));
             }
-            Ok(losses) => {
+            Ok((None, losses)) => {
+                // This loss was computed with the held snapshot's weights: they are good.
+                if let Some(m) = watch.release() {
+                    let _ = tx.send(m);
+                }
                 last = losses;
                 let step = t.steps_done();
                 if last_report.elapsed() >= cadence.report_every {
@@ -334,7 +362,9 @@ fn run<T: Steppable>(
                     }
                 }
                 if cadence.snapshot_every > 0 && step.is_multiple_of(cadence.snapshot_every) {
-                    send_snapshot(&t, &tx);
+                    if let Some(m) = take_snapshot(&t, &tx) {
+                        watch.hold(m);
+                    }
                 }
             }
             Err(e) => {

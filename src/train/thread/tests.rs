@@ -299,3 +299,94 @@ fn a_panicking_trainer_ends_with_a_message() {
         }
     }
 }
+
+/// A trainer whose loss falls, then blows up (finite) at step 50, the weights with it: the
+/// thread stops with a message naming the blow-up, no snapshot of the blown-up weights (nor
+/// of the step before, whose weights that loss judged) leaves it, a Save is refused, and a
+/// Reset clears it all.
+#[test]
+fn a_finite_blow_up_counts_as_divergence_and_its_weights_never_leave() {
+    /// The "weights" are the step they were taken at.
+    struct Blows(usize);
+    impl Steppable for Blows {
+        type Snapshot = usize;
+        fn train_step(&mut self) -> anyhow::Result<crate::train::LossValues> {
+            // The loss of step k is computed with the weights after step k - 1.
+            let total = if self.0 >= 50 {
+                1e3
+            } else {
+                1.0 / (1 + self.0) as f64
+            };
+            self.0 += 1;
+            Ok(crate::train::LossValues {
+                total,
+                ..Default::default()
+            })
+        }
+        fn snapshot(&self) -> anyhow::Result<usize> {
+            Ok(self.0)
+        }
+        fn reset(&mut self) -> anyhow::Result<()> {
+            self.0 = 0;
+            Ok(())
+        }
+        fn set_learning_rate(&mut self, _: f64) {}
+        fn set_batch_size(&mut self, _: usize) {}
+        fn steps_done(&self) -> usize {
+            self.0
+        }
+        fn device_name(&self) -> String {
+            "test".into()
+        }
+        fn save(
+            &self,
+            _: &std::path::Path,
+            _: crate::train::LossValues,
+            _: f64,
+        ) -> anyhow::Result<()> {
+            Ok(())
+        }
+        fn snapshot_is_finite(_: &usize) -> bool {
+            true
+        }
+    }
+    let h = TrainerHandle::spawn(
+        Blows(0),
+        Cadence {
+            report_every: Duration::from_secs(60),
+            snapshot_every: 1,
+        },
+    );
+    h.send(Command::Start);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut sent = Vec::new();
+    let error = loop {
+        match h.recv_timeout(Duration::from_millis(100)) {
+            Some(Progress::Snapshot { weights, .. }) => sent.push(*weights),
+            Some(Progress::Error(e)) => break e,
+            _ => assert!(std::time::Instant::now() < deadline, "no divergence"),
+        }
+    };
+    // Step 51's loss (computed with the weights after step 50) blew up: 1e3 against a lowest
+    // of 1/50.
+    assert!(
+        error.contains("diverged at step 51") && error.contains("over 1e4 times"),
+        "{error}"
+    );
+    assert_eq!(sent.last(), Some(&49), "{sent:?}");
+    assert!(matches!(
+        h.recv_timeout(Duration::from_secs(5)),
+        Some(Progress::Running(false))
+    ));
+    h.send(Command::Snapshot);
+    h.send(Command::Save("unused".into()));
+    match h.recv_timeout(Duration::from_secs(5)) {
+        Some(Progress::Error(e)) => assert!(e.contains("not saved") && e.contains("Reset"), "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    h.send(Command::Reset);
+    match h.recv_timeout(Duration::from_secs(5)) {
+        Some(Progress::Snapshot { weights, .. }) => assert_eq!(*weights, 0),
+        other => panic!("unexpected {other:?}"),
+    }
+}
