@@ -8,7 +8,7 @@ use bevy_egui::egui;
 use super::c32;
 use crate::app::capture::TakeScreenshot;
 use crate::app::view::COLORS;
-use crate::app::{Lab, LabAction, LastAction, Readouts, SimControl, Truth, RATES};
+use crate::app::{Lab, LabAction, LastAction, Readouts, SimControl, Training, Truth, RATES};
 
 /// The strengths the kick and add-energy buttons use (also used by the keys).
 #[derive(Resource, Debug, Clone)]
@@ -29,6 +29,7 @@ pub struct ControlsParams<'w> {
     pub truth: Res<'w, Truth>,
     pub readouts: Res<'w, Readouts>,
     pub lab: Res<'w, Lab>,
+    pub training: Res<'w, Training>,
 }
 
 pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
@@ -188,4 +189,45 @@ pub fn status_overlay(ctx: &egui::Context, p: &ControlsParams, _view: Vec2) {
                 .extend(),
             );
         });
+}
+
+/// Why a trainer stopped, in red between the caption and the pendulums: a diverged trainer
+/// must be seen, not found in a scrolled panel (which holds the full message).
+pub fn trainer_alerts(ctx: &egui::Context, p: &ControlsParams) {
+    let alerts: Vec<String> = ["HNN", "Baseline"]
+        .iter()
+        .zip(&p.training.models)
+        .filter_map(|(name, m)| {
+            m.error
+                .as_deref()
+                .map(|e| format!("{name}: {}", headline(e)))
+        })
+        .collect();
+    if alerts.is_empty() {
+        return;
+    }
+    egui::Area::new(egui::Id::new("trainer alerts"))
+        .fixed_pos(egui::pos2(10.0, 104.0))
+        .interactable(false)
+        .show(ctx, |ui| {
+            for a in alerts {
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(a).color(egui::Color32::from_rgb(255, 120, 100)),
+                    )
+                    .extend(),
+                );
+            }
+        });
+}
+
+/// The first clause of a trainer's error ("training diverged at step 47"), with what to do
+/// when it diverged.
+fn headline(e: &str) -> String {
+    let first = e.split([':', '(']).next().unwrap_or(e).trim();
+    if e.contains("diverged") {
+        format!("{first} — lower the learning rate, then Reset or Load shipped")
+    } else {
+        first.chars().take(100).collect()
+    }
 }

@@ -225,6 +225,7 @@ fn layout(
         }
     }
     controls::status_overlay(&ctx, &controls, size.as_vec2() / scale);
+    controls::trainer_alerts(&ctx, &controls);
     let view = egui::Rect::from_min_size(
         egui::Pos2::ZERO,
         egui::vec2(size.x as f32 / scale, size.y as f32 / scale),
