@@ -12,7 +12,19 @@ fn main() -> std::process::ExitCode {
     let _ = rayon::ThreadPoolBuilder::new()
         .start_handler(|_| hnn_lab::device::flush_denormals())
         .build_global();
-    let args = cli::Cli::parse();
+    // A bad flag is exit code 1 like every other bad input (clap's own is 2); --help and
+    // --version still exit 0.
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                std::process::ExitCode::FAILURE
+            } else {
+                std::process::ExitCode::SUCCESS
+            };
+        }
+    };
     match cli::run(args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

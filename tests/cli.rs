@@ -16,10 +16,14 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("binary runs")
 }
 
-/// Asserts failure with a message containing every `needles`, and no panic.
+/// Asserts failure (exit code 1) with a message containing every `needles`, and no panic.
 fn fails_with(out: &Output, needles: &[&str]) {
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected failure, stderr: {err}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit code 1, stderr: {err}"
+    );
     assert!(!err.contains("panicked"), "panic: {err}");
     for n in needles {
         assert!(err.contains(n), "missing {n:?} in: {err}");
@@ -207,6 +211,87 @@ fn bad_flags_are_errors() {
         &run(&["train", "--scene", &scene, "--data", "x.txt"]),
         &["synthetic"],
     );
+    // Flags clap rejects exit with 1 too, naming the flag and the accepted range.
+    fails_with(
+        &run(&["train", "--scene", &scene, "--steps", "0"]),
+        &["--steps", "0", "1..=100000000"],
+    );
+    fails_with(
+        &run(&["train", "--scene", &scene, "--steps", "many"]),
+        &["--steps", "many"],
+    );
+    fails_with(&run(&["train", "--bogus"]), &["--bogus"]);
+    fails_with(
+        &run(&["bench", "--steps", "0"]),
+        &["--steps", "4..=1000000"],
+    );
+    fails_with(&run(&["drift", "--seconds=-1"]), &["--seconds"]);
+    // Help is not an error.
+    assert!(run(&["train", "--help"]).status.success());
+}
+
+/// Bad input aimed at a folder of good models — a broken scene, bad flags, a training run
+/// that diverges — fails with exit code 1 and leaves every file there byte-identical.
+#[test]
+fn bad_input_leaves_existing_models_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for f in ["hnn.safetensors", "baseline.safetensors", "meta.ron"] {
+        std::fs::copy(repo("models/spring").join(f), models.join(f)).unwrap();
+    }
+    let snapshot = || {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&models)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap() != ".lock")
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot();
+    let m = models.to_string_lossy().into_owned();
+    let broken = write(
+        dir.path(),
+        "broken.ron",
+        &TINY.replace("points: 10", "points: inf"),
+    );
+    fails_with(
+        &run(&["train", "--scene", &broken, "--out", &m]),
+        &["broken.ron:4:", "points"],
+    );
+    let tiny = write(dir.path(), "tiny.ron", TINY);
+    fails_with(
+        &run(&["train", "--scene", &tiny, "--out", &m, "--steps", "0"]),
+        &["--steps"],
+    );
+    fails_with(
+        &run(&["train", "--scene", &tiny, "--out", &m, "--device", "tpu"]),
+        &["tpu"],
+    );
+    fails_with(
+        &run(&["eval", "--scene", &broken, "--models", &m]),
+        &["broken.ron:4:"],
+    );
+    // The shipped pixel scene on a few trials at a learning rate of 10: its first step
+    // throws the weights to infinity; nothing is saved.
+    let pixel = std::fs::read_to_string(repo("scenes/pixel_pendulum.ron"))
+        .unwrap()
+        .replace("trials: 200,", "trials: 6,")
+        .replace("steps: 103,", "steps: 20,")
+        .replace("learning_rate: 1e-3", "learning_rate: 10.0")
+        .replace("steps: 20000", "steps: 5");
+    let pixel = write(dir.path(), "pixel.ron", &pixel);
+    let out = bin()
+        .args([
+            "train", "--scene", &pixel, "--out", &m, "--model", "hnn", "--quiet",
+        ])
+        .env("HNN_LAB_CACHE", dir.path().join("cache"))
+        .output()
+        .unwrap();
+    fails_with(&out, &["diverged", "nothing saved"]);
+    assert!(snapshot() == before, "a model file changed");
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub struct BenchArgs {
     pub device: String,
     /// Timed steps per low-dimensional model (after 20 warm-up steps); a quarter of that for
     /// the pixel models.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(4..=1_000_000))]
     pub steps: usize,
 }
 

@@ -19,7 +19,7 @@ pub struct BenchAppArgs {
     #[arg(long, default_value = "scenes/pixel_pendulum.ron")]
     pub scene: PathBuf,
     /// Timed frames (after 60 warm-up frames).
-    #[arg(long, default_value_t = 600)]
+    #[arg(long, default_value_t = 600, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000_000))]
     pub frames: usize,
     /// Measure without the trainers running.
     #[arg(long)]

@@ -50,7 +50,7 @@ pub struct AppArgs {
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
     /// Frames to render before `--screenshot` saves.
-    #[arg(long, default_value_t = 90)]
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub frames: u32,
     /// Start training both models live at launch (as the Start button does).
     #[arg(long)]

@@ -18,7 +18,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value = "both")]
     pub model: Which,
     /// Training steps (default: the scene's).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000_000))]
     pub steps: Option<usize>,
     /// Seed of the weight initialisation (default: the scene's); the data keep the scene's seed.
     #[arg(long)]
@@ -89,13 +89,15 @@ pub fn train_one(
     let bar = super::progress_bar(kind, steps, quiet)?;
     let start = Instant::now();
     let mut loss = f32::NAN;
+    let mut watch = hnn_lab::train::divergence::Watch::<()>::new();
     for i in 0..steps {
         loss = t.train_step()?;
-        anyhow::ensure!(
-            loss.is_finite(),
-            "{}: training diverged at step {i} (loss {loss})",
-            kind.name()
-        );
+        if let Some(why) = watch.verdict(loss as f64) {
+            anyhow::bail!(
+                "{}: training diverged at step {i} ({why}); nothing saved: lower the scene's train.learning_rate",
+                kind.name()
+            );
+        }
         if i % 50 == 0 || i + 1 == steps {
             bar.set_position(i as u64 + 1);
             bar.set_message(format!("train {loss:.3e} test {:.3e}", t.test_loss()?));

@@ -43,13 +43,15 @@ pub fn train_one(
     let bar = super::progress_bar(kind, steps, quiet)?;
     let start = Instant::now();
     let mut last = Default::default();
+    let mut watch = hnn_lab::train::divergence::Watch::<()>::new();
     for i in 0..steps {
         last = t.train_step()?;
-        anyhow::ensure!(
-            last.total.is_finite(),
-            "{}: training diverged at step {i}",
-            kind.name()
-        );
+        if let Some(why) = watch.verdict(last.total) {
+            anyhow::bail!(
+                "{}: training diverged at step {i} ({why}); nothing saved: lower the scene's train.learning_rate",
+                kind.name()
+            );
+        }
         if i % 25 == 0 || i + 1 == steps {
             bar.set_position(i as u64 + 1);
             bar.set_message(format!(

@@ -4,6 +4,7 @@
 mod adam;
 mod candle_trainer;
 mod checkpoint;
+pub mod divergence;
 pub mod fused;
 mod pixel_checkpoint;
 mod pixel_trainer;

@@ -12,8 +12,7 @@ use crossbeam_channel::{Receiver, Sender};
 pub use super::steppable::Steppable;
 use super::LossValues;
 
-mod divergence;
-pub use divergence::BLOWN_UP;
+use super::divergence;
 
 /// Commands to the training thread.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,6 +4,8 @@
 //! given those weights shows noise. Minibatch noise and a modest change of learning rate move
 //! the loss by far less than [`BLOWN_UP`].
 //!
+//! The training threads and `hnn-lab train` use the same rule.
+//!
 //! A weight snapshot is judged by the loss of the step after it (that loss is computed with
 //! those weights), so snapshots are held back one step and dropped if that loss says diverged.
 
@@ -11,9 +13,15 @@
 pub const BLOWN_UP: f64 = 1e4;
 
 /// The lowest loss so far and the snapshot waiting for its verdict.
-pub(super) struct Watch<S> {
+pub struct Watch<S> {
     best: f64,
     pending: Option<S>,
+}
+
+impl<S> Default for Watch<S> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl<S> Watch<S> {
