@@ -149,6 +149,12 @@ fn loss_plot(ui: &mut egui::Ui, t: &Training) {
                         .map(|(s, l)| [*s as f64, f(l).log10()])
                         .collect()
                 };
+                // The pixel models report their three terms; the low-dimensional ones only
+                // the total (the derivative MSE), which is drawn instead.
+                if m.losses.iter().all(|(_, l)| l.ae == 0.0) {
+                    plot.line(Line::new(format!("{name} loss"), term(|l| l.total)).color(color));
+                    continue;
+                }
                 plot.line(Line::new(format!("{name} ae"), term(|l| l.ae)).color(color));
                 plot.line(
                     Line::new(format!("{name} cc"), term(|l| l.cc))
