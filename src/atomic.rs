@@ -70,8 +70,10 @@ pub fn with_folder_lock<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<
 }
 
 /// Removes the temporary files of writers that died mid-write (a killed process cannot remove
-/// its own): those whose process is gone. Called with the folder's lock held, so no live
-/// writer of this folder is between its write and its rename.
+/// its own): those named by `temp_name` whose process is gone. What keeps a live writer's
+/// file is that liveness check (some writers, like `check_writable`'s probe, hold no lock). A
+/// folder shared with other machines or pid namespaces could see a live writer there as dead;
+/// its rename then fails with an error and the old file stays.
 fn remove_orphans(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -91,9 +93,12 @@ fn remove_orphans(dir: &Path) {
 fn temp_owner(name: &str) -> Option<u32> {
     let rest = name.strip_prefix('.')?;
     let (_, tail) = rest.rsplit_once(".tmp-")?;
-    let mut parts = tail.split('-');
-    let pid = parts.next()?.parse().ok()?;
-    (parts.count() == 2).then_some(pid)
+    let parts: Vec<&str> = tail.split('-').collect();
+    let digits = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3 || !parts.iter().all(digits) {
+        return None;
+    }
+    parts[0].parse().ok()
 }
 
 #[cfg(unix)]
@@ -167,6 +172,7 @@ mod tests {
 
     /// A dead writer's temporary file is removed by the next writer that takes the folder's
     /// lock; a live writer's (this process's) and other files are kept.
+    #[cfg(unix)]
     #[test]
     fn orphaned_temporary_files_are_removed_under_the_lock() {
         let dir = tempfile::tempdir().unwrap();
@@ -194,5 +200,7 @@ mod tests {
         assert!(ours.exists() && dir.path().join("meta.ron").exists());
         assert_eq!(temp_owner("meta.ron"), None);
         assert_eq!(temp_owner(".a.tmp-12-x"), None);
+        assert_eq!(temp_owner(".a.tmp-12-a-b"), None);
+        assert_eq!(temp_owner(".a.tmp-12-34-5"), Some(12));
     }
 }

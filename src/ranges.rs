@@ -1,4 +1,4 @@
-//! Ranges checked while a scene (or a spec inside it) is read: each number a scene carries is finite and within what
+//! Ranges checked while a scene, a spec inside it or a lesson is read: each number they carry is finite and within what
 //! the program can run, and a value outside is refused by the deserialiser itself, so the error
 //! names the value's own line and column and the field's full path (`eval.rtol`), not the first
 //! line where a key of that name appears.

@@ -172,9 +172,17 @@ fn the_divergence_lesson_stops_both_pixel_trainers_and_says_why() {
     // Hold the lesson before its rate change until both trainers run (building them takes
     // real time; the lesson runs on simulated time).
     let deadline = Instant::now() + Duration::from_secs(300);
-    while clock(&app) < 5.0 {
-        app.update();
-    }
+    // Runs the lesson (simulated time) up to `t`.
+    let run_to = |app: &mut bevy::app::App, t: f64| {
+        for _ in 0..100_000 {
+            if clock(app) >= t {
+                return;
+            }
+            app.update();
+        }
+        panic!("the lesson clock is stuck at {}", clock(app));
+    };
+    run_to(&mut app, 5.0);
     while !app
         .world()
         .resource::<Training>()
@@ -188,10 +196,11 @@ fn the_divergence_lesson_stops_both_pixel_trainers_and_says_why() {
         std::thread::sleep(Duration::from_millis(20));
     }
     app.world_mut().write_message(LabAction::SetPaused(false));
-    while clock(&app) < 6.5 {
-        app.update();
-    }
+    run_to(&mut app, 6.5);
     assert_eq!(app.world().resource::<Training>().learning_rate, 10.0);
+    // The lesson waits (paused) while the trainers take their steps at that rate in real
+    // time: its cue at 16 s would set the rate back.
+    app.world_mut().write_message(LabAction::SetPaused(true));
     loop {
         app.update();
         let t = app.world().resource::<Training>();
@@ -209,9 +218,8 @@ fn the_divergence_lesson_stops_both_pixel_trainers_and_says_why() {
         assert!(Instant::now() < deadline, "no divergence reported");
         std::thread::sleep(Duration::from_millis(5));
     }
-    while clock(&app) < 17.0 {
-        app.update();
-    }
+    app.world_mut().write_message(LabAction::SetPaused(false));
+    run_to(&mut app, 17.0);
     assert_eq!(app.world().resource::<Training>().learning_rate, 0.001);
     for t in app.world().resource::<Twins>().0.iter().flatten() {
         let hnn_lab::twin::TwinWeights::Pixel(w) = t.weights() else {

@@ -275,7 +275,7 @@ fn bad_input_leaves_existing_models_byte_identical() {
         &["broken.ron:4:"],
     );
     // The shipped pixel scene on a few trials at a learning rate of 10: its first step
-    // throws the weights to infinity; nothing is saved.
+    // throws the weights so far that the loss overflows; nothing is saved.
     let pixel = std::fs::read_to_string(repo("scenes/pixel_pendulum.ron"))
         .unwrap()
         .replace("trials: 200,", "trials: 6,")
@@ -290,7 +290,7 @@ fn bad_input_leaves_existing_models_byte_identical() {
         .env("HNN_LAB_CACHE", dir.path().join("cache"))
         .output()
         .unwrap();
-    fails_with(&out, &["diverged", "nothing saved"]);
+    fails_with(&out, &["diverged", "not saved"]);
     assert!(snapshot() == before, "a model file changed");
 }
 

@@ -53,7 +53,7 @@ fn meta(t: &Trainer, hidden: &[usize], step: usize) -> ModelMeta {
         sizes: t.kind.sizes(t.scaling.dim(), hidden),
         scaling: t.scaling.clone(),
         steps: step,
-        seed: 0,
+        seed: t.scene().train.seed,
         final_train_loss: weight_sum(&t.tensors().unwrap()),
         final_test_loss: 0.0,
         train_seconds: 0.0,
@@ -79,15 +79,29 @@ fn saver() {
     let saves: usize = parts[2].parse().unwrap();
     let dir = Path::new(parts[3]);
     let scene = scene(&[hidden, hidden]);
-    let mut t = trainer(&scene, kind);
-    let mut step = 0;
-    while saves == 0 || step < saves {
-        // The endless saver (the one that is killed) only writes.
-        if saves > 0 {
+    if saves > 0 {
+        let mut t = trainer(&scene, kind);
+        for step in 1..=saves {
             t.train_step().unwrap();
+            save_model(dir, &scene, &t, meta(&t, &[hidden, hidden], step)).unwrap();
         }
-        step += 1;
-        save_model(dir, &scene, &t, meta(&t, &[hidden, hidden], step)).unwrap();
+        return;
+    }
+    // The endless saver (the one that is killed) only writes, alternating two models of other
+    // initial weights (seeds 1 and 2), so that weights paired with the other model's
+    // description would show.
+    let models: Vec<(Scene, Trainer)> = [1, 2]
+        .into_iter()
+        .map(|seed| {
+            let mut s = scene.clone();
+            s.train.seed = seed;
+            let t = trainer(&s, kind);
+            (s, t)
+        })
+        .collect();
+    for step in 1.. {
+        let (s, t) = &models[step % 2];
+        save_model(dir, s, t, meta(t, &[hidden, hidden], step)).unwrap();
         println!("saved {step}");
     }
 }

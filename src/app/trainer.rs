@@ -236,6 +236,7 @@ fn apply_train_actions(
                     let m = &mut training.models[i];
                     m.losses.clear();
                     m.step = 0;
+                    m.error = None;
                     m.resetting = true;
                     m.note = Some("reset to random weights".into());
                     send(m, Command::Reset);
@@ -393,7 +394,13 @@ fn poll_trainers(
                     m.step = step;
                     m.pending = Some((*weights).clone());
                 }
-                Progress::Running(r) => m.running = r,
+                Progress::Running(r) => {
+                    m.running = r;
+                    // Training again: an old failure no longer describes this trainer.
+                    if r {
+                        m.error = None;
+                    }
+                }
                 Progress::Saved(dir) => m.note = Some(format!("saved to {}", dir.display())),
                 // Only `Running` says whether it trains (a failed save does not stop it).
                 Progress::Error(e) => {

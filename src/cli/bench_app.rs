@@ -104,9 +104,6 @@ pub fn run(a: BenchAppArgs) -> Result<()> {
     for _ in 0..60 {
         app.update();
     }
-    if a.frames == 0 {
-        bail!("--frames: needs at least 1 frame");
-    }
     let physics = match &app.world().resource::<Lab>().scene.system {
         hnn_lab::scene::SystemSpec::RapierPendulum(p) => Some(*p),
         _ => None,

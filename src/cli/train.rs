@@ -39,7 +39,6 @@ pub struct TrainArgs {
 pub fn run(a: TrainArgs) -> Result<()> {
     let mut scene = Scene::load(&a.scene)?;
     if let Some(s) = a.steps {
-        anyhow::ensure!(s > 0, "--steps must be > 0");
         scene.train.steps = s;
     }
     if let Some(s) = a.seed {
@@ -92,12 +91,7 @@ pub fn train_one(
     let mut watch = hnn_lab::train::divergence::Watch::<()>::new();
     for i in 0..steps {
         loss = t.train_step()?;
-        if let Some(why) = watch.verdict(loss as f64) {
-            anyhow::bail!(
-                "{}: training diverged at step {i} ({why}); nothing saved: lower the scene's train.learning_rate",
-                kind.name()
-            );
-        }
+        watch.ensure_healthy(loss as f64, kind.name(), i)?;
         if i % 50 == 0 || i + 1 == steps {
             bar.set_position(i as u64 + 1);
             bar.set_message(format!("train {loss:.3e} test {:.3e}", t.test_loss()?));
@@ -105,6 +99,8 @@ pub fn train_one(
     }
     let secs = start.elapsed().as_secs_f64();
     let test = t.test_loss()?;
+    // The last step's update is judged by the test loss before anything is written.
+    watch.ensure_healthy(test as f64, kind.name(), steps)?;
     bar.finish();
     eprintln!(
         "{}: {steps} steps in {secs:.1} s ({:.2} ms/step), final train loss {loss:.4e}, test loss {test:.4e} (scaled units)",

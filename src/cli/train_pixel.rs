@@ -46,12 +46,7 @@ pub fn train_one(
     let mut watch = hnn_lab::train::divergence::Watch::<()>::new();
     for i in 0..steps {
         last = t.train_step()?;
-        if let Some(why) = watch.verdict(last.total) {
-            anyhow::bail!(
-                "{}: training diverged at step {i} ({why}); nothing saved: lower the scene's train.learning_rate",
-                kind.name()
-            );
-        }
+        watch.ensure_healthy(last.total, kind.name(), i)?;
         if i % 25 == 0 || i + 1 == steps {
             bar.set_position(i as u64 + 1);
             bar.set_message(format!(
@@ -63,6 +58,7 @@ pub fn train_one(
     let secs = start.elapsed().as_secs_f64();
     bar.finish();
     let test = t.test_losses(usize::MAX)?;
+    watch.ensure_healthy(test.total, kind.name(), steps)?;
     eprintln!(
         "{}: {steps} steps in {secs:.1} s ({:.2} ms/step); last batch {:.4e}, test {:.4e} (ae {:.3e} cc {:.3e} hnn {:.3e})",
         kind.name(),

@@ -43,7 +43,8 @@ impl<S> Watch<S> {
         if !loss.is_finite() {
             return Some(format!("loss {loss}"));
         }
-        if loss > BLOWN_UP * self.best {
+        // (A lowest loss of exactly 0 judges nothing: any loss would be "infinitely" above it.)
+        if self.best > 0.0 && loss > BLOWN_UP * self.best {
             return Some(format!(
                 "loss {loss:.3e}, over {BLOWN_UP:.0e} times its lowest, {:.3e}",
                 self.best
@@ -51,6 +52,16 @@ impl<S> Watch<S> {
         }
         self.best = self.best.min(loss);
         None
+    }
+
+    /// For the CLI's loops: an error if `loss` (of `model` at `step`) says diverged.
+    pub fn ensure_healthy(&mut self, loss: f64, model: &str, step: usize) -> anyhow::Result<()> {
+        match self.verdict(loss) {
+            Some(why) => anyhow::bail!(
+                "{model}: training diverged at step {step} ({why}); this model was not saved: lower the scene's train.learning_rate"
+            ),
+            None => Ok(()),
+        }
     }
 
     /// Holds `s` until the next step's loss vouches for it.

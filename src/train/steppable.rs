@@ -23,6 +23,9 @@ pub trait Steppable: Send + 'static {
     fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()>;
     /// Whether a snapshot's weights are all finite: a diverged trainer's never leave it.
     fn snapshot_is_finite(s: &Self::Snapshot) -> bool;
+    /// The loss of the current weights on held-out data, comparable to the training loss:
+    /// judges weights no training step has judged yet (before a save).
+    fn probe_loss(&self) -> anyhow::Result<f64>;
 }
 
 impl Steppable for PixelTrainer {
@@ -50,6 +53,9 @@ impl Steppable for PixelTrainer {
     }
     fn snapshot_is_finite(s: &PixelSnapshot) -> bool {
         s.is_finite()
+    }
+    fn probe_loss(&self) -> anyhow::Result<f64> {
+        Ok(self.test_losses(1000)?.total)
     }
     fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
         let test = self.test_losses(usize::MAX)?;
@@ -101,6 +107,9 @@ impl Steppable for Trainer {
     }
     fn snapshot_is_finite(s: &FieldSnapshot) -> bool {
         s.is_finite()
+    }
+    fn probe_loss(&self) -> anyhow::Result<f64> {
+        Ok(self.test_loss()? as f64)
     }
     fn save(&self, dir: &Path, last: LossValues, seconds: f64) -> anyhow::Result<()> {
         let scene = self.scene().clone();

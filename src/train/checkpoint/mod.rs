@@ -181,9 +181,9 @@ pub(super) fn load_stored(dir: &Path, kind: ModelKind) -> Result<StoredModel> {
     })
 }
 
-/// A model's description (its header's or its `meta.ron` entry, under `field`) as inference needs it: an input, at least one hidden layer and
-/// an output (each of 1..=100 000 units), one finite positive scale per input and a finite
-/// positive time scale. A hand-edited or damaged entry is an error naming the file and field,
+/// A model's description (its header's or its `meta.ron` entry, named `k` in errors) as
+/// inference needs it: an input, at least one hidden layer and an output (each of 1..=100 000
+/// units), one finite positive scale per input and a finite positive time scale. A hand-edited or damaged entry is an error naming the file and field,
 /// not an overflow or a division by zero later.
 fn check_recorded(m: &ModelMeta, path: &Path, k: &str) -> Result<()> {
     let here = path.display();
@@ -211,7 +211,7 @@ fn check_recorded(m: &ModelMeta, path: &Path, k: &str) -> Result<()> {
 }
 
 /// Loads a trained model for inference, checking every tensor's name and shape against the
-/// architecture recorded in `meta.ron`. A scene-hash mismatch is returned as a warning.
+/// architecture its description records (`load_stored`). A scene-hash mismatch is returned as a warning.
 pub fn load_snapshot(
     dir: &Path,
     kind: ModelKind,
@@ -280,13 +280,6 @@ pub fn load_snapshot(
             "{}: model has layer sizes {:?} but the scene asks for {want:?}",
             path.display(),
             m.sizes
-        );
-    }
-    if m.scaling.dim() != dim {
-        bail!(
-            "{}: meta.ron records {} scales for states of {dim} numbers",
-            path.display(),
-            m.scaling.dim()
         );
     }
     let warning = (scene_hash != scene.hash()).then(|| {

@@ -270,11 +270,19 @@ fn run<T: Steppable>(
         };
         if let Some(c) = next {
             match c {
-                Command::Start => {
-                    running = true;
-                    window = (Instant::now(), t.steps_done());
-                    let _ = tx.send(Progress::Running(true));
-                }
+                Command::Start => match &diverged {
+                    // Training on from blown-up weights would send them out again.
+                    Some(why) => {
+                        let _ = tx.send(Progress::Error(format!(
+                            "training diverged ({why}): Reset or Load shipped before training again"
+                        )));
+                    }
+                    None => {
+                        running = true;
+                        window = (Instant::now(), t.steps_done());
+                        let _ = tx.send(Progress::Running(true));
+                    }
+                },
                 Command::Pause => {
                     running = false;
                     let _ = tx.send(Progress::Running(false));
@@ -303,6 +311,19 @@ fn run<T: Steppable>(
                 Command::Snapshot if diverged.is_none() => send_snapshot(&t, &tx),
                 Command::Snapshot => {}
                 Command::Save(dir) => {
+                    // The weights now are a step past the last judged loss: judged here by
+                    // their test loss before they are written.
+                    if diverged.is_none() {
+                        match t.probe_loss() {
+                            Ok(l) => diverged = watch.verdict(l),
+                            Err(e) => diverged = Some(format!("{e:#}")),
+                        }
+                        if diverged.is_some() {
+                            running = false;
+                            watch.drop_pending();
+                            let _ = tx.send(Progress::Running(false));
+                        }
+                    }
                     let saved = match &diverged {
                         Some(why) => Err(anyhow::anyhow!(
                             "not saved: training diverged ({why}); Reset or Load shipped first"

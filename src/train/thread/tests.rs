@@ -285,6 +285,9 @@ fn a_panicking_trainer_ends_with_a_message() {
         fn snapshot_is_finite(_: &()) -> bool {
             true
         }
+        fn probe_loss(&self) -> anyhow::Result<f64> {
+            Ok(0.0)
+        }
     }
     let h = TrainerHandle::spawn(Boom(0), Cadence::default());
     h.send(Command::Start);
@@ -349,6 +352,9 @@ fn a_finite_blow_up_counts_as_divergence_and_its_weights_never_leave() {
         fn snapshot_is_finite(_: &usize) -> bool {
             true
         }
+        fn probe_loss(&self) -> anyhow::Result<f64> {
+            Ok(if self.0 > 50 { 1e3 } else { 0.1 })
+        }
     }
     let h = TrainerHandle::spawn(
         Blows(0),
@@ -382,6 +388,12 @@ fn a_finite_blow_up_counts_as_divergence_and_its_weights_never_leave() {
     h.send(Command::Save("unused".into()));
     match h.recv_timeout(Duration::from_secs(5)) {
         Some(Progress::Error(e)) => assert!(e.contains("not saved") && e.contains("Reset"), "{e}"),
+        other => panic!("unexpected {other:?}"),
+    }
+    // Training on from the blown-up weights is refused too.
+    h.send(Command::Start);
+    match h.recv_timeout(Duration::from_secs(5)) {
+        Some(Progress::Error(e)) => assert!(e.contains("before training again"), "{e}"),
         other => panic!("unexpected {other:?}"),
     }
     h.send(Command::Reset);
