@@ -2,16 +2,20 @@
 //! rollouts of the true system and the learned field from the same initial states; and the
 //! valid prediction time of those rollouts (Botev et al. 2021).
 
+mod divergence_clock;
 mod latent;
 pub mod pixel;
+mod poincare;
 mod rollout;
 mod stats;
 mod vpt;
 
+pub use divergence_clock::DivergenceClock;
 pub use latent::linear_r2;
+pub use poincare::Section;
 pub use rollout::{rollouts, Rollouts};
 pub use stats::{grouped_sem, mean_sem, Stat};
-pub use vpt::{state_vpt, valid_fraction, VPT_THRESHOLD};
+pub use vpt::{normalised_error, state_vpt, valid_fraction, VPT_THRESHOLD};
 
 use anyhow::Result;
 use serde::Serialize;

@@ -22,6 +22,19 @@ pub fn valid_fraction(errors: &[f64], threshold: f64) -> f64 {
     k as f64 / errors.len() as f64
 }
 
+/// The unit-free distance of state `b` from state `a`: √(mean over coordinates of
+/// ((bᵢ − aᵢ) / σᵢ)²).
+pub fn normalised_error(a: &[f64], b: &[f64], sigma: &[f64]) -> f64 {
+    let ms = a
+        .iter()
+        .zip(b)
+        .zip(sigma)
+        .map(|((a, b), s)| ((b - a) / s).powi(2))
+        .sum::<f64>()
+        / a.len().max(1) as f64;
+    ms.sqrt()
+}
+
 /// VPT of state rollouts: at each time the normalised error
 /// e = √(mean over coordinates of ((x̂ᵢ − xᵢ) / σᵢ)²), σᵢ the standard deviation of
 /// coordinate i over every true state of the rollouts (so the error is unit-free and every
@@ -43,16 +56,7 @@ pub fn state_vpt(r: &Rollouts, threshold: f64) -> Stat {
             let errors: Vec<f64> = truth
                 .iter()
                 .zip(model)
-                .map(|(a, b)| {
-                    let ms = a
-                        .iter()
-                        .zip(b)
-                        .zip(&sigma)
-                        .map(|((a, b), s)| ((b - a) / s).powi(2))
-                        .sum::<f64>()
-                        / dim as f64;
-                    ms.sqrt()
-                })
+                .map(|(a, b)| normalised_error(a, b, &sigma))
                 .collect();
             valid_fraction(&errors, threshold)
         })
