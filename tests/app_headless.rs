@@ -330,3 +330,35 @@ fn load_shipped_puts_the_shipped_weights_back_and_resyncs() {
         .unwrap();
     assert!(note.contains("loaded"), "{note}");
 }
+
+/// The frame's order is written once (`spine`): no two of the lab's systems touch the same
+/// data in an order left to the scheduler, in any schedule (as avian checks its own).
+#[test]
+fn the_labs_systems_have_no_ambiguous_order() {
+    let mut app = headless_app(lab());
+    for _ in 0..3 {
+        app.update();
+    }
+    let schedules = app.world().resource::<Schedules>();
+    let mut found = Vec::new();
+    let mut checked = 0;
+    for (label, schedule) in schedules.iter() {
+        let Ok(systems) = schedule.systems() else {
+            continue;
+        };
+        let names: std::collections::HashMap<_, _> =
+            systems.map(|(k, s)| (k, s.name().to_string())).collect();
+        checked += names.values().filter(|n| n.starts_with("hnn_lab")).count();
+        for (a, b, _) in &schedule.graph().conflicting_systems().0 {
+            let (a, b) = (&names[a], &names[b]);
+            if a.starts_with("hnn_lab") && b.starts_with("hnn_lab") {
+                found.push(format!("{label:?}: {a} / {b}"));
+            }
+        }
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} of the lab's systems were found"
+    );
+    assert!(found.is_empty(), "ambiguous pairs: {found:#?}");
+}

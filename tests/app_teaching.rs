@@ -6,8 +6,10 @@
 use std::path::Path;
 
 use bevy::prelude::*;
-use hnn_lab::app::game::{BestScoreTable, GameAction, GameRound};
-use hnn_lab::app::lesson::{LessonCommand, LessonPlayer};
+use hnn_lab::app::game::{BestScoreTable, GameRound};
+use hnn_lab::app::lesson::LessonPlayer;
+use hnn_lab::app::GameAction;
+use hnn_lab::app::LessonCommand;
 use hnn_lab::app::{headless_app, Lab, LabAction, SimControl, Truth, TwinIntegration, Twins, HNN};
 use hnn_lab::game::Outcome;
 use hnn_lab::twin::{Integrator, Twin};

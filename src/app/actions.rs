@@ -1,94 +1,33 @@
-//! Everything a user (or a test, or later a lesson) can do to the simulation, as messages:
-//! input and UI only send them, this plugin carries them out in order.
+//! Carries out the actions the rules allowed (`Allowed`), in order: kicks, energy, physics,
+//! integrator, sync, drag, reset, pause and rate. Input, UI and lessons only ask
+//! (`LabAction`); whether a game round forbids something is the game's rules' business.
 
 use bevy::prelude::*;
 
-use super::game::GameRound;
 use super::lab::Lab;
+use super::messages::{Allowed, LabAction, LastAction};
 use super::sim::{SimControl, Truth};
+use super::spine::Frame;
 use super::twins::{TwinIntegration, Twins, HNN};
-use crate::physics::RapierSpec;
 use crate::twin::Integrator;
 
-#[derive(Message, Clone, Debug, PartialEq)]
-pub enum LabAction {
-    /// Angular impulse (N·m·s) to the rapier pendulum, Δp to a (q, p) system; each twin gets
-    /// it as its own encoder sees it.
-    Kick(f64),
-    /// Raise the HNN twin's learned H by this much (latent units), truth untouched.
-    AddEnergy(f64),
-    /// Re-encode the truth's latest two frames into every twin.
-    Sync,
-    /// Put the truth at (θ, ω), or (q, p) (a drag). The twins keep going until a `Sync`.
-    SetTruth {
-        theta: f64,
-        omega: f64,
-    },
-    /// Back to the start state, twins synced.
-    Reset,
-    SetPaused(bool),
-    TogglePause,
-    /// While paused: advance one frame interval (k physics steps).
-    StepFrame,
-    SetRate(f64),
-    /// A kick along the motion changing the truth's energy by exactly this much (J or H
-    /// units); the twins get it as their encoders see it.
-    AddTrueEnergy(f64),
-    /// New gravity, rod length or mass for the rapier pendulum (the twins keep what they
-    /// learned).
-    SetPhysics(RapierSpec),
-    /// How the twins integrate their learned dynamics, and how many physics steps one twin
-    /// step spans.
-    SetIntegrator(Integrator),
-    SetTwinStep(u32),
-}
-
-/// What the last actions did, for the status line (e.g. a kick the HNN could not take).
-#[derive(Resource, Default, Debug)]
-pub struct LastAction(pub String);
-
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<LabAction>()
-        .init_resource::<LastAction>()
-        .add_systems(PreUpdate, apply_actions.in_set(ApplyActions));
+    app.add_systems(PreUpdate, apply_actions.in_set(Frame::Apply));
 }
-
-/// Where user actions take effect: lessons and the game send theirs before it.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ApplyActions;
 
 #[allow(clippy::too_many_arguments)]
 fn apply_actions(
-    mut actions: MessageReader<LabAction>,
+    mut actions: MessageReader<Allowed>,
     mut lab: ResMut<Lab>,
     mut truth: ResMut<Truth>,
     mut twins: ResMut<Twins>,
     mut ctl: ResMut<SimControl>,
     mut last: ResMut<LastAction>,
-    mut game: ResMut<GameRound>,
     mut integration: ResMut<TwinIntegration>,
 ) {
-    for a in actions.read() {
+    for Allowed(a) in actions.read() {
         match a {
-            LabAction::Kick(j) => {
-                // In a round, every kick is the round's fixed size and counts.
-                let j = match game.active_mut() {
-                    Some(r) => {
-                        if !r.take_kick() {
-                            last.0 = "no kicks left in this round".into();
-                            continue;
-                        }
-                        r.rules.kick.copysign(*j)
-                    }
-                    None => *j,
-                };
-                kick(&mut truth, &mut twins, &mut last, j);
-            }
-            LabAction::AddTrueEnergy(_) | LabAction::AddEnergy(_) | LabAction::SetPhysics(_)
-                if game.active_mut().is_some() =>
-            {
-                last.0 = "not during a round: kicks only".into();
-            }
+            LabAction::Kick(j) => kick(&mut truth, &mut twins, &mut last, *j),
             LabAction::AddTrueEnergy(de) => match truth.0.kick_for_energy(*de) {
                 Some(j) => {
                     kick(&mut truth, &mut twins, &mut last, j);
@@ -126,9 +65,6 @@ fn apply_actions(
                     None => "no HNN twin yet".into(),
                 };
             }
-            LabAction::Sync if game.active_mut().is_some() => {
-                last.0 = "no syncing during a round: the twins track on their own".into();
-            }
             LabAction::Sync => {
                 let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
@@ -137,16 +73,11 @@ fn apply_actions(
                 last.0 = "twins synced to the truth".into();
             }
             LabAction::SetTruth { theta, omega } => {
-                if game.active_mut().is_some() {
-                    last.0 = "no dragging during a round: kicks only".into();
-                } else if !truth.0.set_state(&[*theta, *omega]) {
+                if !truth.0.set_state(&[*theta, *omega]) {
                     last.0 = "a recording cannot be moved".into();
                 }
             }
             LabAction::Reset => {
-                if let Some(r) = game.active_mut() {
-                    r.finish(crate::game::Outcome::Abandoned);
-                }
                 truth.0.reset(&lab.start());
                 let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
@@ -204,6 +135,6 @@ fn set_paused(ctl: &mut SimControl, paused: bool) {
 fn steps_per_frame(lab: &Lab) -> u32 {
     match lab.pixels() {
         Some((physics, data)) => data.steps_per_frame(physics).unwrap_or(1) as u32,
-        None => (0.05 / super::sim::FIELD_DT).round() as u32,
+        None => (0.05 / super::lab::FIELD_DT).round() as u32,
     }
 }

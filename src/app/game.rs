@@ -8,9 +8,10 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 
-use super::actions::ApplyActions;
 use super::lab::Lab;
+use super::messages::{Allowed, GameAction, LabAction, LastAction};
 use super::sim::{SimControl, Truth};
+use super::spine::{Frame, PostStep};
 use super::twins::{Readouts, Twins};
 use crate::data::render::wrap_diff;
 use crate::game::{BestScores, Challenge, Round, ScoreEntry};
@@ -56,16 +57,6 @@ pub struct BestScoreTable {
 /// finishing late must not overwrite a newer one.
 static LAST_SAVED: std::sync::Mutex<Vec<(PathBuf, u64)>> = std::sync::Mutex::new(Vec::new());
 
-#[derive(Message, Clone, Debug, PartialEq)]
-pub enum GameAction {
-    /// A new round, with this target (player's unit) or the scene's next one.
-    Start(Option<f64>),
-    /// Stop the round being played (it is scored as abandoned).
-    Abandon,
-    /// Close the end-of-round screen.
-    Dismiss,
-}
-
 pub(super) fn plugin(app: &mut App) {
     let path = app.world().resource::<Lab>().scores_file.clone();
     let (table, note, writable) = BestScores::load(&path);
@@ -77,14 +68,53 @@ pub(super) fn plugin(app: &mut App) {
             writable,
             generation: 0,
         })
-        .add_message::<GameAction>()
         .add_systems(
             PreUpdate,
-            apply_game_actions
-                .after(super::lesson::PlayLesson)
-                .before(ApplyActions),
+            (apply_game_actions, rules).chain().in_set(Frame::Rules),
         )
-        .add_systems(PostUpdate, tick.after(super::twins::read_twins));
+        .add_systems(PostUpdate, tick.in_set(PostStep::Show));
+}
+
+/// The game's rules over every action asked for: in a round, a kick is the round's fixed size
+/// and counts, anything else that would help (energy, physics, a sync, a drag) is refused,
+/// and a reset abandons the round. Outside a round every action passes.
+fn rules(
+    mut asked: MessageReader<LabAction>,
+    mut allowed: MessageWriter<Allowed>,
+    mut game: ResMut<GameRound>,
+    mut last: ResMut<LastAction>,
+) {
+    for a in asked.read() {
+        let Some(r) = game.active_mut() else {
+            allowed.write(Allowed(a.clone()));
+            continue;
+        };
+        match a {
+            LabAction::Kick(j) => {
+                if r.take_kick() {
+                    allowed.write(Allowed(LabAction::Kick(r.rules.kick.copysign(*j))));
+                } else {
+                    last.0 = "no kicks left in this round".into();
+                }
+            }
+            LabAction::AddTrueEnergy(_) | LabAction::AddEnergy(_) | LabAction::SetPhysics(_) => {
+                last.0 = "not during a round: kicks only".into();
+            }
+            LabAction::Sync => {
+                last.0 = "no syncing during a round: the twins track on their own".into();
+            }
+            LabAction::SetTruth { .. } => {
+                last.0 = "no dragging during a round: kicks only".into();
+            }
+            LabAction::Reset => {
+                r.finish(crate::game::Outcome::Abandoned);
+                allowed.write(Allowed(LabAction::Reset));
+            }
+            other => {
+                allowed.write(Allowed(other.clone()));
+            }
+        }
+    }
 }
 
 /// Whether the scene's q is an angle (targets in degrees).
@@ -100,7 +130,7 @@ fn apply_game_actions(
     mut truth: ResMut<Truth>,
     mut twins: ResMut<Twins>,
     mut ctl: ResMut<SimControl>,
-    mut last: ResMut<super::LastAction>,
+    mut last: ResMut<LastAction>,
 ) {
     for a in actions.read() {
         match a {

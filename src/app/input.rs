@@ -6,8 +6,9 @@ use bevy::window::PrimaryWindow;
 use bevy_egui::input::EguiWantsInput;
 
 use super::capture::TakeScreenshot;
-use super::game::{GameAction, GameRound};
-use super::lesson::LessonCommand;
+use super::game::GameRound;
+use super::messages::GameAction;
+use super::messages::LessonCommand;
 use super::twins::TWIN_STEPS;
 use super::ui::{ControlSettings, HelpOpen, GRAVITY_PRESETS};
 use super::view::{rod_tip, spring_mass, WorldCamera, COLUMNS, PIVOT_Y, SPRING_PX};

@@ -16,6 +16,9 @@ use crate::scene::{DataSpec, GameSpec, Scene, SystemSpec};
 use crate::train::{load_pixel_tensors, load_snapshot};
 use crate::twin::TwinWeights;
 
+/// The fixed step of the (q, p) systems (the pixel scenes use their physics step).
+pub const FIELD_DT: f64 = 1.0 / 60.0;
+
 /// The two learned twins, in the order the app shows them.
 pub const KINDS: [ModelKind; 2] = [ModelKind::Hnn, ModelKind::Baseline];
 
@@ -144,7 +147,7 @@ impl Lab {
 
     /// The scene's truth at its start state.
     pub fn make_truth(&self) -> Result<crate::truth::TruthSystem> {
-        crate::truth::TruthSystem::for_scene(&self.scene, &self.start(), super::sim::FIELD_DT)
+        crate::truth::TruthSystem::for_scene(&self.scene, &self.start(), FIELD_DT)
     }
 
     /// Reloads the models from `models_dir` (the panel's "load shipped").

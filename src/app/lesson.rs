@@ -6,12 +6,10 @@ use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
 
-use super::actions::ApplyActions;
-use super::game::GameAction;
 use super::lab::Lab;
+use super::messages::{GameAction, LabAction, LessonCommand, TrainAction};
 use super::sim::Truth;
-use super::trainer::TrainAction;
-use super::LabAction;
+use super::spine::Frame;
 use crate::lesson::{Lesson, LessonAction, Player};
 use crate::physics::RapierSpec;
 use crate::scene::SystemSpec;
@@ -39,17 +37,6 @@ pub struct LessonPlayer {
 #[derive(Resource, Default)]
 pub struct LessonMenu(pub Vec<(String, PathBuf)>);
 
-#[derive(Message, Clone, Debug, PartialEq)]
-pub enum LessonCommand {
-    Open(PathBuf),
-    Restart,
-    Stop,
-}
-
-/// Where the lesson's cues are turned into actions (before anything applies them).
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PlayLesson;
-
 pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();
     let player = LessonPlayer {
@@ -66,11 +53,9 @@ pub(super) fn plugin(app: &mut App) {
     };
     app.insert_resource(player)
         .insert_resource(LessonMenu(lessons_for(&lab.scene.source)))
-        .add_message::<LessonCommand>()
-        .configure_sets(PreUpdate, PlayLesson.before(ApplyActions))
         .add_systems(
             PreUpdate,
-            (lesson_commands, play).chain().in_set(PlayLesson),
+            (lesson_commands, play).chain().in_set(Frame::Script),
         );
 }
 

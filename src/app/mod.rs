@@ -5,6 +5,21 @@
 //! `LabPlugin` is the headless part (simulation, twins, actions, training bridge, overlay data)
 //! and runs under `MinimalPlugins` in tests and the frame-cost benchmark; `run` adds the
 //! window, the views and the panels.
+//!
+//! One frame, in order (the sets are chained once, in `spine`; the messages are in
+//! `messages`, so a feature names what it sends, not who reads it):
+//!
+//! 1. `Update` (previous frame) and the panels: keys, mouse and buttons send `LabAction`,
+//!    `TrainAction`, `GameAction`, `LessonCommand`.
+//! 2. `PreUpdate`: `Frame::Script` — the lesson player turns due cues into the same messages;
+//!    `Frame::Rules` — the game starts or ends rounds and judges every `LabAction`, letting
+//!    through `Allowed` ones (a round fixes the kick size and refuses help); `Frame::Apply`
+//!    — `actions` applies what was allowed to the truth, the twins and the clock;
+//!    `Frame::Train` — the trainers take their commands.
+//! 3. `FixedUpdate` (as often as the clock says): `SimStep::Truth`, then `SimStep::Twins`.
+//! 4. `Update`: trainer progress and weight snapshots reach the twins.
+//! 5. `PostUpdate`: `PostStep::ReadTwins` — the twins' observed state and energy;
+//!    `PostStep::Show` — the game's clock, the overlays' series and portraits, the pendulums.
 
 mod actions;
 mod capture;
@@ -13,8 +28,10 @@ mod input;
 pub mod lab;
 pub mod lesson;
 mod loss_history;
+mod messages;
 mod overlay;
 mod sim;
+mod spine;
 mod trainer;
 mod twins;
 mod ui;
@@ -25,11 +42,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use bevy::prelude::*;
 
-pub use actions::{LabAction, LastAction};
-pub use lab::{Lab, ModelStatus, Task};
+pub use lab::{Lab, ModelStatus, Task, FIELD_DT};
+pub use messages::{Allowed, GameAction, LabAction, LastAction, LessonCommand, TrainAction};
 pub use overlay::{latent_portrait, Portrait, Portraits, Sample, Series};
-pub use sim::{SimControl, SimStep, Truth, FIELD_DT, RATES};
-pub use trainer::{TrainAction, TrainerView, Training};
+pub use sim::{SimControl, Truth, RATES};
+pub use spine::{Frame, PostStep, SimStep};
+pub use trainer::{TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins, BASELINE, HNN};
 
 /// A one-degree-of-freedom state as the app's views draw it: (q, p) or (θ, ω). The app opens
@@ -49,8 +67,11 @@ impl Plugin for LabPlugin {
             .expect("Lab::load built this truth once already");
         app.insert_resource(self.0.clone())
             .insert_resource(sim::Truth(truth));
-        // In this order: each reads what the previous one set up.
+        // The frame's order and the messages first; then the features, in this order: each
+        // reads what the previous one set up.
         app.add_plugins((
+            spine::plugin,
+            messages::plugin,
             sim::plugin,
             twins::plugin,
             game::plugin,

@@ -80,7 +80,7 @@ pub(super) fn plugin(app: &mut App) {
         })
         .add_systems(
             PostUpdate,
-            (record, refresh_portraits).after(super::twins::read_twins),
+            (record, refresh_portraits).in_set(super::spine::PostStep::Show),
         );
 }
 

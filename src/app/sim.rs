@@ -3,14 +3,12 @@
 
 use bevy::prelude::*;
 
+use super::spine::SimStep;
 use crate::truth::TruthSystem;
 
 /// The truth: the rapier pendulum as the camera sees it, an analytic system, or a recording.
 #[derive(Resource)]
 pub struct Truth(pub TruthSystem);
-
-/// The fixed step of the (q, p) systems (the pixel scenes use their physics step).
-pub const FIELD_DT: f64 = 1.0 / 60.0;
 
 /// Play state of the simulation (truth and twins together).
 #[derive(Resource, Debug, Clone, PartialEq)]
@@ -35,13 +33,6 @@ impl Default for SimControl {
 /// The time rates the controls offer.
 pub const RATES: [f64; 4] = [0.25, 0.5, 1.0, 2.0];
 
-/// Systems that advance the simulation by one physics step, in this order.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SimStep {
-    Truth,
-    Twins,
-}
-
 pub(super) fn plugin(app: &mut App) {
     let dt = app.world().resource::<Truth>().0.dt;
     let rate = app.world().resource::<super::lab::Lab>().view().time_rate;
@@ -49,9 +40,7 @@ pub(super) fn plugin(app: &mut App) {
         .insert_resource(Time::<Fixed>::from_seconds(dt))
         .configure_sets(
             FixedUpdate,
-            (SimStep::Truth, SimStep::Twins)
-                .chain()
-                .run_if(sim_should_step),
+            (SimStep::Truth, SimStep::Twins).run_if(sim_should_step),
         )
         .add_systems(FixedUpdate, step_truth.in_set(SimStep::Truth))
         .add_systems(FixedPostUpdate, consume_single_step)

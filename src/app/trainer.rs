@@ -14,7 +14,9 @@ use bevy::prelude::*;
 
 use super::game::GameRound;
 use super::lab::{slot, Lab, ModelStatus, Task, KINDS};
+use super::messages::TrainAction;
 use super::sim::Truth;
+use super::spine::Frame;
 use super::twins::{swap_weights, Twins};
 use crate::data::load_dataset;
 use crate::data::pixel_cache::{cache_dir, load_or_generate};
@@ -53,28 +55,6 @@ impl AnyHandle {
                 .collect(),
         }
     }
-}
-
-/// What the training panel can ask for.
-#[derive(Message, Clone, Debug, PartialEq)]
-pub enum TrainAction {
-    /// Start (or resume) training both models; the first start builds the trainers,
-    /// continuing from the loaded weights where there are any.
-    Start,
-    Pause,
-    /// Both models back to fresh random weights, training from scratch.
-    ResetFromScratch,
-    /// Reload the shipped models into the twins (and the trainers, if any).
-    LoadShipped,
-    /// Save both models into the lab's save folder.
-    Save,
-    SetLearningRate(f64),
-    SetBatchSize(usize),
-    /// New trainers on the truth's current physics (a new dataset from the rapier
-    /// pendulum), from the twins' current weights or from scratch, started at once.
-    Retrain {
-        from_scratch: bool,
-    },
 }
 
 /// Where a new trainer's weights come from.
@@ -142,15 +122,9 @@ pub(super) fn plugin(app: &mut App) {
             nice: 10,
         },
     })
-    .add_message::<TrainAction>()
-    .add_systems(
-        PreUpdate,
-        // After the lab's own actions: a new physics and a retrain in one frame train on
-        // the new physics.
-        apply_train_actions
-            .after(super::lesson::PlayLesson)
-            .after(super::actions::ApplyActions),
-    )
+    // After the lab's own actions (`Frame::Train`): a new physics and a retrain in one frame
+    // train on the new physics.
+    .add_systems(PreUpdate, apply_train_actions.in_set(Frame::Train))
     .add_systems(Update, poll_trainers);
 }
 

@@ -5,7 +5,8 @@
 use bevy::prelude::*;
 
 use super::lab::{Lab, ModelStatus};
-use super::sim::{SimStep, Truth};
+use super::sim::Truth;
+use super::spine::{PostStep, SimStep};
 use crate::data::render::{estimate_angle, read_pair};
 use crate::truth::Observation;
 use crate::twin::{Integrator, Twin, TwinWeights};
@@ -53,7 +54,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<Readouts>()
         .insert_resource(Observed(obs))
         .add_systems(FixedUpdate, step_twins.in_set(SimStep::Twins))
-        .add_systems(PostUpdate, read_twins);
+        .add_systems(PostUpdate, read_twins.in_set(PostStep::ReadTwins));
 }
 
 /// How the twins integrate: the integrator, and how many physics steps one twin step spans

@@ -63,7 +63,8 @@ pub(super) fn plugin(app: &mut App) {
         // After the twins are read this frame, so truth and twins are drawn at the same time.
         .add_systems(
             PostUpdate,
-            (draw_rods, draw_target, update_frames, update_bars).after(super::twins::read_twins),
+            (draw_rods, draw_target, update_frames, update_bars)
+                .in_set(super::spine::PostStep::Show),
         );
 }
 

@@ -16,10 +16,10 @@ pub use adam::Adam;
 pub use candle_trainer::CandleTrainer;
 pub use checkpoint::{
     load_meta, load_snapshot, read_model_file, save_model, write_model_file, ModelFile, ModelMeta,
-    ModelsMeta, Provenance,
+    ModelsMeta, PixelMeta, Provenance,
 };
 pub use pixel_checkpoint::{
-    expected_shapes, load_pixel_model, load_pixel_tensors, save_pixel_model, scene_arch, PixelMeta,
+    expected_shapes, load_pixel_model, load_pixel_tensors, save_pixel_model, scene_arch,
 };
 pub use pixel_trainer::{pixel_batch, LossValues, PixelArch, PixelTrainer};
 pub use trainer::{Backend, Trainer};

@@ -7,21 +7,13 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 use candle_core::{DType, Device, Tensor};
-use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{load_stored, save_tensors, ModelMeta, StoredModel};
-use super::{LossValues, PixelArch, PixelTrainer};
+use super::{PixelArch, PixelTrainer};
 use crate::data::Scaling;
 use crate::nn::{ModelKind, PixelModel, PixelSnapshot};
 use crate::rng::Rng;
 use crate::scene::Scene;
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct PixelMeta {
-    pub arch: PixelArch,
-    pub train: LossValues,
-    pub test: LossValues,
-}
 
 /// Every tensor a pixel model of this architecture holds, with its shape.
 pub fn expected_shapes(kind: ModelKind, arch: &PixelArch) -> Vec<(String, Vec<usize>)> {

@@ -6,8 +6,9 @@ use bevy::prelude::*;
 use bevy_egui::egui;
 
 use super::c32;
-use crate::app::game::{target_text, BestScoreTable, GameAction, GameRound};
+use crate::app::game::{target_text, BestScoreTable, GameRound};
 use crate::app::view::COLORS;
+use crate::app::GameAction;
 use crate::app::{Lab, Truth};
 use crate::game::{Outcome, PLAYERS};
 

@@ -4,7 +4,8 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-use crate::app::lesson::{LessonCommand, LessonMenu, LessonPlayer};
+use crate::app::lesson::{LessonMenu, LessonPlayer};
+use crate::app::LessonCommand;
 
 #[derive(SystemParam)]
 pub struct LessonParams<'w> {

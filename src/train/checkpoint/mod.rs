@@ -32,7 +32,16 @@ pub struct ModelMeta {
     pub device: String,
     /// Pixel models: the autoencoder architecture and the final loss terms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pixel: Option<super::pixel_checkpoint::PixelMeta>,
+    pub pixel: Option<PixelMeta>,
+}
+
+/// A pixel model's description beyond the latent dynamics: the autoencoder's architecture
+/// and the final loss terms.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PixelMeta {
+    pub arch: super::PixelArch,
+    pub train: super::LossValues,
+    pub test: super::LossValues,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
