@@ -67,8 +67,9 @@ impl Plugin for LabPlugin {
             .expect("Lab::load built this truth once already");
         app.insert_resource(self.0.clone())
             .insert_resource(sim::Truth(truth));
-        // The frame's order and the messages first; then the features, in this order: each
-        // reads what the previous one set up.
+        // The frame's order and the messages, then the features. A feature reads only the lab
+        // and the truth inserted above and inserts its own resources from them, and orders its
+        // systems by the spine's sets, so the features may come in any order.
         app.add_plugins((
             spine::plugin,
             messages::plugin,
