@@ -158,7 +158,7 @@ fn after_a_drag_the_synced_twins_show_the_truths_angle() {
             let read = r.0[slot].as_ref().unwrap().q_now.unwrap();
             assert!(
                 (read - theta).abs() < 0.08,
-                "slot {slot}: θ {theta} read {read}"
+                "{slot:?}: θ {theta} read {read}"
             );
         }
     }
@@ -182,8 +182,8 @@ fn energy_gaps(app: &mut App, n: usize) -> [f64; 2] {
         app.update();
         let e = truth(app).2;
         let r = app.world().resource::<Readouts>();
-        for (i, g) in gap.iter_mut().enumerate() {
-            *g += (r.0[i].as_ref().unwrap().energy - e).abs() / n as f64;
+        for (g, kind) in gap.iter_mut().zip(hnn_lab::app::KINDS) {
+            *g += (r.0[kind].as_ref().unwrap().energy - e).abs() / n as f64;
         }
     }
     gap

@@ -6,9 +6,10 @@ use bevy::prelude::*;
 
 use super::lab::Lab;
 use super::messages::{Allowed, LabAction, LastAction};
+use super::per_model::HNN;
 use super::sim::{SimControl, Truth};
 use super::spine::Frame;
-use super::twins::{TwinIntegration, Twins, HNN};
+use super::twins::{TwinIntegration, Twins};
 use crate::twin::Integrator;
 
 pub(super) fn plugin(app: &mut App) {

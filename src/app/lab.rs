@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use bevy::prelude::*;
 
+use super::per_model::PerModel;
 use crate::data::PixelDataSpec;
 use crate::lesson::Lesson;
 use crate::nn::{ModelKind, PixelSnapshot};
@@ -18,17 +19,6 @@ use crate::twin::TwinWeights;
 
 /// The fixed step of the (q, p) systems (the pixel scenes use their physics step).
 pub const FIELD_DT: f64 = 1.0 / 60.0;
-
-/// The two learned twins, in the order the app shows them.
-pub const KINDS: [ModelKind; 2] = [ModelKind::Hnn, ModelKind::Baseline];
-
-/// Index of a kind in `KINDS`.
-pub fn slot(kind: ModelKind) -> usize {
-    match kind {
-        ModelKind::Hnn => 0,
-        ModelKind::Baseline => 1,
-    }
-}
 
 /// A model as found on disk.
 #[derive(Clone, Debug)]
@@ -68,7 +58,7 @@ pub struct Lab {
     /// `auto`, `cpu` or `cuda` (the training device).
     pub device: String,
     /// Per `KINDS` slot.
-    pub shipped: [ModelStatus; 2],
+    pub shipped: PerModel<ModelStatus>,
     /// The lesson to play over the scene (a lesson file, or the scene's own timeline).
     pub lesson: Option<Lesson>,
     /// The physics the twins' weights learned (the scene's, until a retrain on new physics):
@@ -132,10 +122,10 @@ impl Lab {
             save_dir,
             scores_file: user_data_dir().join("best_scores.ron"),
             device: device.to_string(),
-            shipped: [
+            shipped: PerModel([
                 ModelStatus::Unavailable(String::new()),
                 ModelStatus::Unavailable(String::new()),
-            ],
+            ]),
             lesson,
             trained_on: scene_system.clone(),
             shipped_on: scene_system,
@@ -152,7 +142,7 @@ impl Lab {
 
     /// Reloads the models from `models_dir` (the panel's "load shipped").
     pub fn reload(&mut self) {
-        self.shipped = KINDS.map(|k| self.load_status(k));
+        self.shipped = PerModel::from_fn(|k| self.load_status(k));
     }
 
     fn load_status(&self, kind: ModelKind) -> ModelStatus {

@@ -30,6 +30,7 @@ pub mod lesson;
 mod loss_history;
 mod messages;
 mod overlay;
+mod per_model;
 mod sim;
 mod spine;
 mod trainer;
@@ -45,10 +46,11 @@ use bevy::prelude::*;
 pub use lab::{Lab, ModelStatus, Task, FIELD_DT};
 pub use messages::{Allowed, GameAction, LabAction, LastAction, LessonCommand, TrainAction};
 pub use overlay::{latent_portrait, Portrait, Portraits, Sample, Series};
+pub use per_model::{PerModel, BASELINE, HNN, KINDS};
 pub use sim::{SimControl, Truth, RATES};
 pub use spine::{Frame, PostStep, SimStep};
 pub use trainer::{TrainerView, Training};
-pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins, BASELINE, HNN};
+pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins};
 
 /// A one-degree-of-freedom state as the app's views draw it: (q, p) or (θ, ω). The app opens
 /// only such scenes (`Lab::load` refuses others), so every state it reads has two numbers.

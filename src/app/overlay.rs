@@ -8,10 +8,12 @@ use bevy::prelude::*;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::lab::{Lab, Task};
+use super::per_model::{PerModel, KINDS};
 use super::sim::Truth;
 use super::twins::{Readouts, Twins};
 use crate::figures::contour::contour_segments;
 use crate::nn::LearnedField;
+use crate::nn::ModelKind;
 use crate::scene::SystemSpec;
 use crate::twin::TwinWeights;
 
@@ -55,15 +57,15 @@ pub struct Portrait {
 /// Per twin slot, the latest portrait, and the true (θ, ω) energy contours.
 #[derive(Resource)]
 pub struct Portraits {
-    pub twins: [Option<Portrait>; 2],
+    pub twins: PerModel<Option<Portrait>>,
     pub truth: Portrait,
     /// The weights each portrait was computed for (to notice new ones).
-    for_weights: [Option<TwinWeights>; 2],
+    for_weights: PerModel<Option<TwinWeights>>,
     /// A computation is running for this slot (at most one each: weights can arrive faster
     /// than portraits are worth redrawing).
-    in_flight: [bool; 2],
-    tx: Sender<(usize, Portrait)>,
-    rx: Receiver<(usize, Portrait)>,
+    in_flight: PerModel<bool>,
+    tx: Sender<(ModelKind, Portrait)>,
+    rx: Receiver<(ModelKind, Portrait)>,
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -71,10 +73,10 @@ pub(super) fn plugin(app: &mut App) {
     let (tx, rx) = crossbeam_channel::unbounded();
     app.insert_resource(Series::default())
         .insert_resource(Portraits {
-            twins: [None, None],
+            twins: PerModel([None, None]),
             truth: truth_portrait(&lab),
-            for_weights: [None, None],
-            in_flight: [false, false],
+            for_weights: PerModel([None, None]),
+            in_flight: PerModel([false, false]),
             tx,
             rx,
         })
@@ -112,9 +114,9 @@ fn record(
             }
             _ => None,
         },
-        energy: [0, 1].map(|i| r[i].as_ref().map(|r| r.energy)),
-        learned: [0, 1].map(|i| r[i].as_ref().and_then(|r| r.learned)),
-        z: [0, 1].map(|i| r[i].as_ref().map(|r| r.z)),
+        energy: KINDS.map(|k| r[k].as_ref().map(|r| r.energy)),
+        learned: KINDS.map(|k| r[k].as_ref().and_then(|r| r.learned)),
+        z: KINDS.map(|k| r[k].as_ref().map(|r| r.z)),
     });
     while series.samples.front().is_some_and(|s| s.t < t - WINDOW_S) {
         series.samples.pop_front();
@@ -127,7 +129,7 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
         portraits.twins[i] = Some(p);
         portraits.in_flight[i] = false;
     }
-    for (i, t) in twins.0.iter().enumerate() {
+    for (i, t) in twins.0.each() {
         let Some(t) = t else { continue };
         if portraits.in_flight[i] {
             continue; // the newest weights get their turn when this one is done

@@ -13,8 +13,9 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::game::GameRound;
-use super::lab::{slot, Lab, ModelStatus, Task, KINDS};
+use super::lab::{Lab, ModelStatus, Task};
 use super::messages::TrainAction;
+use super::per_model::{PerModel, KINDS};
 use super::sim::Truth;
 use super::spine::Frame;
 use super::twins::{swap_weights, Twins};
@@ -93,7 +94,7 @@ pub struct TrainerView {
 
 #[derive(Resource)]
 pub struct Training {
-    pub models: [TrainerView; 2],
+    pub models: PerModel<TrainerView>,
     pub learning_rate: f64,
     pub batch_size: usize,
     pub cadence: Cadence,
@@ -183,7 +184,7 @@ fn apply_train_actions(
         match a {
             TrainAction::Start => {
                 for kind in KINDS {
-                    let i = slot(kind);
+                    let i = kind;
                     if training.models[i].handle.is_none() {
                         let h = spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
                         let m = &mut training.models[i];
@@ -201,7 +202,7 @@ fn apply_train_actions(
             TrainAction::Pause => training.models.iter().for_each(|m| send(m, Command::Pause)),
             TrainAction::ResetFromScratch => {
                 for kind in KINDS {
-                    let i = slot(kind);
+                    let i = kind;
                     if training.models[i].handle.is_none() {
                         let h = spawn_trainer(&lab, kind, Init::Scratch, &training);
                         training.models[i].handle = Some(h);
@@ -221,7 +222,7 @@ fn apply_train_actions(
                 lab.trained_on = lab.shipped_on.clone();
                 let obs = truth.0.observe();
                 for kind in KINDS {
-                    let i = slot(kind);
+                    let i = kind;
                     // A running trainer would overwrite the twin with its own weights:
                     // restart it from the shipped ones.
                     let old = training.models[i].handle.take();
@@ -278,7 +279,7 @@ fn apply_train_actions(
                     continue; // only the rapier pendulum's physics change
                 }
                 for kind in KINDS {
-                    let i = slot(kind);
+                    let i = kind;
                     let init = match (&twins.0[i], from_scratch) {
                         (Some(Twin::Pixel(t)), false) => match t.model.to_tensors() {
                             Ok(tensors) => Init::Tensors(tensors),
@@ -317,8 +318,8 @@ fn apply_train_actions(
 }
 
 /// Continue from the shipped weights where they loaded, else from scratch.
-fn shipped_init(lab: &Lab, slot: usize) -> Init {
-    match (&lab.task, &lab.shipped[slot]) {
+fn shipped_init(lab: &Lab, kind: ModelKind) -> Init {
+    match (&lab.task, &lab.shipped[kind]) {
         (Task::Pixels { .. }, ModelStatus::Loaded { .. }) => Init::Shipped,
         _ => Init::Scratch,
     }
@@ -338,7 +339,7 @@ fn poll_trainers(
     game: Res<GameRound>,
 ) {
     let mut obs = None;
-    for (i, m) in training.models.iter_mut().enumerate() {
+    for (i, m) in training.models.each_mut() {
         let Some(h) = &m.handle else { continue };
         let mut dead = false;
         for msg in h.drain() {

@@ -5,15 +5,17 @@
 use bevy::prelude::*;
 
 use super::lab::{Lab, ModelStatus};
+use super::per_model::PerModel;
 use super::sim::Truth;
 use super::spine::{PostStep, SimStep};
 use crate::data::render::{estimate_angle, read_pair};
+use crate::nn::ModelKind;
 use crate::truth::Observation;
 use crate::twin::{Integrator, Twin, TwinWeights};
 
 /// One twin per `KINDS` slot; `None` until weights exist (loaded or trained).
 #[derive(Resource, Default)]
-pub struct Twins(pub [Option<Twin>; 2]);
+pub struct Twins(pub PerModel<Option<Twin>>);
 
 /// What a twin shows this frame.
 #[derive(Clone, Debug, Default)]
@@ -34,9 +36,9 @@ pub struct Readout {
     pub z: [f64; 2],
 }
 
-/// Per `KINDS` slot, refreshed once per rendered frame (after the fixed steps).
+/// Per model, refreshed once per rendered frame (after the fixed steps).
 #[derive(Resource, Default)]
-pub struct Readouts(pub [Option<Readout>; 2]);
+pub struct Readouts(pub PerModel<Option<Readout>>);
 
 /// The truth's latest observation, made once per frame (what the views show).
 #[derive(Resource)]
@@ -45,7 +47,7 @@ pub struct Observed(pub Observation);
 pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();
     let obs = app.world().resource::<Truth>().0.observe();
-    let twins = Twins(std::array::from_fn(|i| match &lab.shipped[i] {
+    let twins = Twins(PerModel::from_fn(|k| match &lab.shipped[k] {
         ModelStatus::Loaded { weights, .. } => Twin::new(weights.clone(), &obs),
         ModelStatus::Unavailable(_) => None,
     }));
@@ -101,7 +103,7 @@ pub(super) fn read_twins(
     mut observed: ResMut<Observed>,
 ) {
     observed.0 = truth.0.observe();
-    for (i, t) in twins.0.iter().enumerate() {
+    for (i, t) in twins.0.each() {
         out.0[i] = t.as_ref().map(|t| {
             let (pair, q_now, state) = match (t, lab.pixels()) {
                 (Twin::Pixel(p), Some((_, data))) => {
@@ -128,14 +130,9 @@ pub(super) fn read_twins(
 }
 
 /// Puts new weights into a twin (creating it if it had none).
-pub fn swap_weights(twins: &mut Twins, slot: usize, weights: TwinWeights, obs: &Observation) {
-    match &mut twins.0[slot] {
+pub fn swap_weights(twins: &mut Twins, kind: ModelKind, weights: TwinWeights, obs: &Observation) {
+    match &mut twins.0[kind] {
         Some(t) => t.set_weights(weights, obs),
-        None => twins.0[slot] = Twin::new(weights, obs),
+        None => twins.0[kind] = Twin::new(weights, obs),
     }
 }
-
-/// The slot of the HNN twin (the one with a learned H).
-pub const HNN: usize = 0;
-/// The slot of the baseline twin.
-pub const BASELINE: usize = 1;

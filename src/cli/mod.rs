@@ -152,7 +152,7 @@ fn run_app(a: AppArgs) -> Result<()> {
         Some(l) => hnn_lab::app::Lab::load_lesson(l, a.models.as_deref(), &a.device)?,
         None => hnn_lab::app::Lab::load(&a.scene, a.models.as_deref(), &a.device)?,
     };
-    for (k, s) in hnn_lab::app::lab::KINDS.iter().zip(&lab.shipped) {
+    for (k, s) in lab.shipped.each() {
         match s {
             hnn_lab::app::ModelStatus::Loaded {
                 warning: Some(w), ..

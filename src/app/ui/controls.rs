@@ -129,10 +129,10 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
     let [th, om] = crate::app::two(&p.truth.0.state());
     let rows = [
         Some((th, om, p.truth.0.energy(), None)),
-        p.readouts.0[0]
+        p.readouts.0[crate::app::HNN]
             .as_ref()
             .map(|r| (r.state[0], r.state[1], r.energy, r.learned)),
-        p.readouts.0[1]
+        p.readouts.0[crate::app::BASELINE]
             .as_ref()
             .map(|r| (r.state[0], r.state[1], r.energy, r.learned)),
     ];

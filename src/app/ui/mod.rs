@@ -195,8 +195,8 @@ fn layout(
         }
     }
     // A twin without weights says so where it would be drawn.
-    for i in 0..2 {
-        if controls.readouts.0[i].is_some() {
+    for (i, kind) in crate::app::KINDS.into_iter().enumerate() {
+        if controls.readouts.0[kind].is_some() {
             continue;
         }
         let world = Vec3::new(COLUMNS[i + 1] - 60.0, PIVOT_Y - 150.0, 0.0);

@@ -2,6 +2,7 @@
 //! HNN's learned H in its latent units, the true phase plane with energy contours, and each
 //! twin's latent plane with its learned H contours (HNN) or vector field (baseline), with trails.
 
+use crate::app::KINDS;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
@@ -93,10 +94,10 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
             let now = s.back().map(|x| x.truth);
             phase(ui, "phase_truth", &p.portraits.truth, trail, now, 0, w, h);
         });
-        for (i, name) in twin_titles.into_iter().enumerate() {
+        for (i, (kind, name)) in KINDS.into_iter().zip(twin_titles).enumerate() {
             ui.vertical(|ui| {
                 ui.label(name);
-                match &p.portraits.twins[i] {
+                match &p.portraits.twins[kind] {
                     Some(Portrait {
                         failed: Some(why), ..
                     }) => {

@@ -80,7 +80,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
     {
         p.actions.write(TrainAction::SetBatchSize(batch));
     }
-    for (i, m) in t.models.iter().enumerate() {
+    for (i, (kind, m)) in t.models.each().enumerate() {
         let name = ["HNN", "Baseline"][i];
         let color = c32(COLORS[i + 1]);
         let status = if m.handle.is_none() {
@@ -98,7 +98,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
             )
         };
         ui.label(egui::RichText::new(format!("{name}: {status}")).color(color));
-        if let ModelStatus::Unavailable(why) = &p.lab.shipped[i] {
+        if let ModelStatus::Unavailable(why) = &p.lab.shipped[kind] {
             if m.step == 0 {
                 ui.label(
                     egui::RichText::new(format!("no shipped model: {why}"))
