@@ -14,6 +14,12 @@ pub const DATA_MAX_BYTES: u64 = 1 << 30;
 
 /// The file's text; errors name the file (`what` says what it was meant to be) and the cap.
 pub fn read_capped(path: &Path, max: u64, what: &str) -> Result<String> {
+    let bytes = read_bytes_capped(path, max, what)?;
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not a text file", path.display()))
+}
+
+/// The file's bytes, at most `max` of them (a model file); errors as for `read_capped`.
+pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot read {what} {}", path.display()))?;
     let mut bytes = Vec::new();
@@ -27,7 +33,7 @@ pub fn read_capped(path: &Path, max: u64, what: &str) -> Result<String> {
             max
         );
     }
-    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not a text file", path.display()))
+    Ok(bytes)
 }
 
 #[cfg(test)]

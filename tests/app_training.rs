@@ -105,6 +105,21 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
     drop(app);
 }
 
+/// Updates until both trainers report an error (failing at `deadline`); checks they stopped
+/// and returns the errors.
+fn wait_for_both_errors(app: &mut bevy::app::App, deadline: Instant) -> Vec<String> {
+    loop {
+        app.update();
+        let t = app.world().resource::<Training>();
+        if t.models.iter().all(|m| m.error.is_some()) {
+            assert!(t.models.iter().all(|m| !m.running));
+            return t.models.iter().filter_map(|m| m.error.clone()).collect();
+        }
+        assert!(Instant::now() < deadline, "no divergence reported");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// A learning rate pushed far up: both trainers diverge, the panel's state says so and what to
 /// do, and the twins keep finite weights and states.
 #[test]
@@ -117,19 +132,8 @@ fn a_diverging_trainer_is_reported_and_the_twins_keep_good_weights() {
         .write_message(TrainAction::SetLearningRate(1e30));
     app.world_mut().write_message(TrainAction::Start);
     let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        app.update();
-        let t = app.world().resource::<Training>();
-        if t.models.iter().all(|m| m.error.is_some()) {
-            for m in &t.models {
-                let e = m.error.as_deref().unwrap();
-                assert!(e.contains("diverged") && e.contains("learning rate"), "{e}");
-                assert!(!m.running);
-            }
-            break;
-        }
-        assert!(Instant::now() < deadline, "no divergence reported");
-        std::thread::sleep(Duration::from_millis(5));
+    for e in wait_for_both_errors(&mut app, deadline) {
+        assert!(e.contains("diverged") && e.contains("learning rate"), "{e}");
     }
     for _ in 0..30 {
         app.update();
@@ -201,22 +205,11 @@ fn the_divergence_lesson_stops_both_pixel_trainers_and_says_why() {
     // The lesson waits (paused) while the trainers take their steps at that rate in real
     // time: its cue at 16 s would set the rate back.
     app.world_mut().write_message(LabAction::SetPaused(true));
-    loop {
-        app.update();
-        let t = app.world().resource::<Training>();
-        if t.models.iter().all(|m| m.error.is_some()) {
-            for m in &t.models {
-                let e = m.error.as_deref().unwrap();
-                assert!(
-                    e.contains("diverged") && e.contains("lower the learning rate"),
-                    "{e}"
-                );
-                assert!(!m.running);
-            }
-            break;
-        }
-        assert!(Instant::now() < deadline, "no divergence reported");
-        std::thread::sleep(Duration::from_millis(5));
+    for e in wait_for_both_errors(&mut app, deadline) {
+        assert!(
+            e.contains("diverged") && e.contains("lower the learning rate"),
+            "{e}"
+        );
     }
     app.world_mut().write_message(LabAction::SetPaused(false));
     run_to(&mut app, 17.0);

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Result};
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,7 @@ pub fn write(
 
 /// Reads a model file (at most [`MODEL_MAX_BYTES`]); every error names the file.
 pub fn read(path: &Path) -> Result<ModelFile> {
-    let bytes = read_bytes_capped(path)?;
+    let bytes = crate::textfile::read_bytes_capped(path, MODEL_MAX_BYTES, "model file")?;
     let here = path.display();
     let (_, header) = safetensors::SafeTensors::read_metadata(&bytes)
         .map_err(|e| anyhow!("{here}: not a readable safetensors file: {e}"))?;
@@ -74,21 +74,4 @@ pub fn read(path: &Path) -> Result<ModelFile> {
         tensors,
         provenance,
     })
-}
-
-fn read_bytes_capped(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("cannot read model file {}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(MODEL_MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read model file {}", path.display()))?;
-    if bytes.len() as u64 > MODEL_MAX_BYTES {
-        bail!(
-            "{}: larger than {MODEL_MAX_BYTES} bytes, the most a model file may hold (is this the right file?)",
-            path.display()
-        );
-    }
-    Ok(bytes)
 }
