@@ -81,6 +81,83 @@ impl SystemSpec {
         }
     }
 
+    /// Where the bodies are (m, or the system's length unit) at coordinates `q` (the first n
+    /// numbers of a state), for drawing: a pendulum's bob(s) below a pivot at the origin, the
+    /// end of each rod in turn (point masses and rods alike); a spring's mass at (q, 0); the
+    /// orbiting bodies relative to their centre of mass, so the picture stays put even if the
+    /// total momentum is not zero.
+    pub fn body_positions(&self, q: &[f64]) -> Vec<[f64; 2]> {
+        let bob = |at: [f64; 2], theta: f64, l: f64| [at[0] + l * theta.sin(), at[1] - l * theta.cos()];
+        match self {
+            SystemSpec::Spring { .. } => vec![[q[0], 0.0]],
+            SystemSpec::Pendulum { .. } => vec![bob([0.0, 0.0], q[0], 1.0)],
+            SystemSpec::RapierPendulum(r) => vec![bob([0.0, 0.0], q[0], r.length)],
+            &SystemSpec::DoublePendulum { l1, l2, .. } => {
+                let a = bob([0.0, 0.0], q[0], l1);
+                vec![a, bob(a, q[1], l2)]
+            }
+            SystemSpec::RapierDoublePendulum(r) => {
+                let a = bob([0.0, 0.0], q[0], r.l1);
+                vec![a, bob(a, q[1], r.l2)]
+            }
+            SystemSpec::Gravity { masses, .. } => {
+                let nb = masses.len();
+                let total: f64 = masses.iter().sum();
+                let centre = |off: usize| -> f64 {
+                    (0..nb).map(|i| masses[i] * q[off + i]).sum::<f64>() / total
+                };
+                let (cx, cy) = (centre(0), centre(nb));
+                (0..nb).map(|i| [q[i] - cx, q[nb + i] - cy]).collect()
+            }
+        }
+    }
+
+    /// Whether the bodies hang from a pivot, each on a rod from the one before (pendulums),
+    /// rather than move freely (a spring's mass, orbiting bodies).
+    pub fn is_chain(&self) -> bool {
+        matches!(
+            self,
+            SystemSpec::Pendulum { .. }
+                | SystemSpec::RapierPendulum(_)
+                | SystemSpec::DoublePendulum { .. }
+                | SystemSpec::RapierDoublePendulum(_)
+        )
+    }
+
+    /// The total rod length of a chain (the reach of its last bob), 1 for the others.
+    pub fn reach(&self) -> f64 {
+        match self {
+            SystemSpec::Pendulum { .. } => 1.0,
+            SystemSpec::RapierPendulum(r) => r.length,
+            SystemSpec::DoublePendulum { l1, l2, .. } => l1 + l2,
+            SystemSpec::RapierDoublePendulum(r) => r.l1 + r.l2,
+            _ => 1.0,
+        }
+    }
+
+    /// Coordinates for the inverse of `body_positions` on a chain: the angles that put bob
+    /// `body` at `at`, the other joints kept where they are in `q` (dragging a bob swings its
+    /// own rod about the joint above it). None for systems that are not chains.
+    pub fn chain_angles_to(&self, q: &[f64], body: usize, at: [f64; 2]) -> Option<Vec<f64>> {
+        if !self.is_chain() || body >= self.dof() {
+            return None;
+        }
+        let joint = if body == 0 {
+            [0.0, 0.0]
+        } else {
+            self.body_positions(q)[body - 1]
+        };
+        let (dx, dy) = (at[0] - joint[0], at[1] - joint[1]);
+        let raw = dx.atan2(-dy);
+        let mut out = q[..self.dof()].to_vec();
+        // Continuous with the current angle (across the top, a turn is kept).
+        let now = out[body];
+        let diff = (raw - now + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU)
+            - std::f64::consts::PI;
+        out[body] = now + diff;
+        Some(out)
+    }
+
     pub fn hamiltonian(&self) -> Box<dyn Hamiltonian> {
         match self {
             &SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),

@@ -1,6 +1,9 @@
 //! The ground truth the app's twins are compared with, for every kind of scene: the rapier
-//! pendulum seen through the camera (pixel scenes), an analytic system in (q, p) (spring,
-//! pendulum), or a recording played back (the real pendulum). Bevy-free; the app steps it.
+//! pendulum seen through the camera (pixel scenes), the rapier double pendulum read in
+//! canonical coordinates, an analytic system in (q, p) (spring, pendulum, orbits), or a
+//! recording played back (the real pendulum). Bevy-free; the app steps it.
+
+mod kick;
 
 use std::sync::Arc;
 
@@ -9,7 +12,7 @@ use anyhow::Result;
 use crate::data::recorded_samples;
 use crate::integrate::rk4_step;
 use crate::observed::ObservedPendulum;
-use crate::physics::{Hamiltonian, RapierSpec};
+use crate::physics::{Hamiltonian, RapierDoublePendulum};
 use crate::scene::{DataSpec, Scene, SystemSpec};
 
 /// What a twin's encoder is given: two frames (pixel models) or the state itself.
@@ -38,12 +41,16 @@ pub struct Replay {
 
 pub enum TruthKind {
     Pixels(Box<ObservedPendulum>),
+    /// The rapier double pendulum, read and set in canonical (θ₁, θ₂, p₁, p₂).
+    Rapier2(Box<RapierDoublePendulum>),
     Analytic(Analytic),
     Replay(Replay),
 }
 
 pub struct TruthSystem {
     pub kind: TruthKind,
+    /// The system simulated (its constants change with `set_system`).
+    pub system: SystemSpec,
     /// Seconds per step.
     pub dt: f64,
     pub time: f64,
@@ -64,6 +71,9 @@ impl TruthSystem {
             (SystemSpec::RapierPendulum(p), DataSpec::Pixels(d)) => TruthKind::Pixels(Box::new(
                 ObservedPendulum::new(*p, d.clone(), start[0], start[1])?,
             )),
+            (SystemSpec::RapierDoublePendulum(spec), DataSpec::Synthetic(_)) => {
+                TruthKind::Rapier2(Box::new(rapier_double_at(spec, start)))
+            }
             (_, DataSpec::Recorded(spec)) => {
                 let path = scene.resolve(&spec.file);
                 let all = recorded_samples(&scene.system, spec, &path)?;
@@ -93,10 +103,12 @@ impl TruthSystem {
         };
         let dt = match &kind {
             TruthKind::Pixels(o) => o.sim.spec.dt,
+            TruthKind::Rapier2(p) => p.spec.dt,
             _ => dt,
         };
         Ok(Self {
             kind,
+            system: scene.system.clone(),
             dt,
             time: 0.0,
         })
@@ -105,6 +117,7 @@ impl TruthSystem {
     pub fn step(&mut self) {
         match &mut self.kind {
             TruthKind::Pixels(o) => o.step(),
+            TruthKind::Rapier2(p) => p.step(),
             TruthKind::Analytic(a) => {
                 let h = a.h.clone();
                 let mut f = |x: &[f64], dx: &mut [f64]| h.field(x, dx);
@@ -115,13 +128,15 @@ impl TruthSystem {
         self.time += self.dt;
     }
 
-    /// (θ, ω) for the rapier pendulum, (q, p) otherwise.
+    /// (θ, ω) for the rapier pendulum, (q, p) otherwise (canonical (θ₁, θ₂, p₁, p₂) for the
+    /// rapier double pendulum).
     pub fn state(&self) -> Vec<f64> {
         match &self.kind {
             TruthKind::Pixels(o) => {
                 let (t, w) = o.state();
                 vec![t, w]
             }
+            TruthKind::Rapier2(p) => p.canonical().to_vec(),
             TruthKind::Analytic(a) => a.x.clone(),
             TruthKind::Replay(r) => r.at(self.time),
         }
@@ -137,6 +152,7 @@ impl TruthSystem {
     pub fn parts(&self, x: &[f64]) -> (f64, f64) {
         match &self.kind {
             TruthKind::Pixels(o) => o.sim.spec.energy_parts(x[0], x[1]),
+            TruthKind::Rapier2(p) => p.spec.hamiltonian().parts(x),
             TruthKind::Analytic(a) => a.h.parts(x),
             TruthKind::Replay(r) => r.h.parts(x),
         }
@@ -162,6 +178,7 @@ impl TruthSystem {
         }
         match &mut self.kind {
             TruthKind::Pixels(o) => o.set_state(x[0], x[1]),
+            TruthKind::Rapier2(p) => **p = rapier_double_at(&p.spec, x),
             TruthKind::Analytic(a) => a.x.copy_from_slice(x),
             TruthKind::Replay(_) => return false,
         }
@@ -174,96 +191,6 @@ impl TruthSystem {
         self.time = 0.0;
     }
 
-    /// A kick of strength `j`: an angular impulse (N·m·s) for the rapier pendulum, Δp for
-    /// the analytic systems (on p₁, the first momentum). Returns how the twins observe the
-    /// state before and after it; `None` for a recording.
-    pub fn kick(&mut self, j: f64) -> Result<Option<(Observation, Observation)>> {
-        match &mut self.kind {
-            TruthKind::Pixels(o) => {
-                let (a, b) = o.kick(j)?;
-                Ok(Some((Observation::Pair(a), Observation::Pair(b))))
-            }
-            TruthKind::Analytic(a) => {
-                let before = a.x.clone();
-                let n = a.x.len() / 2;
-                a.x[n] += j;
-                Ok(Some((
-                    Observation::State(before),
-                    Observation::State(a.x.clone()),
-                )))
-            }
-            TruthKind::Replay(_) => Ok(None),
-        }
-    }
-
-    /// The rapier pendulum's physical settings, if the truth is one.
-    pub fn physics(&self) -> Option<RapierSpec> {
-        match &self.kind {
-            TruthKind::Pixels(o) => Some(o.sim.spec),
-            _ => None,
-        }
-    }
-
-    /// New physics (gravity, rod length, mass) for the rapier pendulum, from its current
-    /// state: it moves on under them at once. False (nothing changed) for other truths.
-    pub fn set_physics(&mut self, spec: RapierSpec) -> Result<bool> {
-        let TruthKind::Pixels(o) = &mut self.kind else {
-            return Ok(false);
-        };
-        let (theta, omega) = o.state();
-        let time = o.time;
-        let mut next = ObservedPendulum::new(spec, o.data.clone(), theta, omega)?;
-        next.time = time;
-        **o = next;
-        Ok(true)
-    }
-
-    /// The kick along the current motion (or forwards, at rest) that changes the energy by
-    /// exactly `de`; a loss larger than the kinetic energy stops the motion. None for a
-    /// recording. Found by bisection on p₁ (the coordinate a kick changes), whose kinetic
-    /// part grows with its size in every system here.
-    pub fn kick_for_energy(&self, de: f64) -> Option<f64> {
-        if !self.interactive() {
-            return None;
-        }
-        let x = self.state();
-        let n = x.len() / 2;
-        let p = x[n];
-        let energy = |v: f64| {
-            let mut y = x.clone();
-            y[n] = v;
-            let (k, u) = self.parts(&y);
-            k + u
-        };
-        let target = energy(p) + de;
-        let s = if p < 0.0 { -1.0 } else { 1.0 };
-        if target <= energy(0.0) {
-            return Some(-p);
-        }
-        let mut hi = p.abs().max(1e-3);
-        while energy(s * hi) < target {
-            hi *= 2.0;
-            if !hi.is_finite() {
-                return None;
-            }
-        }
-        let mut lo = 0.0;
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if energy(s * mid) < target {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        let kick = s * 0.5 * (lo + hi) - p;
-        // An impulse for the rapier pendulum (its state holds ω, the kick J = I Δω).
-        Some(match &self.kind {
-            TruthKind::Pixels(o) => kick * o.sim.spec.inertia(),
-            _ => kick,
-        })
-    }
-
     /// How far a twin moves per truth step: a fraction of a frame interval for pixel models
     /// (their unit of time), seconds for the low-dimensional ones.
     pub fn twin_step(&self) -> f64 {
@@ -272,6 +199,14 @@ impl TruthSystem {
             _ => self.dt,
         }
     }
+}
+
+/// The rapier double pendulum at the canonical state `x` = (θ₁, θ₂, p₁, p₂): rapier is set in
+/// angles and angular velocities, ω = M(θ)⁻¹ p.
+fn rapier_double_at(spec: &crate::physics::RapierDoubleSpec, x: &[f64]) -> RapierDoublePendulum {
+    let th = [x[0], x[1]];
+    let om = spec.hamiltonian().velocities(th, [x[2], x[3]]);
+    RapierDoublePendulum::new(*spec, th, om)
 }
 
 impl Replay {
