@@ -157,18 +157,76 @@ pub(crate) fn radius<'de, D: Deserializer<'de>>(d: D) -> Result<(f64, f64), D::E
     }
 }
 
-/// A state (θ, ω) or (q, p), when given: both finite, each within ±10⁶.
-pub(crate) fn state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<(f64, f64)>, D::Error> {
-    let v = Option::<(f64, f64)>::deserialize(d)?;
-    match v {
-        Some((a, b)) if !(a.is_finite() && b.is_finite() && a.abs() <= 1e6 && b.abs() <= 1e6) => {
-            Err(D::Error::custom(format!(
-                "({}, {}) is out of range: a state's numbers must be finite, within ±1e6",
-                shown(a),
-                shown(b)
-            )))
+/// A start state, when given: written `(θ, ω)` / `(q, p)` for one degree of freedom or
+/// `[q₁, …, qₙ, p₁, …, pₙ]` for any n; 2..=64 numbers, each finite and within ±10⁶. (That it
+/// fits the scene's system is checked where both are known.)
+pub(crate) fn state<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<f64>>, D::Error> {
+    let Some(AnyState(v)) = Option::<AnyState>::deserialize(d)? else {
+        return Ok(None);
+    };
+    check_state(&v).map_err(D::Error::custom)?;
+    Ok(Some(v))
+}
+
+/// Numbers written as a tuple `(a, b)` or a list `[a, b, …]`.
+struct AnyState(Vec<f64>);
+
+impl<'de> Deserialize<'de> for AnyState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Numbers;
+        impl<'de> serde::de::Visitor<'de> for Numbers {
+            type Value = AnyState;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a state: (a, b) or [a, b, ...]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AnyState, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = seq.next_element::<f64>()? {
+                    if v.len() == 64 {
+                        return Err(A::Error::custom("a state of more than 64 numbers is out of range"));
+                    }
+                    v.push(x);
+                }
+                Ok(AnyState(v))
+            }
         }
-        v => Ok(v),
+        d.deserialize_any(Numbers)
+    }
+}
+
+/// A body number in a lesson: 1..=16 (whether the scene has it is checked when the lesson
+/// is read with its scene).
+pub(crate) fn body<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    let v = usize::deserialize(d)?;
+    if (1..=16).contains(&v) {
+        Ok(v)
+    } else {
+        Err(D::Error::custom(format!(
+            "{v} is out of range: bodies are numbered 1..=16"
+        )))
+    }
+}
+
+/// A full state (q₁…qₙ, p₁…pₙ): 2 to 64 numbers, each finite and within ±10⁶.
+pub(crate) fn full_state<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    let v = Vec::<f64>::deserialize(d)?;
+    check_state(&v).map_err(D::Error::custom)?;
+    Ok(v)
+}
+
+fn check_state(v: &[f64]) -> Result<(), String> {
+    if v.len() < 2 || v.len() > 64 || v.len() % 2 != 0 {
+        return Err(format!(
+            "a state of {} numbers is out of range: it needs an even count, 2..=64",
+            v.len()
+        ));
+    }
+    match v.iter().find(|a| !(a.is_finite() && a.abs() <= 1e6)) {
+        Some(a) => Err(format!(
+            "{} is out of range: a state's numbers must be finite, within ±1e6",
+            shown(*a)
+        )),
+        None => Ok(()),
     }
 }
 

@@ -64,7 +64,7 @@ fn a_kick_raises_the_truths_energy_by_the_impulse_and_the_hnns_h_by_a_matched_am
     let mut calib = vec![];
     for theta in [0.15, 0.45] {
         act(&mut app, LabAction::SetPaused(true));
-        act(&mut app, LabAction::SetTruth { theta, omega: 0.0 });
+        act(&mut app, LabAction::SetTruth(vec![theta, 0.0]));
         act(&mut app, LabAction::Sync);
         app.update();
         calib.push((truth(&app).2, learned_h(&app)));
@@ -78,17 +78,14 @@ fn a_kick_raises_the_truths_energy_by_the_impulse_and_the_hnns_h_by_a_matched_am
 
     act(
         &mut app,
-        LabAction::SetTruth {
-            theta: 0.3,
-            omega: 0.0,
-        },
+        LabAction::SetTruth(vec![0.3, 0.0]),
     );
     act(&mut app, LabAction::Sync);
     app.update();
     let (_, om, e0, _) = truth(&app);
     let h0 = learned_h(&app);
     let j = 0.25;
-    act(&mut app, LabAction::Kick(j));
+    act(&mut app, LabAction::Kick(0, j));
     app.update();
     let (_, _, e1, _) = truth(&app);
     let i = app.world().resource::<Lab>().pixels().unwrap().0.inertia();
@@ -150,7 +147,7 @@ fn after_a_drag_the_synced_twins_show_the_truths_angle() {
     let mut app = headless_app(lab());
     for theta in [0.35, -0.25, 0.1] {
         act(&mut app, LabAction::SetPaused(true));
-        act(&mut app, LabAction::SetTruth { theta, omega: 0.0 });
+        act(&mut app, LabAction::SetTruth(vec![theta, 0.0]));
         act(&mut app, LabAction::Sync);
         app.update();
         let r = app.world().resource::<Readouts>();
@@ -213,7 +210,7 @@ fn the_spring_opens_with_twins_in_q_p_and_the_hnn_keeps_the_energy() {
         .map(|t| t.as_ref().unwrap().state())
         .collect();
     let p0 = truth(&app).1;
-    act(&mut app, LabAction::Kick(0.25));
+    act(&mut app, LabAction::Kick(0, 0.25));
     app.update();
     assert!((truth(&app).1 - p0 - 0.25).abs() < 1e-12);
     for (t, b) in app.world().resource::<Twins>().0.iter().zip(&before) {
@@ -230,7 +227,7 @@ fn the_real_pendulum_replays_its_recording_and_refuses_kicks() {
     let (q, p, _, t) = truth(&app);
     assert!((t - 1.0).abs() < 0.05, "a second of recording played: {t}");
     act(&mut app, LabAction::SetPaused(true));
-    act(&mut app, LabAction::Kick(0.5));
+    act(&mut app, LabAction::Kick(0, 0.5));
     app.update();
     let (q1, p1, _, _) = truth(&app);
     assert_eq!((q, p), (q1, p1));

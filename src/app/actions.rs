@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 
 use super::lab::Lab;
-use super::messages::{Allowed, LabAction, LastAction};
+use super::messages::{Allowed, LabAction, LastAction, TwinsSynced};
 use super::per_model::HNN;
 use super::sim::{SimControl, Truth};
 use super::spine::Frame;
@@ -25,26 +25,24 @@ fn apply_actions(
     mut ctl: ResMut<SimControl>,
     mut last: ResMut<LastAction>,
     mut integration: ResMut<TwinIntegration>,
+    mut synced: MessageWriter<TwinsSynced>,
 ) {
     for Allowed(a) in actions.read() {
         match a {
-            LabAction::Kick(j) => kick(&mut truth, &mut twins, &mut last, *j),
-            LabAction::AddTrueEnergy(de) => match truth.0.kick_for_energy(*de) {
+            LabAction::Kick(body, j) => kick(&mut truth, &mut twins, &mut last, *body, *j),
+            LabAction::AddTrueEnergy(body, de) => match truth.0.energy_kick(*de, *body) {
                 Some(j) => {
-                    kick(&mut truth, &mut twins, &mut last, j);
+                    kick(&mut truth, &mut twins, &mut last, *body, j);
                     last.0 = format!("truth's energy {de:+.3} (kick {j:+.3})");
                 }
-                None => last.0 = "a recording cannot be given energy".into(),
+                None => last.0 = "this truth cannot be given energy".into(),
             },
-            LabAction::SetPhysics(spec) => match truth.0.set_physics(*spec) {
+            LabAction::SetPhysics(spec) => match truth.0.set_system(spec) {
                 Ok(true) => {
-                    lab.set_physics(*spec);
-                    last.0 = format!(
-                        "physics: g = {:.2} m/s², l = {:.2} m, m = {:.2} kg",
-                        spec.gravity, spec.length, spec.mass
-                    );
+                    lab.set_physics(spec.clone());
+                    last.0 = format!("physics: {}", spec.describe());
                 }
-                Ok(false) => last.0 = "only the rapier pendulum's physics can change".into(),
+                Ok(false) => last.0 = "a recording's physics cannot change".into(),
                 Err(e) => last.0 = format!("physics refused: {e:#}"),
             },
             LabAction::SetIntegrator(i) => {
@@ -71,10 +69,11 @@ fn apply_actions(
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);
                 }
+                synced.write(TwinsSynced);
                 last.0 = "twins synced to the truth".into();
             }
-            LabAction::SetTruth { theta, omega } => {
-                if !truth.0.set_state(&[*theta, *omega]) {
+            LabAction::SetTruth(x) => {
+                if !truth.0.set_state(x) {
                     last.0 = "a recording cannot be moved".into();
                 }
             }
@@ -84,6 +83,7 @@ fn apply_actions(
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);
                 }
+                synced.write(TwinsSynced);
                 last.0 = "reset".into();
             }
             LabAction::SetPaused(p) => set_paused(&mut ctl, *p),
@@ -101,13 +101,17 @@ fn apply_actions(
 }
 
 /// Kicks the truth and hands each twin the kick as its encoder sees it.
-fn kick(truth: &mut Truth, twins: &mut Twins, last: &mut LastAction, j: f64) {
-    match truth.0.kick(j) {
+fn kick(truth: &mut Truth, twins: &mut Twins, last: &mut LastAction, body: usize, j: f64) {
+    match truth.0.kick_body(j, body) {
         Ok(Some((before, after))) => {
             for t in twins.0.iter_mut().flatten() {
                 t.kick(&before, &after);
             }
-            last.0 = format!("kick {j:+.2}");
+            last.0 = if truth.0.bodies() > 1 {
+                format!("kick {j:+.2} to body {}", body + 1)
+            } else {
+                format!("kick {j:+.2}")
+            };
         }
         Ok(None) => last.0 = "a recording cannot be kicked".into(),
         Err(e) => last.0 = format!("kick failed: {e:#}"),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 
 use super::lab::Lab;
-use super::messages::{Allowed, GameAction, LabAction, LastAction};
+use super::messages::{Allowed, GameAction, LabAction, LastAction, TwinsSynced};
 use super::sim::{SimControl, Truth};
 use super::spine::{Frame, PostStep};
 use super::twins::{Readouts, Twins};
@@ -90,20 +90,20 @@ fn rules(
             continue;
         };
         match a {
-            LabAction::Kick(j) => {
+            LabAction::Kick(body, j) => {
                 if r.take_kick() {
-                    allowed.write(Allowed(LabAction::Kick(r.rules.kick.copysign(*j))));
+                    allowed.write(Allowed(LabAction::Kick(*body, r.rules.kick.copysign(*j))));
                 } else {
                     last.0 = "no kicks left in this round".into();
                 }
             }
-            LabAction::AddTrueEnergy(_) | LabAction::AddEnergy(_) | LabAction::SetPhysics(_) => {
+            LabAction::AddTrueEnergy(..) | LabAction::AddEnergy(_) | LabAction::SetPhysics(_) => {
                 last.0 = "not during a round: kicks only".into();
             }
             LabAction::Sync => {
                 last.0 = "no syncing during a round: the twins track on their own".into();
             }
-            LabAction::SetTruth { .. } => {
+            LabAction::SetTruth(_) => {
                 last.0 = "no dragging during a round: kicks only".into();
             }
             LabAction::Reset => {
@@ -131,6 +131,7 @@ fn apply_game_actions(
     mut twins: ResMut<Twins>,
     mut ctl: ResMut<SimControl>,
     mut last: ResMut<LastAction>,
+    mut synced: MessageWriter<TwinsSynced>,
 ) {
     for a in actions.read() {
         match a {
@@ -149,14 +150,19 @@ fn apply_game_actions(
                 rules.kicks = spec.kicks;
                 rules.hold = spec.hold;
                 // From rest at the bottom, twins synced: everyone starts level.
-                truth.0.set_state(&[0.0, 0.0]);
+                let n = truth.0.state().len() / 2;
+                truth.0.set_state(&vec![0.0; 2 * n]);
                 let obs = truth.0.observe();
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);
                 }
+                synced.write(TwinsSynced);
                 let t = &truth.0;
+                // The energy of a swing of amplitude a: at rest with every rod at angle a.
                 let round = Round::new(rules, |a| {
-                    let (k, u) = t.parts(&[a, 0.0]);
+                    let mut x = vec![a; n];
+                    x.resize(2 * n, 0.0);
+                    let (k, u) = t.parts(&x);
                     k + u
                 });
                 game.round = Some(round);
@@ -207,7 +213,8 @@ fn tick(
     let errors = readouts.0.each_ref().map(|r| {
         r.as_ref().map(|r| {
             r.q_now
-                .map(|tq| if rod { wrap_diff(q, tq) } else { tq - q })
+                .as_ref()
+                .map(|tq| if rod { wrap_diff(q, tq[0]) } else { tq[0] - q })
         })
     });
     let energy = truth.0.energy();

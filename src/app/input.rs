@@ -1,5 +1,6 @@
-//! Keyboard and mouse: shortcuts for every control, and dragging the truth's bob. Input only
-//! sends `LabAction`s; it is ignored while egui has the pointer or the keyboard.
+//! Keyboard and mouse: shortcuts for every control, and dragging the truth's bob (either bob of
+//! a double pendulum). Input only sends `LabAction`s; it is ignored while egui has the pointer
+//! or the keyboard.
 
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
@@ -11,7 +12,10 @@ use super::messages::GameAction;
 use super::messages::LessonCommand;
 use super::twins::TWIN_STEPS;
 use super::ui::{ControlSettings, HelpOpen, GRAVITY_PRESETS};
-use super::view::{rod_tip, spring_mass, WorldCamera, COLUMNS, PIVOT_Y, SPRING_PX};
+use super::view::{
+    body_points, origin, rod_tip, spring_mass, Layout, Stage, WorldCamera, COLUMNS, PIVOT_Y,
+    SPRING_PX,
+};
 use super::{Lab, LabAction, SimControl, Truth, RATES};
 use super::{TrainAction, Training, TwinIntegration};
 use crate::twin::Integrator;
@@ -20,9 +24,14 @@ use crate::twin::Integrator;
 #[derive(Resource, Default)]
 struct Drag(Option<(f64, f64, f64)>);
 
+/// An ongoing drag of one bob of a chain with n > 1: which, and the angles it has set.
+#[derive(Resource, Default)]
+struct ChainDrag(Option<(usize, Vec<f64>)>);
+
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Drag>()
-        .add_systems(Update, (keys, teaching_keys, drag_bob));
+        .init_resource::<ChainDrag>()
+        .add_systems(Update, (keys, teaching_keys, drag_bob, drag_chain));
 }
 
 /// The teaching layer's keys: help, game, lesson, integrator, physics, training.
@@ -83,6 +92,16 @@ fn teaching_keys(
                 };
                 actions.write(LabAction::SetTwinStep(TWIN_STEPS[j]));
             }
+            KeyCode::KeyG if truth.0.physics().is_none() => {
+                let Some(g) = gravity_of(truth.0.system()) else {
+                    continue;
+                };
+                let now = GRAVITY_PRESETS.iter().position(|(_, p)| (g - p).abs() < 1e-9);
+                let next = now.map_or(0, |i| (i + 1) % GRAVITY_PRESETS.len());
+                if let Some(s) = truth.0.system().with_gravity(GRAVITY_PRESETS[next].1) {
+                    actions.write(LabAction::SetPhysics(s));
+                }
+            }
             KeyCode::KeyG | KeyCode::KeyL | KeyCode::KeyM => {
                 let Some(mut p) = truth.0.physics() else {
                     continue;
@@ -100,7 +119,7 @@ fn teaching_keys(
                     }
                     _ => p.mass = (p.mass + if shift { -0.2 } else { 0.2 }).clamp(0.2, 5.0),
                 }
-                actions.write(LabAction::SetPhysics(p));
+                actions.write(LabAction::SetPhysics(crate::scene::SystemSpec::RapierPendulum(p)));
             }
             KeyCode::KeyT if shift => {
                 train.write(TrainAction::Retrain {
@@ -119,10 +138,24 @@ fn teaching_keys(
     }
 }
 
+/// Gravity (m/s²) of a system that has a gravity setting.
+fn gravity_of(system: &crate::scene::SystemSpec) -> Option<f64> {
+    use crate::scene::SystemSpec;
+    match system {
+        SystemSpec::RapierPendulum(r) => Some(r.gravity),
+        SystemSpec::RapierDoublePendulum(r) => Some(r.gravity),
+        SystemSpec::DoublePendulum { g, .. } => Some(*g),
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn keys(
     kb: Res<ButtonInput<KeyCode>>,
     egui: Res<EguiWantsInput>,
     settings: Res<ControlSettings>,
+    truth: Res<Truth>,
+    mut layout: ResMut<Layout>,
     mut actions: MessageWriter<LabAction>,
     mut shots: MessageWriter<TakeScreenshot>,
 ) {
@@ -130,10 +163,26 @@ fn keys(
         return;
     }
     let kick = settings.kick;
+    // The arrows kick the first body; with Shift the second, with Ctrl the third.
+    let body = if kb.any_pressed([KeyCode::ControlLeft, KeyCode::ControlRight]) {
+        2
+    } else if kb.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]) {
+        1
+    } else {
+        0
+    };
+    let body = body.min(truth.0.bodies().saturating_sub(1));
     for k in kb.get_just_pressed() {
         let a = match k {
-            KeyCode::ArrowLeft => LabAction::Kick(-kick),
-            KeyCode::ArrowRight => LabAction::Kick(kick),
+            KeyCode::ArrowLeft => LabAction::Kick(body, -kick),
+            KeyCode::ArrowRight => LabAction::Kick(body, kick),
+            KeyCode::KeyO => {
+                *layout = match *layout {
+                    Layout::SideBySide => Layout::Overlaid,
+                    Layout::Overlaid => Layout::SideBySide,
+                };
+                continue;
+            }
             KeyCode::Space => LabAction::TogglePause,
             KeyCode::KeyN => LabAction::StepFrame,
             KeyCode::KeyR => LabAction::Reset,
@@ -173,6 +222,9 @@ fn drag_bob(
         .cursor_position()
         .and_then(|p| cam.viewport_to_world_2d(tf, p).ok());
     let now = time.elapsed_secs_f64();
+    if lab.scene.system.dof() > 1 {
+        return; // `drag_chain`
+    }
     let rod = lab.draws_rod();
     let q = truth.0.state()[0];
     // The truth's coordinate under the cursor, continuous with `near` (across the top).
@@ -216,20 +268,87 @@ fn drag_bob(
             // simulated ones at the current time rate.
             let w = 0.6 * omega + 0.4 * (theta - last) / dt / ctl.rate.max(1e-3);
             drag.0 = Some((theta, now, w));
-            actions.write(LabAction::SetTruth {
+            actions.write(LabAction::SetTruth(vec![
                 theta,
-                omega: lab.scene.system.momentum_for(w).unwrap_or(w),
-            });
+                lab.scene.system.momentum_for(w).unwrap_or(w),
+            ]));
         }
     } else {
         drag.0 = None;
-        actions.write(LabAction::SetTruth {
-            theta: last,
-            omega: {
-                let w = omega.clamp(-15.0, 15.0);
-                lab.scene.system.momentum_for(w).unwrap_or(w)
-            },
-        });
+        let w = omega.clamp(-15.0, 15.0);
+        actions.write(LabAction::SetTruth(vec![
+            last,
+            lab.scene.system.momentum_for(w).unwrap_or(w),
+        ]));
+        actions.write(LabAction::Sync);
+    }
+}
+
+/// Press on (or near) either bob of a double pendulum, move, release: that bob's rod swings
+/// about the joint above it to follow the mouse, the system held at rest; on release it is
+/// let go from rest and the twins re-sync.
+#[allow(clippy::too_many_arguments)]
+fn drag_chain(
+    mouse: Res<ButtonInput<MouseButton>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    camera: Single<(&Camera, &GlobalTransform), With<WorldCamera>>,
+    egui: Res<EguiWantsInput>,
+    truth: Res<Truth>,
+    lab: Res<Lab>,
+    stage: Res<Stage>,
+    layout: Res<Layout>,
+    mut drag: ResMut<ChainDrag>,
+    mut actions: MessageWriter<LabAction>,
+) {
+    let system = &lab.scene.system;
+    if !(system.is_chain() && system.dof() > 1) {
+        return;
+    }
+    let (cam, tf) = *camera;
+    let cursor = window
+        .cursor_position()
+        .and_then(|p| cam.viewport_to_world_2d(tf, p).ok());
+    let o = origin(0, *layout, &stage);
+    let n = system.dof();
+    let at_rest = |q: &[f64]| {
+        let mut x = q.to_vec();
+        x.resize(2 * n, 0.0);
+        x
+    };
+    if mouse.just_pressed(MouseButton::Left)
+        && !egui.wants_any_pointer_input()
+        && truth.0.interactive()
+    {
+        if let Some(c) = cursor {
+            let x = truth.0.state();
+            let bobs = body_points(&lab, &stage, &x[..n]);
+            let near = bobs
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (i, (o + *b).distance(c)))
+                .filter(|(_, d)| *d < 30.0)
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((body, _)) = near {
+                drag.0 = Some((body, x[..n].to_vec()));
+                return;
+            }
+        }
+    }
+    let Some((body, q)) = drag.0.clone() else {
+        return;
+    };
+    if mouse.pressed(MouseButton::Left) {
+        if let Some(c) = cursor {
+            let local = (c - o) / stage.px;
+            if let Some(next) = system.chain_angles_to(&q, body, [local.x as f64, local.y as f64])
+            {
+                actions.write(LabAction::SetTruth(at_rest(&next)));
+                drag.0 = Some((body, next));
+            }
+        }
+    } else {
+        drag.0 = None;
+        actions.write(LabAction::SetTruth(at_rest(&q)));
         actions.write(LabAction::Sync);
     }
 }

@@ -40,7 +40,8 @@ pub enum Task {
         physics: RapierSpec,
         data: PixelDataSpec,
     },
-    /// A (q, p) system (spring, pendulum) or recording (real pendulum); twins in (q, p).
+    /// A (q, p) system (spring, pendulum, double pendulums, orbits) or a recording (real
+    /// pendulum); twins in (q₁…qₙ, p₁…pₙ).
     Field { system: SystemSpec, recorded: bool },
 }
 
@@ -88,14 +89,6 @@ impl Lab {
         models: Option<&Path>,
         device: &str,
     ) -> Result<Self> {
-        anyhow::ensure!(
-            scene.system.dof() == 1,
-            "scene {}: the app shows systems with one degree of freedom; this one has {} \
-             (train, evaluate and draw it with the CLI: hnn-lab train / eval / figures --scene {})",
-            scene.source.display(),
-            scene.system.dof(),
-            scene.source.display()
-        );
         let task = match (&scene.system, &scene.data) {
             (SystemSpec::RapierPendulum(physics), DataSpec::Pixels(data)) => Task::Pixels {
                 physics: *physics,
@@ -166,13 +159,15 @@ impl Lab {
         }
     }
 
-    /// New physics for the rapier pendulum: the scene (what a retrain learns) follows the
+    /// New physics (the truth took them): the scene (what a retrain learns) follows the
     /// truth; `trained_on` keeps what the twins learned.
-    pub fn set_physics(&mut self, spec: RapierSpec) {
-        if let Task::Pixels { physics, .. } = &mut self.task {
-            *physics = spec;
-            self.scene.system = SystemSpec::RapierPendulum(spec);
+    pub fn set_physics(&mut self, spec: SystemSpec) {
+        match (&mut self.task, &spec) {
+            (Task::Pixels { physics, .. }, SystemSpec::RapierPendulum(p)) => *physics = *p,
+            (Task::Field { system, .. }, _) => *system = spec.clone(),
+            _ => return,
         }
+        self.scene.system = spec;
     }
 
     /// Whether the truth's physics differ from those the twins learned.
@@ -197,6 +192,11 @@ impl Lab {
                 kicks: 6,
                 hold: 5.0,
             }),
+            // Orbits have no rest amplitude to aim at.
+            Task::Field {
+                system: SystemSpec::Gravity { .. },
+                ..
+            } => None,
             _ => Some(GameSpec::default()),
         }
     }
@@ -214,43 +214,97 @@ impl Lab {
         self.scene.view.clone()
     }
 
-    /// Where the truth starts and returns to on reset: (θ, ω) or (q, p).
-    pub fn start(&self) -> [f64; 2] {
-        if let Some((a, b)) = self.view().start {
-            return [a, b];
+    /// Where the truth starts and returns to on reset: (θ, ω) or (q₁…qₙ, p₁…pₙ).
+    pub fn start(&self) -> Vec<f64> {
+        if let Some(x) = &self.view().start {
+            return x.clone();
         }
         match &self.task {
-            Task::Pixels { .. } => [0.4, 0.0],
+            Task::Pixels { .. } => vec![0.4, 0.0],
             Task::Field { system, .. } => match system {
-                SystemSpec::Spring { .. } => [0.6, 0.0],
-                _ => [1.5, 0.0],
+                SystemSpec::Spring { .. } => vec![0.6, 0.0],
+                SystemSpec::Pendulum { .. } => vec![1.5, 0.0],
+                // At rest, the lower rod further out: a swing that soon turns irregular.
+                SystemSpec::DoublePendulum { .. } | SystemSpec::RapierDoublePendulum(_) => {
+                    vec![1.0, 1.3, 0.0, 0.0]
+                }
+                // An orbit drawn as the scene's data are (its evaluation seed), without noise.
+                SystemSpec::Gravity { masses, g } => {
+                    let grav = crate::physics::Gravity {
+                        masses: masses.clone(),
+                        g: *g,
+                    };
+                    let radius = match &self.scene.data {
+                        DataSpec::Synthetic(d) => d.radius,
+                        _ => (0.5, 1.5),
+                    };
+                    let mut rng = crate::rng::Rng::new(self.scene.eval.seed);
+                    crate::data::orbit_state(&mut rng, &grav, radius, 0.0)
+                }
+                SystemSpec::RapierPendulum(_) => vec![0.4, 0.0],
             },
         }
     }
 
-    /// Whether the truth's q is an angle drawn as a rod (else a spring's displacement).
+    /// Whether the truth's q are angles drawn as rods from a pivot (else a spring's
+    /// displacement or bodies in a plane).
     pub fn draws_rod(&self) -> bool {
-        !matches!(
-            self.task,
-            Task::Field {
-                system: SystemSpec::Spring { .. },
-                ..
-            }
-        )
+        self.scene.system.is_chain()
+    }
+
+    /// Whether the bodies move freely in the plane (orbits).
+    pub fn draws_orbits(&self) -> bool {
+        matches!(self.scene.system, SystemSpec::Gravity { .. })
     }
 
     /// Names of the state coordinates and of the energy unit, for labels.
     pub fn units(&self) -> (&'static str, &'static str, &'static str) {
         match self.task {
             Task::Pixels { .. } => ("θ (rad)", "ω (rad/s)", "J"),
+            Task::Field {
+                system:
+                    SystemSpec::DoublePendulum { .. } | SystemSpec::RapierDoublePendulum(_),
+                ..
+            } => ("θ (rad)", "p (J·s)", "J"),
             Task::Field { .. } => ("q", "p", "H units"),
+        }
+    }
+
+    /// Names of the state's numbers, in order: (θ₁, θ₂, p₁, p₂) for double pendulums,
+    /// (x₁…, y₁…, pˣ₁…, pʸ₁…) for orbits, (q, p) or (θ, ω) for one degree of freedom.
+    pub fn coordinate_names(&self) -> Vec<String> {
+        const SUB: [&str; 10] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"];
+        let sub = |i: usize| -> String {
+            (i + 1)
+                .to_string()
+                .chars()
+                .map(|d| SUB[d.to_digit(10).unwrap_or(0) as usize])
+                .collect()
+        };
+        match &self.scene.system {
+            SystemSpec::Gravity { masses, .. } => ["x", "y", "pˣ", "pʸ"]
+                .iter()
+                .flat_map(|c| (0..masses.len()).map(move |i| format!("{c}{}", sub(i))))
+                .collect(),
+            s if s.dof() > 1 => ["θ", "p"]
+                .iter()
+                .flat_map(|c| (0..s.dof()).map(move |i| format!("{c}{}", sub(i))))
+                .collect(),
+            _ => match self.task {
+                Task::Pixels { .. } => vec!["θ".into(), "ω".into()],
+                Task::Field { .. } => vec!["q".into(), "p".into()],
+            },
         }
     }
 
     /// A title for the truth's column.
     pub fn truth_name(&self) -> &'static str {
         match self.task {
-            Task::Pixels { .. } => "Truth (rapier2d)",
+            Task::Pixels { .. }
+            | Task::Field {
+                system: SystemSpec::RapierDoublePendulum(_),
+                ..
+            } => "Truth (rapier2d)",
             Task::Field { recorded: true, .. } => "Truth (recording)",
             Task::Field { .. } => "Truth (analytic)",
         }

@@ -11,7 +11,6 @@ use super::messages::{GameAction, LabAction, LessonCommand, TrainAction};
 use super::sim::Truth;
 use super::spine::Frame;
 use crate::lesson::{Lesson, LessonAction, Player};
-use crate::physics::RapierSpec;
 use crate::scene::SystemSpec;
 use crate::twin::Integrator;
 
@@ -26,7 +25,7 @@ pub struct LessonPlayer {
     last_time: f64,
     /// The lesson's own settings, which a restart puts back: the rapier pendulum's physics
     /// (a lesson may change gravity) and the time rate.
-    physics: Option<RapierSpec>,
+    physics: Option<SystemSpec>,
     rate: f64,
     /// Set when a (re)start was just asked for: the cues wait one frame, until the reset
     /// it sends has been applied (else a round started at t = 0 would be abandoned by it).
@@ -47,7 +46,7 @@ pub(super) fn plugin(app: &mut App) {
                 .unwrap_or_default(),
         ),
         lesson: lab.lesson.clone(),
-        physics: physics_of(&lab.scene.system),
+        physics: physics_of(&lab.scene),
         rate: lab.scene.view.time_rate,
         ..default()
     };
@@ -83,11 +82,10 @@ fn lessons_for(scene: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-fn physics_of(system: &SystemSpec) -> Option<RapierSpec> {
-    match system {
-        SystemSpec::RapierPendulum(p) => Some(*p),
-        _ => None,
-    }
+/// The physics a lesson restart puts back: the scene's own, where they can change (not for
+/// a recording).
+fn physics_of(scene: &crate::scene::Scene) -> Option<SystemSpec> {
+    (!matches!(scene.data, crate::scene::DataSpec::Recorded(_))).then(|| scene.system.clone())
 }
 
 /// Puts everything a lesson may have changed back to the lesson's start, and holds the
@@ -98,8 +96,8 @@ fn begin(lp: &mut LessonPlayer, actions: &mut MessageWriter<LabAction>) {
     lp.error = None;
     lp.hold = true;
     actions.write(LabAction::Reset);
-    if let Some(p) = lp.physics {
-        actions.write(LabAction::SetPhysics(p));
+    if let Some(p) = &lp.physics {
+        actions.write(LabAction::SetPhysics(p.clone()));
     }
     actions.write(LabAction::SetRate(lp.rate));
     actions.write(LabAction::SetIntegrator(Integrator::Rk4));
@@ -118,7 +116,7 @@ fn lesson_commands(
             LessonCommand::Open(path) => match Lesson::load(path) {
                 Ok((lesson, scene)) if scene.name == lab.scene.name => {
                     // The lesson's start state (not part of the scene's identity).
-                    lp.physics = physics_of(&scene.system);
+                    lp.physics = physics_of(&scene);
                     lp.rate = scene.view.time_rate;
                     lab.scene.view = scene.view;
                     lp.player = Player::new(lesson.cues.clone());
@@ -170,10 +168,12 @@ fn play(
                 lp.caption = (!text.is_empty()).then_some(text);
                 continue;
             }
-            LessonAction::Kick(j) => LabAction::Kick(j),
-            LessonAction::AddTrueEnergy(e) => LabAction::AddTrueEnergy(e),
+            LessonAction::Kick(j) => LabAction::Kick(0, j),
+            LessonAction::KickBody(body, j) => LabAction::Kick(body.saturating_sub(1), j),
+            LessonAction::AddTrueEnergy(e) => LabAction::AddTrueEnergy(0, e),
             LessonAction::AddEnergy(h) => LabAction::AddEnergy(h),
-            LessonAction::SetState(a, b) => LabAction::SetTruth { theta: a, omega: b },
+            LessonAction::SetState(a, b) => LabAction::SetTruth(vec![a, b]),
+            LessonAction::SetStateOf(x) => LabAction::SetTruth(x),
             LessonAction::Sync => LabAction::Sync,
             LessonAction::Reset => LabAction::Reset,
             LessonAction::Pause => LabAction::SetPaused(true),
@@ -181,6 +181,12 @@ fn play(
             LessonAction::SetRate(r) => LabAction::SetRate(r),
             LessonAction::SetIntegrator(i) => LabAction::SetIntegrator(i),
             LessonAction::SetTwinStep(n) => LabAction::SetTwinStep(n),
+            LessonAction::SetGravity(g) if physics.is_none() => {
+                match truth.0.system().with_gravity(g) {
+                    Some(s) => LabAction::SetPhysics(s),
+                    None => continue, // no gravity setting here; the panel says so
+                }
+            }
             LessonAction::SetGravity(_) | LessonAction::SetLength(_) | LessonAction::SetMass(_) => {
                 let Some(p) = physics.as_mut() else {
                     continue; // only the rapier pendulum has them; the panel says so
@@ -191,7 +197,7 @@ fn play(
                     LessonAction::SetMass(m) => p.mass = m,
                     _ => unreachable!(),
                 }
-                LabAction::SetPhysics(*p)
+                LabAction::SetPhysics(SystemSpec::RapierPendulum(*p))
             }
             LessonAction::StartTraining => {
                 train.write(TrainAction::Start);

@@ -7,25 +7,24 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 
-use crate::physics::RapierSpec;
 use crate::twin::Integrator;
 
 /// What the user, a lesson or the game asks of the simulation (judged by the game's rules,
 /// then applied as [`Allowed`]).
 #[derive(Message, Clone, Debug, PartialEq)]
 pub enum LabAction {
-    /// Angular impulse (N·m·s) to the rapier pendulum, Δp to a (q, p) system; each twin gets
-    /// it as its own encoder sees it.
-    Kick(f64),
+    /// A kick (body, strength) to one body (0 = the first bob or body): an angular impulse
+    /// (N·m·s) to the rapier pendulum, Δp of that joint for the chains, an impulse along the
+    /// motion for orbits (`TruthSystem::kick_body`); each twin gets it as its own encoder sees
+    /// it.
+    Kick(usize, f64),
     /// Raise the HNN twin's learned H by this much (latent units), truth untouched.
     AddEnergy(f64),
     /// Re-encode the truth's latest two frames into every twin.
     Sync,
-    /// Put the truth at (θ, ω), or (q, p) (a drag). The twins keep going until a `Sync`.
-    SetTruth {
-        theta: f64,
-        omega: f64,
-    },
+    /// Put the truth at this state: (θ, ω) for the rapier pendulum, (q₁…qₙ, p₁…pₙ) otherwise
+    /// (a drag). The twins keep going until a `Sync`.
+    SetTruth(Vec<f64>),
     /// Back to the start state, twins synced.
     Reset,
     SetPaused(bool),
@@ -33,17 +32,22 @@ pub enum LabAction {
     /// While paused: advance one frame interval (k physics steps).
     StepFrame,
     SetRate(f64),
-    /// A kick along the motion changing the truth's energy by exactly this much (J or H
-    /// units); the twins get it as their encoders see it.
-    AddTrueEnergy(f64),
-    /// New gravity, rod length or mass for the rapier pendulum (the twins keep what they
-    /// learned).
-    SetPhysics(RapierSpec),
+    /// A kick to a body (as `Kick`) along the motion, changing the truth's energy by exactly
+    /// this much (J or H units); the twins get it as their encoders see it.
+    AddTrueEnergy(usize, f64),
+    /// New constants (gravity, lengths, masses) for the truth's system (the twins keep what
+    /// they learned).
+    SetPhysics(crate::scene::SystemSpec),
     /// How the twins integrate their learned dynamics, and how many physics steps one twin
     /// step spans.
     SetIntegrator(Integrator),
     SetTwinStep(u32),
 }
+
+/// The twins were put back on the truth (a sync, a reset): the divergence clocks and the
+/// twins' Poincaré sections start again.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub struct TwinsSynced;
 
 /// What the last actions did, for the status line (e.g. a kick the HNN could not take).
 #[derive(Resource, Default, Debug)]
@@ -99,5 +103,6 @@ pub(super) fn plugin(app: &mut App) {
         .add_message::<TrainAction>()
         .add_message::<GameAction>()
         .add_message::<LessonCommand>()
+        .add_message::<TwinsSynced>()
         .init_resource::<LastAction>();
 }

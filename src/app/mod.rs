@@ -1,5 +1,5 @@
-//! The interactive lab: the true pendulum and its learned twins side by side, trained live,
-//! with energy and phase-space overlays. One plugin per feature; all the science is in the
+//! The interactive lab: the truth (a pendulum, a double pendulum, orbiting bodies) and its
+//! learned twins side by side, trained live, with energy and phase-space overlays. One plugin per feature; all the science is in the
 //! core, which these plugins only drive.
 //!
 //! `LabPlugin` is the headless part (simulation, twins, actions, training bridge, overlay data)
@@ -15,8 +15,10 @@
 //!    `Frame::Rules` — the game starts or ends rounds and judges every `LabAction`, letting
 //!    through `Allowed` ones (a round fixes the kick size and refuses help); `Frame::Apply`
 //!    — `actions` applies what was allowed to the truth, the twins and the clock;
+//!    `Frame::Track` — after a sync the divergence clocks and sections start again;
 //!    `Frame::Train` — the trainers take their commands.
-//! 3. `FixedUpdate` (as often as the clock says): `SimStep::Truth`, then `SimStep::Twins`.
+//! 3. `FixedUpdate` (as often as the clock says): `SimStep::Truth`, then `SimStep::Twins`,
+//!    then `SimStep::Record` (the clocks and Poincaré sections read both).
 //! 4. `Update`: trainer progress and weight snapshots reach the twins.
 //! 5. `PostUpdate`: `PostStep::ReadTwins` — the twins' observed state and energy;
 //!    `PostStep::Show` — the game's clock, the overlays' series and portraits, the pendulums.
@@ -34,6 +36,7 @@ mod per_model;
 mod sim;
 mod spine;
 mod trainer;
+mod tracking;
 mod twins;
 mod ui;
 mod view;
@@ -44,19 +47,16 @@ use anyhow::Result;
 use bevy::prelude::*;
 
 pub use lab::{Lab, ModelStatus, Task, FIELD_DT};
-pub use messages::{Allowed, GameAction, LabAction, LastAction, LessonCommand, TrainAction};
+pub use messages::{
+    Allowed, GameAction, LabAction, LastAction, LessonCommand, TrainAction, TwinsSynced,
+};
 pub use overlay::{latent_portrait, Portrait, Portraits, Sample, Series};
 pub use per_model::{PerModel, BASELINE, HNN, KINDS};
 pub use sim::{SimControl, Truth, RATES};
 pub use spine::{Frame, PostStep, SimStep};
+pub use tracking::{Clocks, Sections};
 pub use trainer::{TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins};
-
-/// A one-degree-of-freedom state as the app's views draw it: (q, p) or (θ, ω). The app opens
-/// only such scenes (`Lab::load` refuses others), so every state it reads has two numbers.
-pub(crate) fn two(x: &[f64]) -> [f64; 2] {
-    [x[0], x[1]]
-}
 
 /// The simulation, the twins and the training bridge, without any window.
 pub struct LabPlugin(pub Lab);
@@ -82,6 +82,7 @@ impl Plugin for LabPlugin {
             actions::plugin,
             trainer::plugin,
             overlay::plugin,
+            tracking::plugin,
         ));
     }
 }

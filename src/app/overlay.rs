@@ -21,7 +21,8 @@ use crate::twin::TwinWeights;
 #[derive(Clone, Debug)]
 pub struct Sample {
     pub t: f64,
-    pub truth: [f64; 2],
+    /// The truth's state: (θ, ω) or (q₁…qₙ, p₁…pₙ).
+    pub truth: Vec<f64>,
     pub truth_energy: f64,
     /// The truth's energy read off its own frames with the twins' estimator (pixel scenes):
     /// how much of the twins' wiggle is the reading, not the twin.
@@ -29,7 +30,7 @@ pub struct Sample {
     /// Per twin slot: energy read off its decoded frames (J), learned H, latent state.
     pub energy: [Option<f64>; 2],
     pub learned: [Option<f64>; 2],
-    pub z: [Option<[f64; 2]>; 2],
+    pub z: [Option<Vec<f64>>; 2],
 }
 
 /// The recent past (the plots' window).
@@ -105,7 +106,7 @@ fn record(
     let r = &readouts.0;
     series.samples.push_back(Sample {
         t,
-        truth: super::two(&truth.0.state()),
+        truth: truth.0.state(),
         truth_energy: truth.0.energy(),
         truth_read: match (&observed.0, lab.pixels()) {
             (crate::truth::Observation::Pair(p), Some((physics, data))) => {
@@ -116,7 +117,7 @@ fn record(
         },
         energy: KINDS.map(|k| r[k].as_ref().map(|r| r.energy)),
         learned: KINDS.map(|k| r[k].as_ref().and_then(|r| r.learned)),
-        z: KINDS.map(|k| r[k].as_ref().map(|r| r.z)),
+        z: KINDS.map(|k| r[k].as_ref().map(|r| r.z.clone())),
     });
     while series.samples.front().is_some_and(|s| s.t < t - WINDOW_S) {
         series.samples.pop_front();
@@ -138,8 +139,10 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
         let fresh = portraits.for_weights[i]
             .as_ref()
             .is_none_or(|old| !old.same(&w));
-        if fresh {
-            let (model, z, tx) = (w.field(), super::two(&t.state()), portraits.tx.clone());
+        // Contours and arrows over a plane: a twin with more dimensions shows its paths only.
+        let z = t.state();
+        if fresh && z.len() == 2 {
+            let (model, z, tx) = (w.field(), [z[0], z[1]], portraits.tx.clone());
             portraits.for_weights[i] = Some(w);
             portraits.in_flight[i] = true;
             std::thread::spawn(move || {
@@ -221,8 +224,11 @@ pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
 }
 
 /// True energy contours over the range the data and kicks cover: (θ, ω) for the rapier
-/// pendulum, (q, p) for the others.
+/// pendulum, (q, p) for the others; none for n > 1 (no single plane holds the motion).
 fn truth_portrait(lab: &Lab) -> Portrait {
+    if lab.scene.system.dof() > 1 {
+        return Portrait::default();
+    }
     let pi = std::f64::consts::PI;
     type Energy = Box<dyn Fn(f64, f64) -> f64>;
     let (tm, wm, energy): (f64, f64, Energy) = match &lab.task {

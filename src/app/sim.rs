@@ -40,7 +40,7 @@ pub(super) fn plugin(app: &mut App) {
         .insert_resource(Time::<Fixed>::from_seconds(dt))
         .configure_sets(
             FixedUpdate,
-            (SimStep::Truth, SimStep::Twins).run_if(sim_should_step),
+            (SimStep::Truth, SimStep::Twins, SimStep::Record).run_if(sim_should_step),
         )
         .add_systems(FixedUpdate, step_truth.in_set(SimStep::Truth))
         .add_systems(FixedPostUpdate, consume_single_step)

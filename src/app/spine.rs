@@ -3,8 +3,10 @@
 //!
 //! - `PreUpdate`, [`Frame`]: a lesson's cues and the lesson menu (`Script`), the game's
 //!   rules judging every requested action (`Rules`), the simulation applying what they
-//!   allowed (`Apply`), the trainers taking their commands (`Train`).
-//! - `FixedUpdate`, [`SimStep`]: the truth steps (`Truth`), then the twins (`Twins`).
+//!   allowed (`Apply`), the divergence clocks and sections restarting after a sync (`Track`),
+//!   the trainers taking their commands (`Train`).
+//! - `FixedUpdate`, [`SimStep`]: the truth steps (`Truth`), then the twins (`Twins`), then
+//!   the clocks and sections read both (`Record`).
 //! - `PostUpdate`, [`PostStep`]: the twins read off (`ReadTwins`), then everything that shows or
 //!   scores what they read (`Show`: the game's clock, the overlays' series and portraits,
 //!   the pendulums drawn).
@@ -17,6 +19,8 @@ pub enum Frame {
     Script,
     Rules,
     Apply,
+    /// What follows the twins (divergence clocks, sections) restarts after a sync.
+    Track,
     Train,
 }
 
@@ -25,6 +29,8 @@ pub enum Frame {
 pub enum SimStep {
     Truth,
     Twins,
+    /// The clocks and sections read the step's states.
+    Record,
 }
 
 /// What the step did, read off and then shown (`PostUpdate`).
@@ -37,8 +43,18 @@ pub enum PostStep {
 pub(super) fn plugin(app: &mut App) {
     app.configure_sets(
         PreUpdate,
-        (Frame::Script, Frame::Rules, Frame::Apply, Frame::Train).chain(),
+        (
+            Frame::Script,
+            Frame::Rules,
+            Frame::Apply,
+            Frame::Track,
+            Frame::Train,
+        )
+            .chain(),
     )
-    .configure_sets(FixedUpdate, (SimStep::Truth, SimStep::Twins).chain())
+    .configure_sets(
+        FixedUpdate,
+        (SimStep::Truth, SimStep::Twins, SimStep::Record).chain(),
+    )
     .configure_sets(PostUpdate, (PostStep::ReadTwins, PostStep::Show).chain());
 }

@@ -275,9 +275,8 @@ fn apply_train_actions(
                     .for_each(|m| send(m, Command::SetLearningRate(*lr)));
             }
             TrainAction::Retrain { from_scratch } => {
-                if lab.pixels().is_none() {
-                    continue; // only the rapier pendulum's physics change
-                }
+                // The (q, p) trainers always start from scratch (as `Start` does there).
+                let from_scratch = *from_scratch || lab.pixels().is_none();
                 for kind in KINDS {
                     let i = kind;
                     let init = match (&twins.0[i], from_scratch) {
@@ -296,7 +295,7 @@ fn apply_train_actions(
                         learns: Some(lab.scene.system.clone()),
                         note: Some(format!(
                             "new data on the new physics, {}…",
-                            if *from_scratch {
+                            if from_scratch {
                                 "from scratch"
                             } else {
                                 "from the current weights"

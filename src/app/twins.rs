@@ -22,18 +22,19 @@ pub struct Twins(pub PerModel<Option<Twin>>);
 pub struct Readout {
     /// The decoded frame pair (pixel twins; the second frame is "now").
     pub pair: Vec<f32>,
-    /// The angle (or displacement) to draw now (None: the decoder drew nothing readable).
-    pub q_now: Option<f64>,
-    /// (θ, ω) read off the decoded pair with the estimator used on the truth, or (q, p).
-    pub state: [f64; 2],
+    /// The coordinates to draw now: the angle(s), a displacement or the bodies' positions
+    /// (None: the decoder drew nothing readable).
+    pub q_now: Option<Vec<f64>>,
+    /// (θ, ω) read off the decoded pair with the estimator used on the truth, or the state.
+    pub state: Vec<f64>,
     /// The true energy of that state (J, or the scene's H units).
     pub energy: f64,
     /// (kinetic, potential) parts of `energy`.
     pub parts: (f64, f64),
     /// The learned H (HNN only): latent or data units.
     pub learned: Option<f64>,
-    /// The state the twin integrates (latent z, or (q, p)).
-    pub z: [f64; 2],
+    /// The state the twin integrates (latent z, or (q₁…qₙ, p₁…pₙ)).
+    pub z: Vec<f64>,
 }
 
 /// Per model, refreshed once per rendered frame (after the fixed steps).
@@ -109,11 +110,14 @@ pub(super) fn read_twins(
                 (Twin::Pixel(p), Some((_, data))) => {
                     let pair = p.decode();
                     let n = data.render.pixels();
-                    let state = read_pair(&pair, &data.render, data.frame_dt);
-                    let now = estimate_angle(&pair[n..], &data.render);
+                    let state = read_pair(&pair, &data.render, data.frame_dt).to_vec();
+                    let now = estimate_angle(&pair[n..], &data.render).map(|q| vec![q]);
                     (pair, now, state)
                 }
-                _ => (vec![], Some(t.state()[0]), super::two(&t.state())),
+                _ => {
+                    let x = t.state();
+                    (vec![], Some(x[..x.len() / 2].to_vec()), x)
+                }
             };
             let parts = truth.0.parts(&state);
             Readout {
@@ -123,7 +127,7 @@ pub(super) fn read_twins(
                 energy: parts.0 + parts.1,
                 parts,
                 learned: t.learned_energy(),
-                z: super::two(&t.state()),
+                z: t.state(),
             }
         });
     }

@@ -1,8 +1,10 @@
-//! The three systems side by side, same size and scale: Truth, HNN twin, Baseline twin.
-//! Each column shows a rod (the truth's state; a twin's angle read off its decoded frame, with
-//! the truth as a faint ghost) or, for the spring, a mass on a spring; in pixel scenes the
-//! 28x28 frame (observed for the truth, decoded for the twins) upscaled; and a PhET-style
-//! energy bar (kinetic, potential, total).
+//! The three systems side by side (or overlaid in one place), same size and scale: Truth,
+//! HNN twin, Baseline twin. Each column shows a pendulum's rod(s) (a twin's angle read off its
+//! decoded frame in pixel scenes), a mass on a spring, or orbiting bodies, with the truth as a
+//! faint ghost behind each twin and fading trails of the lower bob or of every body; in pixel
+//! scenes the 28x28 frame (observed for the truth, decoded for the twins) upscaled; and a
+//! PhET-style energy bar (kinetic, potential, total; below the line when negative, as an
+//! orbit's potential and total energy are).
 
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::ScalingMode;
@@ -11,7 +13,10 @@ use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use bevy::sprite::Anchor;
 
+use std::collections::VecDeque;
+
 use super::lab::Lab;
+use super::messages::TwinsSynced;
 use super::sim::Truth;
 use super::twins::{Observed, Readouts};
 use crate::truth::Observation;
@@ -58,12 +63,91 @@ struct Bar(usize, usize);
 #[derive(Resource)]
 struct BarScale(f64, f64);
 
+/// Each system in its own column, or all three in the middle one (where small differences
+/// between orbits show best).
+#[derive(Resource, Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    #[default]
+    SideBySide,
+    Overlaid,
+}
+
+/// Where the bodies are drawn: the pivot's or the centre of mass's height, and pixels per
+/// unit of length (a chain's full reach, or the start's widest orbit, fills the column).
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct Stage {
+    pub origin_y: f32,
+    pub px: f32,
+}
+
+impl Stage {
+    fn for_lab(lab: &Lab, truth: &crate::truth::TruthSystem) -> Self {
+        let system = &lab.scene.system;
+        if lab.draws_orbits() {
+            let x = truth.state();
+            let widest = system
+                .body_positions(&x[..x.len() / 2])
+                .iter()
+                .map(|b| b[0].hypot(b[1]))
+                .fold(1e-3, f64::max);
+            Self {
+                origin_y: 45.0,
+                px: (95.0 / (1.4 * widest)) as f32,
+            }
+        } else if system.dof() > 1 {
+            Self {
+                origin_y: 75.0,
+                px: 150.0 / system.reach() as f32,
+            }
+        } else {
+            Self {
+                origin_y: PIVOT_Y,
+                px: ROD_PX / system.reach() as f32,
+            }
+        }
+    }
+}
+
+/// Column `c`'s origin (pivot, or centre of mass) under `layout`.
+pub fn origin(c: usize, layout: Layout, stage: &Stage) -> Vec2 {
+    let x = match layout {
+        Layout::SideBySide => COLUMNS[c],
+        Layout::Overlaid => COLUMNS[1],
+    };
+    Vec2::new(x, stage.origin_y)
+}
+
+/// Where the bodies of a state with coordinates `q` are drawn, relative to the origin.
+pub fn body_points(lab: &Lab, stage: &Stage, q: &[f64]) -> Vec<Vec2> {
+    lab.scene
+        .system
+        .body_positions(q)
+        .into_iter()
+        .map(|[x, y]| stage.px * Vec2::new(x as f32, y as f32))
+        .collect()
+}
+
+/// Recent positions of the lower bob (chains of two or more) or of every body (orbits), per
+/// column, relative to the column's origin.
+#[derive(Resource, Default)]
+struct Trails {
+    columns: [Vec<VecDeque<Vec2>>; 3],
+    last_t: f64,
+}
+
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, setup)
+    app.init_resource::<Layout>()
+        .init_resource::<Trails>()
+        .add_systems(Startup, setup)
         // After the twins are read this frame, so truth and twins are drawn at the same time.
         .add_systems(
             PostUpdate,
-            (draw_rods, draw_target, update_frames, update_bars)
+            (
+                (record_trails, draw_systems).chain(),
+                draw_target,
+                update_frames,
+                update_bars,
+            )
                 .in_set(super::spine::PostStep::Show),
         );
 }
@@ -125,33 +209,59 @@ fn setup(
         }
     }
     commands.insert_resource(FrameImages(handles));
+    commands.insert_resource(Stage::for_lab(&lab, &truth.0));
     // Full bars at half again the largest energy in the training data (pixel scenes) or the
     // start's; they grow beyond.
     let full = match lab.pixels() {
         Some((physics, data)) => physics.energy(data.theta_max, data.omega_max),
-        None => truth.0.energy(),
+        None => {
+            let (k, u) = truth.0.parts(&truth.0.state());
+            largest_part(k, u)
+        }
     };
     // (current scale, its floor)
     commands.insert_resource(BarScale(1.5 * full.max(1e-6), 1.5 * full.max(1e-6)));
 }
 
-/// The tip of a rod at angle θ (from hanging, counter-clockwise) in column `c`.
+/// The tip of a one-rod pendulum at angle θ (from hanging, counter-clockwise) in column `c`.
 pub fn rod_tip(c: usize, theta: f64) -> Vec2 {
     let pivot = Vec2::new(COLUMNS[c], PIVOT_Y);
     pivot + ROD_PX * Vec2::new(theta.sin() as f32, -theta.cos() as f32)
 }
 
-fn draw_rod(g: &mut Gizmos, c: usize, theta: f64, color: Color, width: f32) {
-    let pivot = Vec2::new(COLUMNS[c], PIVOT_Y);
-    let tip = rod_tip(c, theta);
-    // A rod of some thickness: parallel lines.
-    let n = (tip - pivot).normalize_or_zero().perp();
+/// A rod of some thickness (parallel lines) from `a` to `b`, with a bob at `b`.
+fn draw_link(g: &mut Gizmos, a: Vec2, b: Vec2, color: Color, width: f32, bob: f32) {
+    let n = (b - a).normalize_or_zero().perp();
     for k in -2..=2 {
         let o = n * (k as f32) * width / 4.0;
-        g.line_2d(pivot + o, tip + o, color);
+        g.line_2d(a + o, b + o, color);
     }
-    g.circle_2d(tip, 9.0, color);
-    g.circle_2d(pivot, 4.0, Color::srgb(0.6, 0.6, 0.6));
+    g.circle_2d(b, bob, color);
+}
+
+/// A chain of rods from the pivot at `origin` through `bobs`.
+fn draw_chain(g: &mut Gizmos, origin: Vec2, bobs: &[Vec2], color: Color) {
+    let mut from = origin;
+    let bob = if bobs.len() > 1 { 8.0 } else { 9.0 };
+    for b in bobs {
+        draw_link(g, from, origin + *b, color, 6.0, bob);
+        from = origin + *b;
+    }
+    g.circle_2d(origin, 4.0, Color::srgb(0.6, 0.6, 0.6));
+}
+
+/// Bodies in the plane: discs (rings of circles), the first larger, about their centre of
+/// mass (a small cross).
+fn draw_bodies(g: &mut Gizmos, origin: Vec2, bodies: &[Vec2], color: Color) {
+    for (i, b) in bodies.iter().enumerate() {
+        let r = if i == 0 { 9.0 } else { 7.0 };
+        for k in 0..4 {
+            g.circle_2d(origin + *b, r - 2.0 * k as f32, color);
+        }
+    }
+    let grey = Color::srgb(0.45, 0.45, 0.45);
+    g.line_2d(origin - Vec2::X * 4.0, origin + Vec2::X * 4.0, grey);
+    g.line_2d(origin - Vec2::Y * 4.0, origin + Vec2::Y * 4.0, grey);
 }
 
 /// Where a spring's mass sits in column `c` for displacement q.
@@ -186,47 +296,138 @@ fn draw_spring(g: &mut Gizmos, c: usize, q: f64, color: Color) {
     g.rect_2d(mass, Vec2::splat(32.0), color);
 }
 
-fn draw_rods(mut g: Gizmos, truth: Res<Truth>, readouts: Res<Readouts>, lab: Res<Lab>) {
-    let q = truth.0.state()[0];
-    let draw = |g: &mut Gizmos, c: usize, q: f64, color: Color| {
-        if lab.draws_rod() {
-            draw_rod(g, c, q, color, 6.0);
+/// The truth's and each twin's coordinates to draw now (None: a twin without weights or
+/// whose frame showed nothing readable).
+fn coordinates(truth: &Truth, readouts: &Readouts) -> [Option<Vec<f64>>; 3] {
+    let x = truth.0.state();
+    let r = &readouts.0;
+    [
+        Some(x[..x.len() / 2].to_vec()),
+        r.0[0].as_ref().and_then(|r| r.q_now.clone()),
+        r.0[1].as_ref().and_then(|r| r.q_now.clone()),
+    ]
+}
+
+/// Adds this frame's positions to the trails (chains of two rods and more, orbits); a reset
+/// clears every trail, a sync the twins'.
+fn record_trails(
+    truth: Res<Truth>,
+    readouts: Res<Readouts>,
+    lab: Res<Lab>,
+    stage: Res<Stage>,
+    mut synced: MessageReader<TwinsSynced>,
+    mut trails: ResMut<Trails>,
+) {
+    let orbits = lab.draws_orbits();
+    if !(orbits || (lab.draws_rod() && lab.scene.system.dof() > 1)) {
+        return;
+    }
+    let t = truth.0.time;
+    if t < trails.last_t {
+        trails.columns.iter_mut().for_each(Vec::clear);
+    }
+    if synced.read().count() > 0 {
+        trails.columns[1].clear();
+        trails.columns[2].clear();
+    }
+    if t == trails.last_t && !trails.columns[0].is_empty() {
+        return;
+    }
+    trails.last_t = t;
+    let keep = if orbits { 900 } else { 150 };
+    for (c, q) in coordinates(&truth, &readouts).into_iter().enumerate() {
+        let Some(q) = q else {
+            trails.columns[c].clear();
+            continue;
+        };
+        let points = body_points(&lab, &stage, &q);
+        let followed: Vec<Vec2> = if orbits {
+            points
         } else {
-            draw_spring(g, c, q, color);
-        }
-    };
-    draw(&mut g, 0, q, TRUTH_COLOR);
-    for (i, r) in readouts.0.iter().enumerate() {
-        let c = i + 1;
-        // The truth as a faint ghost, to compare at a glance.
-        draw(&mut g, c, q, TRUTH_COLOR.with_alpha(0.18));
-        match r.as_ref().and_then(|r| r.q_now) {
-            Some(t) => draw(&mut g, c, t, COLORS[c]),
-            None => {
-                g.circle_2d(
-                    Vec2::new(COLUMNS[c], PIVOT_Y),
-                    20.0,
-                    COLORS[c].with_alpha(0.4),
-                );
+            points.last().copied().into_iter().collect()
+        };
+        let col = &mut trails.columns[c];
+        col.resize_with(followed.len(), VecDeque::new);
+        for (trail, p) in col.iter_mut().zip(followed) {
+            if trail.len() == keep {
+                trail.pop_front();
             }
+            trail.push_back(p);
         }
     }
 }
 
+fn draw_systems(
+    mut g: Gizmos,
+    truth: Res<Truth>,
+    readouts: Res<Readouts>,
+    lab: Res<Lab>,
+    stage: Res<Stage>,
+    layout: Res<Layout>,
+    trails: Res<Trails>,
+) {
+    let layout = *layout;
+    let coords = coordinates(&truth, &readouts);
+    let draw = |g: &mut Gizmos, c: usize, q: &[f64], color: Color| {
+        if lab.draws_rod() {
+            draw_chain(g, origin(c, layout, &stage), &body_points(&lab, &stage, q), color);
+        } else if lab.draws_orbits() {
+            draw_bodies(g, origin(c, layout, &stage), &body_points(&lab, &stage, q), color);
+        } else {
+            draw_spring(g, c, q[0], color);
+        }
+    };
+    for (c, trail) in trails.columns.iter().enumerate() {
+        let o = origin(c, layout, &stage);
+        for t in trail {
+            let n = t.len().max(1) as f32;
+            g.linestrip_gradient_2d(
+                t.iter()
+                    .enumerate()
+                    .map(|(i, p)| (o + *p, COLORS[c].with_alpha(0.05 + 0.6 * i as f32 / n))),
+            );
+        }
+    }
+    let Some(q) = coords[0].clone() else {
+        return;
+    };
+    for c in 1..3 {
+        if layout == Layout::SideBySide {
+            // The truth as a faint ghost, to compare at a glance.
+            draw(&mut g, c, &q, TRUTH_COLOR.with_alpha(0.18));
+        }
+        match &coords[c] {
+            Some(z) => draw(&mut g, c, z, COLORS[c]),
+            None => {
+                g.circle_2d(origin(c, layout, &stage), 20.0, COLORS[c].with_alpha(0.4));
+            }
+        }
+    }
+    draw(&mut g, 0, &q, TRUTH_COLOR);
+}
+
 /// The game's target band: arcs at the target amplitude on both sides of each pendulum (the
 /// rod's tip must reach them), or marks at ±q for the spring.
-fn draw_target(mut g: Gizmos, game: Res<super::game::GameRound>, lab: Res<Lab>) {
+fn draw_target(
+    mut g: Gizmos,
+    game: Res<super::game::GameRound>,
+    lab: Res<Lab>,
+    stage: Res<Stage>,
+    layout: Res<Layout>,
+) {
     let Some(r) = game.round.as_ref() else {
         return;
     };
     let (a, b) = (r.rules.target - r.rules.band, r.rules.target + r.rules.band);
     let gold = Color::srgb(0.95, 0.8, 0.2);
-    for (c, &x) in COLUMNS.iter().enumerate() {
+    // Where the last bob of a chain hanging straight at the target angle would be.
+    let reach = stage.px * lab.scene.system.reach() as f32;
+    for c in 0..COLUMNS.len() {
         let color = if c == 0 { gold } else { gold.with_alpha(0.3) };
         for side in [-1.0, 1.0] {
             if lab.draws_rod() {
-                let pivot = Vec2::new(x, PIVOT_Y);
-                for radius in [ROD_PX + 14.0, ROD_PX + 20.0] {
+                let pivot = origin(c, *layout, &stage);
+                for radius in [reach + 14.0, reach + 20.0] {
                     let arc = (0..=12).map(|k| {
                         let t = side * (a + (b - a) * k as f64 / 12.0);
                         pivot + radius * Vec2::new(t.sin() as f32, -t.cos() as f32)
@@ -241,6 +442,11 @@ fn draw_target(mut g: Gizmos, game: Res<super::game::GameRound>, lab: Res<Lab>) 
             }
         }
     }
+}
+
+/// The largest of |kinetic|, |potential| and |total|: what a full bar shows.
+fn largest_part(k: f64, u: f64) -> f64 {
+    k.abs().max(u.abs()).max((k + u).abs())
 }
 
 /// Writes a grayscale frame into an RGBA image, tinted with the column's colour.
@@ -280,6 +486,7 @@ fn update_frames(
 fn update_bars(
     truth: Res<Truth>,
     readouts: Res<Readouts>,
+    lab: Res<Lab>,
     mut scale: ResMut<BarScale>,
     mut bars: Query<(&Bar, &mut Transform, &mut Visibility)>,
 ) {
@@ -291,15 +498,23 @@ fn update_bars(
     }
     // Sized by the truth alone: a twin far off (e.g. untrained, reading noise as a huge
     // velocity) shows a full bar instead of shrinking everyone else's.
-    let want = (1.5 * (k + u)).max(scale.1);
+    let want = (1.5 * largest_part(k, u)).max(scale.1);
     if want > scale.0 || want < 0.5 * scale.0 {
         scale.0 = want;
     }
+    // Orbits' potential and total energy are negative: their bars hang from a middle line.
+    let (base, room, lo) = if lab.draws_orbits() {
+        (BAR_BASE_Y + BAR_H / 2.0, BAR_H as f64 / 2.0, -1.0)
+    } else {
+        (BAR_BASE_Y, BAR_H as f64, 0.0)
+    };
     for (bar, mut tf, mut vis) in &mut bars {
         match parts[bar.0] {
             Some(p) => {
                 *vis = Visibility::Inherited;
-                tf.scale.y = (BAR_H as f64 * (p[bar.1] / scale.0).clamp(0.0, 1.0)).max(0.5) as f32;
+                let h = room * (p[bar.1] / scale.0).clamp(lo, 1.0);
+                tf.scale.y = (if h < 0.0 { h.min(-0.5) } else { h.max(0.5) }) as f32;
+                tf.translation.y = base;
             }
             None => *vis = Visibility::Hidden,
         }

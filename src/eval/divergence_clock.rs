@@ -5,6 +5,27 @@
 //! seconds) while a regular one does not.
 
 use super::vpt::normalised_error;
+use crate::integrate::rk4_step;
+use crate::physics::Hamiltonian;
+
+/// Per-coordinate scales σᵢ for a clock: each coordinate's spread (standard deviation) along
+/// the true motion from `x0` over `seconds` (RK4 at step `dt`), as the offline VPT takes the
+/// spread over the true rollouts. A coordinate that hardly moves gets a floor of 1% of the
+/// largest spread, so its small wobble cannot stop the clock alone.
+pub fn motion_scales(h: &dyn Hamiltonian, x0: &[f64], seconds: f64, dt: f64) -> Vec<f64> {
+    let mut x = x0.to_vec();
+    let steps = (seconds / dt).ceil().max(1.0) as usize;
+    let mut rows = Vec::with_capacity(steps + 1);
+    rows.push(x.clone());
+    let mut f = |x: &[f64], dx: &mut [f64]| h.field(x, dx);
+    for _ in 0..steps {
+        rk4_step(&mut f, &mut x, dt);
+        rows.push(x.clone());
+    }
+    let sigma = crate::linalg::column_std(rows.iter().map(Vec::as_slice), x0.len());
+    let top = sigma.iter().copied().fold(0.0, f64::max).max(1e-9);
+    sigma.into_iter().map(|s| s.max(0.01 * top)).collect()
+}
 
 /// A clock started by a sync and stopped by a departure.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,6 +79,21 @@ impl DivergenceClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A harmonic oscillator H = q² + p² from (1, 0) moves on the unit circle: over whole
+    /// periods each coordinate's spread is 1/√2.
+    #[test]
+    fn motion_scales_of_a_circle() {
+        let h = crate::physics::Spring { k: 1.0, m: 1.0 };
+        // ω = 2 (H = q² + p²): period π; ten periods.
+        let s = motion_scales(&h, &[1.0, 0.0], 10.0 * std::f64::consts::PI, 1e-3);
+        for v in s {
+            assert!((v - 0.5f64.sqrt()).abs() < 2e-3, "{v}");
+        }
+        // A coordinate that does not move gets the floor.
+        let s = motion_scales(&h, &[0.0, 0.0], 1.0, 0.01);
+        assert!(s.iter().all(|v| *v > 0.0));
+    }
 
     /// σ = (1, 2), threshold 0.1: a twin 0.1 off in q has error √(0.01/2) ≈ 0.071 (still
     /// with the truth); 0.2 off, √(0.04/2) ≈ 0.141 (left).

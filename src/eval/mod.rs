@@ -10,7 +10,7 @@ mod rollout;
 mod stats;
 mod vpt;
 
-pub use divergence_clock::DivergenceClock;
+pub use divergence_clock::{motion_scales, DivergenceClock};
 pub use latent::linear_r2;
 pub use poincare::Section;
 pub use rollout::{rollouts, Rollouts};

@@ -26,7 +26,7 @@ struct LessonFile {
     scene: PathBuf,
     /// Where the truth starts, overriding the scene's `view.start`.
     #[serde(default, deserialize_with = "crate::ranges::state")]
-    start: Option<(f64, f64)>,
+    start: Option<Vec<f64>>,
     timeline: Vec<Cue>,
 }
 
@@ -45,8 +45,41 @@ impl Lesson {
                 line_of(&src, "scene").unwrap_or(1)
             )
         })?;
-        if file.start.is_some() {
-            scene.view.start = file.start;
+        if let Some(start) = file.start {
+            let want = 2 * scene.system.dof();
+            anyhow::ensure!(
+                start.len() == want,
+                "{here}:{}: field `start`: a state of {} numbers does not fit the scene's system: it needs {want} (q₁…qₙ, p₁…pₙ)",
+                line_of(&src, "start").unwrap_or(1),
+                start.len()
+            );
+            scene.view.start = Some(start);
+        }
+        let cue_lines = crate::scene::lines::list_element_lines(&src, "timeline");
+        for (i, c) in file.timeline.iter().enumerate() {
+            let bad = match &c.action {
+                crate::scene::LessonAction::KickBody(b, _) => {
+                    let bodies = match &scene.system {
+                        crate::scene::SystemSpec::Gravity { masses, .. } => masses.len(),
+                        s => s.dof(),
+                    };
+                    (*b > bodies).then(|| format!("body {b} does not exist: the scene has {bodies}"))
+                }
+                crate::scene::LessonAction::SetStateOf(x) if x.len() != 2 * scene.system.dof() => {
+                    Some(format!(
+                        "a state of {} numbers does not fit the scene's system: it needs {}",
+                        x.len(),
+                        2 * scene.system.dof()
+                    ))
+                }
+                _ => None,
+            };
+            if let Some(why) = bad {
+                anyhow::bail!(
+                    "{here}:{}: field `timeline[{i}].do`: {why}",
+                    cue_lines.get(i).copied().unwrap_or(1)
+                );
+            }
         }
         let lesson = Lesson {
             title: file.title,

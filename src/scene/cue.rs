@@ -30,6 +30,13 @@ pub enum LessonAction {
     Caption(String),
     /// An impulse to the truth; the twins get it as their encoders see it.
     Kick(#[serde(deserialize_with = "ranges::impulse")] f64),
+    /// An impulse to one body, numbered from 1 (a double pendulum's upper bob is 1, the
+    /// lower 2; an orbit's bodies in the state's order), in `Kick`'s units (orbits: along the
+    /// body's motion, the others pushed back).
+    KickBody(
+        #[serde(deserialize_with = "ranges::body")] usize,
+        #[serde(deserialize_with = "ranges::impulse")] f64,
+    ),
     /// A kick along the motion sized so that the truth's energy changes by exactly this much.
     AddTrueEnergy(#[serde(deserialize_with = "ranges::energy")] f64),
     /// Raises the HNN twin's learned H by this much (its own units), truth untouched.
@@ -39,6 +46,8 @@ pub enum LessonAction {
         #[serde(deserialize_with = "ranges::coordinate")] f64,
         #[serde(deserialize_with = "ranges::coordinate")] f64,
     ),
+    /// Puts the truth at the full state (q₁…qₙ, p₁…pₙ) (systems with n > 1).
+    SetStateOf(#[serde(deserialize_with = "ranges::full_state")] Vec<f64>),
     /// Re-encodes the truth's latest observation into both twins.
     Sync,
     /// Truth back to the scene's start, twins synced.

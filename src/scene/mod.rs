@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ranges;
 
 mod cue;
-mod lines;
+pub(crate) mod lines;
 mod pixel_spec;
 mod system;
 mod validate;

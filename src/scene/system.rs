@@ -158,6 +158,42 @@ impl SystemSpec {
         Some(out)
     }
 
+    /// The constants a user can change, in words (the status line).
+    pub fn describe(&self) -> String {
+        match self {
+            SystemSpec::Spring { k, m } => format!("k = {k:.2}, m = {m:.2}"),
+            SystemSpec::Pendulum { k, m } => format!("k = {k:.2}, m = {m:.2}"),
+            SystemSpec::RapierPendulum(r) => format!(
+                "g = {:.2} m/s², l = {:.2} m, m = {:.2} kg",
+                r.gravity, r.length, r.mass
+            ),
+            SystemSpec::DoublePendulum { m1, m2, l1, l2, g } => {
+                format!("g = {g:.2} m/s², l = {l1:.2}, {l2:.2} m, m = {m1:.2}, {m2:.2} kg")
+            }
+            SystemSpec::RapierDoublePendulum(r) => format!(
+                "g = {:.2} m/s², l = {:.2}, {:.2} m, m = {:.2}, {:.2} kg",
+                r.gravity, r.l1, r.l2, r.m1, r.m2
+            ),
+            SystemSpec::Gravity { masses, g } => {
+                let m: Vec<String> = masses.iter().map(|m| format!("{m:.2}")).collect();
+                format!("G = {g:.2}, masses {}", m.join(", "))
+            }
+        }
+    }
+
+    /// The same system under gravity `g` (m/s²); None for systems without a gravity setting
+    /// (springs, the (k, m) pendulum, orbits, whose G is a unit choice).
+    pub fn with_gravity(&self, g: f64) -> Option<SystemSpec> {
+        let mut s = self.clone();
+        match &mut s {
+            SystemSpec::RapierPendulum(r) => r.gravity = g,
+            SystemSpec::DoublePendulum { g: old, .. } => *old = g,
+            SystemSpec::RapierDoublePendulum(r) => r.gravity = g,
+            _ => return None,
+        }
+        Some(s)
+    }
+
     pub fn hamiltonian(&self) -> Box<dyn Hamiltonian> {
         match self {
             &SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),

@@ -57,6 +57,18 @@ impl Scene {
             | SystemSpec::Pendulum { .. }
             | SystemSpec::RapierPendulum(_) => {}
         }
+        if let Some(start) = &self.view.start {
+            let want = 2 * self.system.dof();
+            if start.len() != want {
+                return Err(fail(
+                    "view.start",
+                    format!(
+                        "a state of {} numbers does not fit this system: it needs {want} (q₁…qₙ, p₁…pₙ)",
+                        start.len()
+                    ),
+                ));
+            }
+        }
         let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
         let pixel_data = matches!(self.data, DataSpec::Pixels(_));
         if pixel_system != pixel_data {

@@ -13,7 +13,7 @@ pub struct ViewSpec {
     /// The truth's start (and reset) state: (θ, ω) for the rapier pendulum, (q, p) otherwise;
     /// `None`: the app's default for the system.
     #[serde(deserialize_with = "ranges::state")]
-    pub start: Option<(f64, f64)>,
+    pub start: Option<Vec<f64>>,
     /// Simulated seconds per real second at start (¼, ½, 1 or 2 are the buttons' rates).
     #[serde(deserialize_with = "ranges::rate")]
     pub time_rate: f64,

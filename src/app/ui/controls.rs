@@ -7,8 +7,10 @@ use bevy_egui::egui;
 
 use super::c32;
 use crate::app::capture::TakeScreenshot;
-use crate::app::view::COLORS;
-use crate::app::{Lab, LabAction, LastAction, Readouts, SimControl, Training, Truth, RATES};
+use crate::app::view::{Layout, COLORS};
+use crate::app::{
+    Clocks, Lab, LabAction, LastAction, Readouts, SimControl, Training, Truth, RATES,
+};
 
 /// The strengths the kick and add-energy buttons use (also used by the keys).
 #[derive(Resource, Debug, Clone)]
@@ -30,7 +32,21 @@ pub struct ControlsParams<'w> {
     pub readouts: Res<'w, Readouts>,
     pub lab: Res<'w, Lab>,
     pub training: Res<'w, Training>,
+    pub clocks: Res<'w, Clocks>,
+    pub layout: ResMut<'w, Layout>,
 }
+
+/// A body's name on the buttons: the bobs of a chain, or numbered bodies.
+pub fn body_name(lab: &Lab, body: usize, bodies: usize) -> String {
+    if lab.draws_rod() && bodies == 2 {
+        ["upper bob", "lower bob"][body].into()
+    } else {
+        format!("body {}", body + 1)
+    }
+}
+
+/// The key that kicks `body`: arrows alone, with Shift, with Ctrl.
+pub const KICK_KEYS: [&str; 3] = ["←/→", "Shift+←/→", "Ctrl+←/→"];
 
 pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
     ui.heading("Simulation");
@@ -84,22 +100,47 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
             .text(kick_unit)
             .max_decimals(2),
     );
-    ui.horizontal(|ui| {
+    let bodies = p.truth.0.bodies();
+    let orbits = p.lab.draws_orbits();
+    for body in 0..bodies {
+        ui.horizontal(|ui| {
+            if bodies > 1 {
+                ui.label(body_name(&p.lab, body, bodies));
+            }
+            let keys = KICK_KEYS.get(body).copied().unwrap_or("");
+            let (back, on) = if orbits {
+                ("◀ Slow", "Speed up ▶")
+            } else {
+                ("◀ Kick", "Kick ▶")
+            };
+            let hover = if orbits {
+                "an impulse against / along its motion; the others are pushed back, so the \
+                 centre of mass stays"
+            } else {
+                "an impulse to the left / right"
+            };
+            if ui.button(back).on_hover_text(format!("{keys}: {hover}")).clicked() {
+                p.actions.write(LabAction::Kick(body, -p.settings.kick));
+            }
+            if ui.button(on).on_hover_text(format!("{keys}: {hover}")).clicked() {
+                p.actions.write(LabAction::Kick(body, p.settings.kick));
+            }
+        });
+    }
+    if p.lab.scene.system.dof() > 1 {
+        let mut overlaid = *p.layout == Layout::Overlaid;
         if ui
-            .button("◀ Kick")
-            .on_hover_text("Left arrow key")
-            .clicked()
+            .checkbox(&mut overlaid, "Overlaid: truth and twins in one place")
+            .on_hover_text("O: side by side, or drawn over each other")
+            .changed()
         {
-            p.actions.write(LabAction::Kick(-p.settings.kick));
+            *p.layout = if overlaid {
+                Layout::Overlaid
+            } else {
+                Layout::SideBySide
+            };
         }
-        if ui
-            .button("Kick ▶")
-            .on_hover_text("Right arrow key")
-            .clicked()
-        {
-            p.actions.write(LabAction::Kick(p.settings.kick));
-        }
-    });
+    }
     ui.add(
         egui::Slider::new(&mut p.settings.add_energy, 0.001..=1.0)
             .logarithmic(true)
@@ -126,31 +167,49 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
 }
 
 fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
-    let [th, om] = crate::app::two(&p.truth.0.state());
+    let x = p.truth.0.state();
+    let n = x.len() / 2;
+    let truth_row = (x.clone(), p.truth.0.energy(), None);
     let rows = [
-        Some((th, om, p.truth.0.energy(), None)),
+        Some(truth_row),
         p.readouts.0[crate::app::HNN]
             .as_ref()
-            .map(|r| (r.state[0], r.state[1], r.energy, r.learned)),
+            .map(|r| (r.state.clone(), r.energy, r.learned)),
         p.readouts.0[crate::app::BASELINE]
             .as_ref()
-            .map(|r| (r.state[0], r.state[1], r.energy, r.learned)),
+            .map(|r| (r.state.clone(), r.energy, r.learned)),
     ];
     let (q, v, e) = p.lab.units();
     let energy = format!("E ({e})");
+    // One degree of freedom: the state itself; more: the energies and the clocks.
+    let heads: Vec<&str> = if n == 1 {
+        vec!["", q, v, energy.as_str(), "learned H"]
+    } else {
+        vec!["", energy.as_str(), "learned H", "with the truth"]
+    };
+    let now = p.truth.0.time;
     egui::Grid::new("readouts").striped(true).show(ui, |ui| {
-        for h in ["", q, v, energy.as_str(), "learned H"] {
+        for h in heads {
             ui.label(egui::RichText::new(h).small());
         }
         ui.end_row();
         for (c, row) in rows.iter().enumerate() {
             ui.label(egui::RichText::new(["Truth", "HNN", "Baseline"][c]).color(c32(COLORS[c])));
             match row {
-                Some((t, w, e, h)) => {
-                    ui.label(format!("{t:+.2}"));
-                    ui.label(format!("{w:+.2}"));
+                Some((s, e, h)) => {
+                    if n == 1 {
+                        ui.label(format!("{:+.2}", s[0]));
+                        ui.label(format!("{:+.2}", s[1]));
+                    }
                     ui.label(format!("{e:.3}"));
                     ui.label(h.map(|h| format!("{h:.3}")).unwrap_or_else(|| "–".into()));
+                    if n > 1 {
+                        ui.label(if c == 0 {
+                            String::new()
+                        } else {
+                            clock_text(p, crate::app::KINDS[c - 1], now).0
+                        });
+                    }
                 }
                 None => {
                     ui.label("no model");
@@ -159,16 +218,18 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
             ui.end_row();
         }
     });
-    let note = match p.lab.pixels() {
-        Some((_, data)) => format!(
-            "Twins: angle and energy read off their decoded frames, as for the truth's frames. \
-             Trained on |θ| < {:.2} rad: a twin pushed beyond that is outside its data.",
-            data.theta_max
-        ),
-        None => "Twins move in (q, p) with the learned field; energy is the true H of their state."
-            .into(),
+}
+
+/// A twin's divergence clock in words, and whether it has left the truth.
+pub fn clock_text(p: &ControlsParams, kind: crate::nn::ModelKind, now: f64) -> (String, bool) {
+    let Some(c) = p.clocks.twins.as_ref().map(|c| &c[kind]) else {
+        return (String::new(), false);
     };
-    ui.label(egui::RichText::new(note).small().weak());
+    match c.valid_for(now) {
+        Some(s) if c.has_left() => (format!("left the truth after {s:.1} s"), true),
+        Some(s) => (format!("with the truth for {s:.1} s"), false),
+        None => (String::new(), false),
+    }
 }
 
 /// A line over the pendulums: time, pause state, the last action.

@@ -23,6 +23,8 @@ use bevy_egui::{
 };
 
 use super::view::{WorldCamera, BAR_BASE_Y, BAR_X, COLORS, COLUMNS, PIVOT_Y, TWIN_NAMES};
+use super::KINDS;
+use crate::scene::SystemSpec;
 
 pub(super) fn plugin(app: &mut App) {
     let view = app.world().resource::<super::Lab>().view();
@@ -31,6 +33,7 @@ pub(super) fn plugin(app: &mut App) {
         add_energy: view.add_energy,
     })
     .init_resource::<HelpOpen>()
+    .init_resource::<plots::PhaseChoice>()
     .add_systems(Startup, egui_camera)
     .add_systems(EguiPrimaryContextPass, layout);
 }
@@ -89,7 +92,7 @@ fn layout(
     window: Single<&Window, With<PrimaryWindow>>,
     mut controls: controls::ControlsParams,
     mut training: training::TrainingParams,
-    plots: plots::PlotParams,
+    mut plots: plots::PlotParams,
     physics: physics::PhysicsParams,
     mut lesson: lesson::LessonParams,
     mut game: game::GameParams,
@@ -133,10 +136,13 @@ fn layout(
                     actions: &mut controls.actions,
                     train: &mut training.actions,
                 };
-                if let Some(spec) = physics.truth.0.physics() {
+                let system = physics.truth.0.system().clone();
+                let adjustable = physics.truth.0.interactive()
+                    && !matches!(system, SystemSpec::Spring { .. } | SystemSpec::Pendulum { .. });
+                if adjustable {
                     let changed = physics.lab.physics_changed();
                     section(ui, "Physics", false, changed, |ui| {
-                        physics::physics(ui, &physics, spec, &mut out)
+                        physics::physics(ui, &physics, &system, &mut out)
                     });
                 }
                 section(ui, "Twins' integrator", false, false, |ui| {
@@ -158,7 +164,7 @@ fn layout(
         .default_size(260.0f32.min(max_h))
         .min_size(200.0f32.min(max_h))
         .max_size(max_h)
-        .show(&mut root, |ui| plots::show(ui, &plots))
+        .show(&mut root, |ui| plots::show(ui, &mut plots))
         .response
         .rect
         .height();
@@ -176,11 +182,19 @@ fn layout(
         ..default()
     });
 
-    // Column titles above the pivots.
+    // Column titles above the pivots; under each twin's, its divergence clock. Overlaid,
+    // the three titles stand together over the one picture.
     let names = [controls.lab.truth_name(), TWIN_NAMES[0], TWIN_NAMES[1]];
+    let overlaid = *controls.layout == super::view::Layout::Overlaid;
+    let now = controls.truth.0.time;
     for c in 0..3 {
-        let world = Vec3::new(COLUMNS[c], PIVOT_Y + 36.0, 0.0);
+        let world = if overlaid {
+            Vec3::new(COLUMNS[1] - 330.0, PIVOT_Y + 36.0 - 26.0 * c as f32, 0.0)
+        } else {
+            Vec3::new(COLUMNS[c], PIVOT_Y + 36.0, 0.0)
+        };
         if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
+            let clock = (c > 0).then(|| controls::clock_text(&controls, KINDS[c - 1], now));
             egui::Area::new(egui::Id::new(("column", c)))
                 .fixed_pos(egui::pos2(p.x - 70.0, p.y))
                 .interactable(false)
@@ -191,11 +205,19 @@ fn layout(
                             .strong()
                             .color(c32(COLORS[c])),
                     );
+                    if let Some((text, left)) = clock.filter(|(t, _)| !t.is_empty()) {
+                        let color = if left {
+                            egui::Color32::from_rgb(255, 130, 110)
+                        } else {
+                            egui::Color32::from_rgb(140, 220, 140)
+                        };
+                        ui.label(egui::RichText::new(text).size(14.0).color(color));
+                    }
                 });
         }
     }
     // A twin without weights says so where it would be drawn.
-    for (i, kind) in crate::app::KINDS.into_iter().enumerate() {
+    for (i, kind) in KINDS.into_iter().enumerate() {
         if controls.readouts.0[kind].is_some() {
             continue;
         }

@@ -1,6 +1,6 @@
-//! Physics and integration controls: gravity (with Earth, Moon and Jupiter presets), rod
-//! length and mass of the rapier pendulum, and how the twins integrate their learned
-//! dynamics. When the truth's physics leave what the twins learned, the panel says so and
+//! Physics and integration controls: gravity (with Earth, Moon and Jupiter presets), the rods'
+//! lengths and masses of the pendulums, the orbiting bodies' masses, and how the twins
+//! integrate their learned dynamics. When the truth's physics leave what the twins learned, the panel says so and
 //! offers a retrain on the new physics.
 
 use bevy::ecs::system::SystemParam;
@@ -10,7 +10,6 @@ use bevy_egui::egui;
 use crate::app::actions::integrator_name;
 use crate::app::twins::{TwinIntegration, TWIN_STEPS};
 use crate::app::{Lab, LabAction, TrainAction, Truth};
-use crate::physics::RapierSpec;
 use crate::scene::SystemSpec;
 use crate::twin::Integrator;
 
@@ -30,48 +29,69 @@ pub struct Senders<'a, 'w, 'v> {
     pub train: &'a mut MessageWriter<'v, TrainAction>,
 }
 
-/// Gravity, length and mass of the rapier pendulum (other scenes have no such section).
-pub fn physics(ui: &mut egui::Ui, p: &PhysicsParams, spec: RapierSpec, out: &mut Senders) {
-    let mut s = spec;
-    ui.horizontal(|ui| {
-        for (name, g) in GRAVITY_PRESETS {
-            if ui
-                .selectable_label((s.gravity - g).abs() < 1e-9, name)
-                .on_hover_text(format!("g = {g} m/s² (G cycles the presets)"))
-                .clicked()
-            {
-                s.gravity = g;
+/// The settings of the truth's system that make sense to change: gravity, rod lengths and
+/// masses (pendulums), the bodies' masses (orbits). None for systems without any.
+pub fn physics(ui: &mut egui::Ui, p: &PhysicsParams, system: &SystemSpec, out: &mut Senders) {
+    let mut s = system.clone();
+    let slider = |ui: &mut egui::Ui, v: &mut f64, range: std::ops::RangeInclusive<f64>, text: &str| {
+        ui.add(
+            egui::Slider::new(v, range)
+                // A lesson may set values beyond the slider's range: only edits are clamped.
+                .clamping(egui::SliderClamping::Edits)
+                .text(text),
+        );
+    };
+    let gravity = |ui: &mut egui::Ui, g: &mut f64| {
+        ui.horizontal(|ui| {
+            for (name, preset) in GRAVITY_PRESETS {
+                if ui
+                    .selectable_label((*g - preset).abs() < 1e-9, name)
+                    .on_hover_text(format!("g = {preset} m/s² (G cycles the presets)"))
+                    .clicked()
+                {
+                    *g = preset;
+                }
+            }
+        });
+        ui.add(
+            egui::Slider::new(g, 0.5..=30.0)
+                .logarithmic(true)
+                .clamping(egui::SliderClamping::Edits)
+                .text("gravity (m/s²)"),
+        );
+    };
+    match &mut s {
+        SystemSpec::RapierPendulum(r) => {
+            gravity(ui, &mut r.gravity);
+            slider(ui, &mut r.length, 0.5..=2.0, "rod length (m) · L / Shift+L");
+            slider(ui, &mut r.mass, 0.2..=5.0, "rod mass (kg) · M / Shift+M");
+        }
+        SystemSpec::RapierDoublePendulum(r) => {
+            gravity(ui, &mut r.gravity);
+            slider(ui, &mut r.l1, 0.3..=2.0, "upper rod length (m)");
+            slider(ui, &mut r.l2, 0.3..=2.0, "lower rod length (m)");
+            slider(ui, &mut r.m1, 0.2..=5.0, "upper rod mass (kg)");
+            slider(ui, &mut r.m2, 0.2..=5.0, "lower rod mass (kg)");
+        }
+        SystemSpec::DoublePendulum { m1, m2, l1, l2, g } => {
+            gravity(ui, g);
+            slider(ui, l1, 0.3..=2.0, "upper rod length (m)");
+            slider(ui, l2, 0.3..=2.0, "lower rod length (m)");
+            slider(ui, m1, 0.2..=5.0, "upper mass (kg)");
+            slider(ui, m2, 0.2..=5.0, "lower mass (kg)");
+        }
+        SystemSpec::Gravity { masses, .. } => {
+            for (i, m) in masses.iter_mut().enumerate() {
+                slider(ui, m, 0.2..=5.0, &format!("mass of body {}", i + 1));
             }
         }
-    });
-    ui.add(
-        egui::Slider::new(&mut s.gravity, 0.5..=30.0)
-            .logarithmic(true)
-            // A lesson may set values beyond the slider's range: only edits are clamped.
-            .clamping(egui::SliderClamping::Edits)
-            .text("gravity (m/s²)"),
-    );
-    ui.add(
-        egui::Slider::new(&mut s.length, 0.5..=2.0)
-            .clamping(egui::SliderClamping::Edits)
-            .text("rod length (m) · L / Shift+L"),
-    );
-    ui.add(
-        egui::Slider::new(&mut s.mass, 0.2..=5.0)
-            .clamping(egui::SliderClamping::Edits)
-            .text("rod mass (kg) · M / Shift+M"),
-    );
-    if s != spec {
+        _ => {}
+    }
+    if &s != system {
         out.actions.write(LabAction::SetPhysics(s));
     }
     if p.lab.physics_changed() {
-        let learned = match p.lab.trained_on {
-            SystemSpec::RapierPendulum(t) => format!(
-                "g = {:.2} m/s², l = {:.2} m, m = {:.2} kg",
-                t.gravity, t.length, t.mass
-            ),
-            _ => "other physics".into(),
-        };
+        let learned = p.lab.trained_on.describe();
         egui::Frame::new()
             .fill(egui::Color32::from_rgb(70, 50, 20))
             .inner_margin(6.0)
@@ -88,7 +108,8 @@ pub fn physics(ui: &mut egui::Ui, p: &PhysicsParams, spec: RapierSpec, out: &mut
                 );
                 ui.horizontal(|ui| {
                     ui.label("Retrain on the new physics:");
-                    if ui
+                    if p.lab.pixels().is_some()
+                        && ui
                         .button("from current weights")
                         .on_hover_text("T with Shift: a new dataset from the rapier pendulum, training on from the twins' weights")
                         .clicked()

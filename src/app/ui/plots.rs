@@ -18,9 +18,16 @@ pub struct PlotParams<'w> {
     pub portraits: Res<'w, Portraits>,
     pub lab: Res<'w, crate::app::Lab>,
     pub game: Res<'w, crate::app::game::GameRound>,
+    pub sections: Res<'w, crate::app::Sections>,
+    pub choice: ResMut<'w, PhaseChoice>,
 }
 
-pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
+/// Which plane the phase plots show when n > 1: the pair (q_k, p_k) for k < n, or (k = n)
+/// the Poincaré section.
+#[derive(Resource, Default, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhaseChoice(pub usize);
+
+pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
     // Less than the panel offers (titles, spacing): content that fills it exactly makes a
     // resizable panel creep taller frame by frame.
     let h = (ui.available_height() - 40.0).max(80.0);
@@ -88,10 +95,14 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
                     plot.line(Line::new("learned H", v).color(c32(COLORS[1])));
                 });
         });
+        if p.lab.scene.system.dof() > 1 {
+            many(ui, &p.series, &p.lab, &p.sections, &mut p.choice, [w, h]);
+            return;
+        }
         ui.vertical(|ui| {
             ui.label(truth_title);
             let trail = pts(s.iter().map(|x| [x.truth[0], x.truth[1]]));
-            let now = s.back().map(|x| x.truth);
+            let now = s.back().map(|x| [x.truth[0], x.truth[1]]);
             phase(ui, "phase_truth", &p.portraits.truth, trail, now, 0, w, h);
         });
         for (i, (kind, name)) in KINDS.into_iter().zip(twin_titles).enumerate() {
@@ -108,8 +119,8 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
                         );
                     }
                     Some(portrait) => {
-                        let trail = pts(s.iter().filter_map(|x| x.z[i]));
-                        let now = s.back().and_then(|x| x.z[i]);
+                        let trail = pts(s.iter().filter_map(|x| x.z[i].as_ref().map(|z| [z[0], z[1]])));
+                        let now = s.back().and_then(|x| x.z[i].as_ref().map(|z| [z[0], z[1]]));
                         phase(ui, name, portrait, trail, now, i + 1, w, h);
                     }
                     None => {
@@ -119,6 +130,98 @@ pub fn show(ui: &mut egui::Ui, p: &PlotParams) {
             });
         }
     });
+}
+
+/// The phase plots for n > 1: a chooser of the plane — one degree of freedom's (q_k, p_k), or
+/// the double pendulum's Poincaré section — and the truth's and each twin's path in it, the
+/// truth's faint behind each twin's.
+fn many(
+    ui: &mut egui::Ui,
+    series: &Series,
+    lab: &crate::app::Lab,
+    sections: &crate::app::Sections,
+    choice: &mut PhaseChoice,
+    [w, h]: [f32; 2],
+) {
+    let s = &series.samples;
+    let names = lab.coordinate_names();
+    let n = names.len() / 2;
+    let poincare = sections.section.is_some();
+    let choices = n + usize::from(poincare);
+    if choice.0 >= choices {
+        choice.0 = 0;
+    }
+    let k = choice.0;
+    let section = poincare && k == n;
+    let titles = if section {
+        [
+            format!("Truth: {}, {} at {} = 0 ↑", names[1], names[n + 1], names[0]),
+            "HNN twin, since the sync".to_string(),
+            "Baseline twin, since the sync".to_string(),
+        ]
+    } else {
+        ["Truth", "HNN twin", "Baseline twin"]
+            .map(|t| format!("{t}: ({}, {})", names[k], names[n + k]))
+    };
+    let pair = |x: &Vec<f64>| [x[k], x[n + k]];
+    let truth: Vec<[f64; 2]> = if section {
+        sections.truth.clone()
+    } else {
+        s.iter().map(|x| pair(&x.truth)).collect()
+    };
+    for c in 0..3 {
+        ui.vertical(|ui| {
+            if c == 0 {
+                ui.horizontal(|ui| {
+                    for i in 0..choices {
+                        let label = if i == n {
+                            "Poincaré".to_string()
+                        } else {
+                            format!("({}, {})", names[i], names[n + i])
+                        };
+                        if ui.selectable_label(k == i, label).clicked() {
+                            choice.0 = i;
+                        }
+                    }
+                });
+            } else {
+                ui.label(" ");
+            }
+            ui.label(&titles[c]);
+            let mine: Vec<[f64; 2]> = match (c, section) {
+                (0, _) => truth.clone(),
+                (_, true) => sections.twins.0[c - 1].clone(),
+                (_, false) => s
+                    .iter()
+                    .filter_map(|x| x.z[c - 1].as_ref().map(pair))
+                    .collect(),
+            };
+            let color = c32(COLORS[c]);
+            Plot::new(("phase_many", c))
+                .width(w)
+                .height(h - 18.0)
+                .allow_scroll(false)
+                .show(ui, |plot| {
+                    if c > 0 {
+                        let ghost = c32(COLORS[0]).gamma_multiply(0.3);
+                        if section {
+                            plot.points(Points::new("truth", truth.clone()).radius(1.5).color(ghost));
+                        } else {
+                            plot.line(Line::new("truth", truth.clone()).color(ghost).allow_hover(false));
+                        }
+                    }
+                    if section {
+                        plot.points(Points::new("section", mine).radius(1.5).color(color));
+                    } else {
+                        let now = mine.last().copied();
+                        plot.line(Line::new("path", mine).color(color).allow_hover(false));
+                        if let Some(now) = now {
+                            plot.points(Points::new("now", now).radius(4.0).color(color));
+                        }
+                    }
+                });
+        });
+    }
 }
 
 fn pts(it: impl Iterator<Item = [f64; 2]>) -> PlotPoints<'static> {
