@@ -179,11 +179,16 @@ impl<'de> Deserialize<'de> for AnyState {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a state: (a, b) or [a, b, ...]")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AnyState, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<AnyState, A::Error> {
                 let mut v = Vec::new();
                 while let Some(x) = seq.next_element::<f64>()? {
                     if v.len() == 64 {
-                        return Err(A::Error::custom("a state of more than 64 numbers is out of range"));
+                        return Err(A::Error::custom(
+                            "a state of more than 64 numbers is out of range",
+                        ));
                     }
                     v.push(x);
                 }

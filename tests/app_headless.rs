@@ -76,10 +76,7 @@ fn a_kick_raises_the_truths_energy_by_the_impulse_and_the_hnns_h_by_a_matched_am
         "learned H does not grow with energy: {calib:?}"
     );
 
-    act(
-        &mut app,
-        LabAction::SetTruth(vec![0.3, 0.0]),
-    );
+    act(&mut app, LabAction::SetTruth(vec![0.3, 0.0]));
     act(&mut app, LabAction::Sync);
     app.update();
     let (_, om, e0, _) = truth(&app);

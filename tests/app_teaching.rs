@@ -212,7 +212,9 @@ fn restarting_the_pumping_lesson_plays_its_round_again() {
     let mut p = app.world().resource::<Truth>().0.physics().unwrap();
     p.gravity = 1.62;
     app.world_mut().write_message(GameAction::Dismiss);
-    app.world_mut().write_message(LabAction::SetPhysics(hnn_lab::scene::SystemSpec::RapierPendulum(p)));
+    app.world_mut().write_message(LabAction::SetPhysics(
+        hnn_lab::scene::SystemSpec::RapierPendulum(p),
+    ));
     app.update();
     app.world_mut().write_message(LessonCommand::Restart);
     app.update();
@@ -272,7 +274,8 @@ fn in_a_round_kicks_are_fixed_and_counted_and_drags_and_syncs_are_refused() {
     assert!((e - 0.04 / (2.0 / 3.0)).abs() < 2e-3, "{e}");
     assert_eq!(kicks_left(&app), 5);
     let before = app.world().resource::<Truth>().0.state();
-    app.world_mut().write_message(LabAction::SetTruth(vec![1.0, 0.0]));
+    app.world_mut()
+        .write_message(LabAction::SetTruth(vec![1.0, 0.0]));
     app.update();
     assert!(
         (app.world().resource::<Truth>().0.state()[0] - before[0]).abs() < 0.1,
@@ -333,7 +336,9 @@ fn moon_gravity_moves_the_truth_at_once_and_marks_the_twins_outside_their_data()
     assert!(!app.world().resource::<Lab>().physics_changed());
     let mut p = app.world().resource::<Truth>().0.physics().unwrap();
     p.gravity = 1.62;
-    app.world_mut().write_message(LabAction::SetPhysics(hnn_lab::scene::SystemSpec::RapierPendulum(p)));
+    app.world_mut().write_message(LabAction::SetPhysics(
+        hnn_lab::scene::SystemSpec::RapierPendulum(p),
+    ));
     app.update();
     let lab = app.world().resource::<Lab>();
     assert!(lab.physics_changed());
@@ -344,7 +349,8 @@ fn moon_gravity_moves_the_truth_at_once_and_marks_the_twins_outside_their_data()
     );
     // The period is now 2π/√(3g/2l) ≈ 4.0 s: from rest at 0.4 rad, a quarter period (1 s)
     // later the truth is near the bottom, where on Earth it would have swung back out.
-    app.world_mut().write_message(LabAction::SetTruth(vec![0.4, 0.0]));
+    app.world_mut()
+        .write_message(LabAction::SetTruth(vec![0.4, 0.0]));
     app.update();
     let t0 = time(&app);
     while time(&app) < t0 + 1.0 {

@@ -60,7 +60,9 @@ fn weight_snapshots_from_the_training_thread_reach_the_twins() {
     // new dataset from the rapier pendulum (a second cache file) and trains on it.
     let mut p = app.world().resource::<Truth>().0.physics().unwrap();
     p.gravity = 1.62;
-    app.world_mut().write_message(LabAction::SetPhysics(hnn_lab::scene::SystemSpec::RapierPendulum(p)));
+    app.world_mut().write_message(LabAction::SetPhysics(
+        hnn_lab::scene::SystemSpec::RapierPendulum(p),
+    ));
     app.update();
     assert!(app.world().resource::<Lab>().physics_changed());
     app.world_mut().write_message(TrainAction::Retrain {

@@ -96,7 +96,9 @@ fn teaching_keys(
                 let Some(g) = gravity_of(truth.0.system()) else {
                     continue;
                 };
-                let now = GRAVITY_PRESETS.iter().position(|(_, p)| (g - p).abs() < 1e-9);
+                let now = GRAVITY_PRESETS
+                    .iter()
+                    .position(|(_, p)| (g - p).abs() < 1e-9);
                 let next = now.map_or(0, |i| (i + 1) % GRAVITY_PRESETS.len());
                 if let Some(s) = truth.0.system().with_gravity(GRAVITY_PRESETS[next].1) {
                     actions.write(LabAction::SetPhysics(s));
@@ -119,7 +121,9 @@ fn teaching_keys(
                     }
                     _ => p.mass = (p.mass + if shift { -0.2 } else { 0.2 }).clamp(0.2, 5.0),
                 }
-                actions.write(LabAction::SetPhysics(crate::scene::SystemSpec::RapierPendulum(p)));
+                actions.write(LabAction::SetPhysics(
+                    crate::scene::SystemSpec::RapierPendulum(p),
+                ));
             }
             KeyCode::KeyT if shift => {
                 train.write(TrainAction::Retrain {
@@ -340,8 +344,7 @@ fn drag_chain(
     if mouse.pressed(MouseButton::Left) {
         if let Some(c) = cursor {
             let local = (c - o) / stage.px;
-            if let Some(next) = system.chain_angles_to(&q, body, [local.x as f64, local.y as f64])
-            {
+            if let Some(next) = system.chain_angles_to(&q, body, [local.x as f64, local.y as f64]) {
                 actions.write(LabAction::SetTruth(at_rest(&next)));
                 drag.0 = Some((body, next));
             }

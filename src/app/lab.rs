@@ -262,8 +262,7 @@ impl Lab {
         match self.task {
             Task::Pixels { .. } => ("θ (rad)", "ω (rad/s)", "J"),
             Task::Field {
-                system:
-                    SystemSpec::DoublePendulum { .. } | SystemSpec::RapierDoublePendulum(_),
+                system: SystemSpec::DoublePendulum { .. } | SystemSpec::RapierDoublePendulum(_),
                 ..
             } => ("θ (rad)", "p (J·s)", "J"),
             Task::Field { .. } => ("q", "p", "H units"),
@@ -271,7 +270,7 @@ impl Lab {
     }
 
     /// Names of the state's numbers, in order: (θ₁, θ₂, p₁, p₂) for double pendulums,
-    /// (x₁…, y₁…, pˣ₁…, pʸ₁…) for orbits, (q, p) or (θ, ω) for one degree of freedom.
+    /// (x₁…, y₁…, px₁…, py₁…) for orbits, (q, p) or (θ, ω) for one degree of freedom.
     pub fn coordinate_names(&self) -> Vec<String> {
         const SUB: [&str; 10] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"];
         let sub = |i: usize| -> String {
@@ -282,7 +281,7 @@ impl Lab {
                 .collect()
         };
         match &self.scene.system {
-            SystemSpec::Gravity { masses, .. } => ["x", "y", "pˣ", "pʸ"]
+            SystemSpec::Gravity { masses, .. } => ["x", "y", "px", "py"]
                 .iter()
                 .flat_map(|c| (0..masses.len()).map(move |i| format!("{c}{}", sub(i))))
                 .collect(),

@@ -131,8 +131,18 @@ pub fn body_points(lab: &Lab, stage: &Stage, q: &[f64]) -> Vec<Vec2> {
 /// column, relative to the column's origin.
 #[derive(Resource, Default)]
 struct Trails {
-    columns: [Vec<VecDeque<Vec2>>; 3],
+    columns: [Vec<VecDeque<(f64, Vec2)>>; 3],
     last_t: f64,
+}
+
+/// Simulated seconds a trail reaches back: a few swings of a double pendulum, about one
+/// orbit (long enough to see a baseline spiral out of it).
+fn trail_seconds(orbits: bool) -> f64 {
+    if orbits {
+        12.0
+    } else {
+        2.0
+    }
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -334,7 +344,7 @@ fn record_trails(
         return;
     }
     trails.last_t = t;
-    let keep = if orbits { 900 } else { 150 };
+    let keep = trail_seconds(orbits);
     for (c, q) in coordinates(&truth, &readouts).into_iter().enumerate() {
         let Some(q) = q else {
             trails.columns[c].clear();
@@ -349,10 +359,10 @@ fn record_trails(
         let col = &mut trails.columns[c];
         col.resize_with(followed.len(), VecDeque::new);
         for (trail, p) in col.iter_mut().zip(followed) {
-            if trail.len() == keep {
+            while trail.front().is_some_and(|(at, _)| *at < t - keep) {
                 trail.pop_front();
             }
-            trail.push_back(p);
+            trail.push_back((t, p));
         }
     }
 }
@@ -370,22 +380,32 @@ fn draw_systems(
     let coords = coordinates(&truth, &readouts);
     let draw = |g: &mut Gizmos, c: usize, q: &[f64], color: Color| {
         if lab.draws_rod() {
-            draw_chain(g, origin(c, layout, &stage), &body_points(&lab, &stage, q), color);
+            draw_chain(
+                g,
+                origin(c, layout, &stage),
+                &body_points(&lab, &stage, q),
+                color,
+            );
         } else if lab.draws_orbits() {
-            draw_bodies(g, origin(c, layout, &stage), &body_points(&lab, &stage, q), color);
+            draw_bodies(
+                g,
+                origin(c, layout, &stage),
+                &body_points(&lab, &stage, q),
+                color,
+            );
         } else {
             draw_spring(g, c, q[0], color);
         }
     };
+    let span = trail_seconds(lab.draws_orbits());
     for (c, trail) in trails.columns.iter().enumerate() {
         let o = origin(c, layout, &stage);
         for t in trail {
-            let n = t.len().max(1) as f32;
-            g.linestrip_gradient_2d(
-                t.iter()
-                    .enumerate()
-                    .map(|(i, p)| (o + *p, COLORS[c].with_alpha(0.05 + 0.6 * i as f32 / n))),
-            );
+            let now = t.back().map_or(0.0, |(at, _)| *at);
+            g.linestrip_gradient_2d(t.iter().map(|(at, p)| {
+                let fresh = (1.0 - (now - at) / span).clamp(0.0, 1.0) as f32;
+                (o + *p, COLORS[c].with_alpha(0.05 + 0.6 * fresh))
+            }));
         }
     }
     let Some(q) = coords[0].clone() else {

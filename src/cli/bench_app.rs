@@ -126,7 +126,9 @@ pub fn run(a: BenchAppArgs) -> Result<()> {
             if let Some(mut p) = physics {
                 retrains += 1;
                 p.gravity = 9.81 + 0.1 * retrains as f64;
-                app.world_mut().write_message(LabAction::SetPhysics(hnn_lab::scene::SystemSpec::RapierPendulum(p)));
+                app.world_mut().write_message(LabAction::SetPhysics(
+                    hnn_lab::scene::SystemSpec::RapierPendulum(p),
+                ));
                 app.world_mut().write_message(TrainAction::Retrain {
                     from_scratch: false,
                 });

@@ -47,6 +47,16 @@ impl DivergenceClock {
         }
     }
 
+    /// The per-coordinate scales σᵢ of the error.
+    pub fn sigma(&self) -> &[f64] {
+        &self.sigma
+    }
+
+    /// The normalised error at which a twin counts as gone.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
     /// Twin and truth were put in the same state at time `t`: the clock starts from zero.
     pub fn sync(&mut self, t: f64) {
         self.synced_at = Some(t);

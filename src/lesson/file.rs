@@ -63,7 +63,8 @@ impl Lesson {
                         crate::scene::SystemSpec::Gravity { masses, .. } => masses.len(),
                         s => s.dof(),
                     };
-                    (*b > bodies).then(|| format!("body {b} does not exist: the scene has {bodies}"))
+                    (*b > bodies)
+                        .then(|| format!("body {b} does not exist: the scene has {bodies}"))
                 }
                 crate::scene::LessonAction::SetStateOf(x) if x.len() != 2 * scene.system.dof() => {
                     Some(format!(

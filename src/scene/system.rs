@@ -87,7 +87,8 @@ impl SystemSpec {
     /// orbiting bodies relative to their centre of mass, so the picture stays put even if the
     /// total momentum is not zero.
     pub fn body_positions(&self, q: &[f64]) -> Vec<[f64; 2]> {
-        let bob = |at: [f64; 2], theta: f64, l: f64| [at[0] + l * theta.sin(), at[1] - l * theta.cos()];
+        let bob =
+            |at: [f64; 2], theta: f64, l: f64| [at[0] + l * theta.sin(), at[1] - l * theta.cos()];
         match self {
             SystemSpec::Spring { .. } => vec![[q[0], 0.0]],
             SystemSpec::Pendulum { .. } => vec![bob([0.0, 0.0], q[0], 1.0)],

@@ -107,7 +107,10 @@ fn view_settings_do_not_change_the_hash_and_bad_ones_name_their_line() {
     let b = Scene::load(&write(dir.path(), "b.ron", with_view)).unwrap();
     assert_eq!(a.hash(), b.hash());
     let v = b.view;
-    assert_eq!((v.start, v.time_rate, v.kick), (Some(vec![0.5, 0.0]), 0.5, 0.3));
+    assert_eq!(
+        (v.start, v.time_rate, v.kick),
+        (Some(vec![0.5, 0.0]), 0.5, 0.3)
+    );
     let bad = "Scene(name: \"a\", system: Spring(k: 1.0, m: 1.0), data: Synthetic(()),\n    view: (time_rate: 0.0))";
     let e = format!(
         "{:#}",

@@ -71,16 +71,16 @@ impl TruthSystem {
     /// A kick of strength `j` to `body`: an angular impulse (N·m·s) for the rapier pendulum, Δp
     /// of the joint for the chains, an impulse along the motion for orbits (`kick_direction`).
     /// Returns how the twins observe the state before and after it; `None` for a recording.
-    pub fn kick_body(
-        &mut self,
-        j: f64,
-        body: usize,
-    ) -> Result<Option<(Observation, Observation)>> {
+    pub fn kick_body(&mut self, j: f64, body: usize) -> Result<Option<(Observation, Observation)>> {
         if !self.interactive() {
             return Ok(None);
         }
         if body >= self.bodies() {
-            bail!("body {} of {}: no such body to kick", body + 1, self.bodies());
+            bail!(
+                "body {} of {}: no such body to kick",
+                body + 1,
+                self.bodies()
+            );
         }
         if let TruthKind::Pixels(o) = &mut self.kind {
             let (a, b) = o.kick(j)?;

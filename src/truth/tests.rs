@@ -178,7 +178,9 @@ mod two_dof {
         };
         spec.l2 = 0.5;
         let x = t.state();
-        assert!(t.set_system(&SystemSpec::RapierDoublePendulum(spec)).unwrap());
+        assert!(t
+            .set_system(&SystemSpec::RapierDoublePendulum(spec))
+            .unwrap());
         let y = t.state();
         assert!((y[0] - x[0]).abs() < 1e-5 && (y[1] - x[1]).abs() < 1e-5);
         let wrong = SystemSpec::Spring { k: 1.0, m: 1.0 };
@@ -218,7 +220,10 @@ mod two_dof {
             let j = kicked.energy_kick(de, 0).unwrap();
             assert!(j > 0.0, "along the motion");
             kicked.kick_body(j, 0).unwrap();
-            assert!((kicked.energy() - e0 - de).abs() < 1e-9 * e0.abs(), "{path}");
+            assert!(
+                (kicked.energy() - e0 - de).abs() < 1e-9 * e0.abs(),
+                "{path}"
+            );
             let (p0, p1) = (g.momentum(&x0), g.momentum(&kicked.state()));
             assert!((p0[0] - p1[0]).abs() < 1e-12 && (p0[1] - p1[1]).abs() < 1e-12);
             let (r_calm, r_kicked) = (widest(&mut calm), widest(&mut kicked));

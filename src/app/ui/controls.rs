@@ -119,10 +119,18 @@ pub fn show(ui: &mut egui::Ui, p: &mut ControlsParams) {
             } else {
                 "an impulse to the left / right"
             };
-            if ui.button(back).on_hover_text(format!("{keys}: {hover}")).clicked() {
+            if ui
+                .button(back)
+                .on_hover_text(format!("{keys}: {hover}"))
+                .clicked()
+            {
                 p.actions.write(LabAction::Kick(body, -p.settings.kick));
             }
-            if ui.button(on).on_hover_text(format!("{keys}: {hover}")).clicked() {
+            if ui
+                .button(on)
+                .on_hover_text(format!("{keys}: {hover}"))
+                .clicked()
+            {
                 p.actions.write(LabAction::Kick(body, p.settings.kick));
             }
         });

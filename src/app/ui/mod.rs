@@ -138,7 +138,10 @@ fn layout(
                 };
                 let system = physics.truth.0.system().clone();
                 let adjustable = physics.truth.0.interactive()
-                    && !matches!(system, SystemSpec::Spring { .. } | SystemSpec::Pendulum { .. });
+                    && !matches!(
+                        system,
+                        SystemSpec::Spring { .. } | SystemSpec::Pendulum { .. }
+                    );
                 if adjustable {
                     let changed = physics.lab.physics_changed();
                     section(ui, "Physics", false, changed, |ui| {
@@ -211,7 +214,10 @@ fn layout(
                         } else {
                             egui::Color32::from_rgb(140, 220, 140)
                         };
-                        ui.label(egui::RichText::new(text).size(14.0).color(color));
+                        ui.add(
+                            egui::Label::new(egui::RichText::new(text).size(14.0).color(color))
+                                .extend(),
+                        );
                     }
                 });
         }

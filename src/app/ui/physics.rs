@@ -33,14 +33,15 @@ pub struct Senders<'a, 'w, 'v> {
 /// masses (pendulums), the bodies' masses (orbits). None for systems without any.
 pub fn physics(ui: &mut egui::Ui, p: &PhysicsParams, system: &SystemSpec, out: &mut Senders) {
     let mut s = system.clone();
-    let slider = |ui: &mut egui::Ui, v: &mut f64, range: std::ops::RangeInclusive<f64>, text: &str| {
-        ui.add(
-            egui::Slider::new(v, range)
-                // A lesson may set values beyond the slider's range: only edits are clamped.
-                .clamping(egui::SliderClamping::Edits)
-                .text(text),
-        );
-    };
+    let slider =
+        |ui: &mut egui::Ui, v: &mut f64, range: std::ops::RangeInclusive<f64>, text: &str| {
+            ui.add(
+                egui::Slider::new(v, range)
+                    // A lesson may set values beyond the slider's range: only edits are clamped.
+                    .clamping(egui::SliderClamping::Edits)
+                    .text(text),
+            );
+        };
     let gravity = |ui: &mut egui::Ui, g: &mut f64| {
         ui.horizontal(|ui| {
             for (name, preset) in GRAVITY_PRESETS {

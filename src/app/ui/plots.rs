@@ -119,7 +119,9 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
                         );
                     }
                     Some(portrait) => {
-                        let trail = pts(s.iter().filter_map(|x| x.z[i].as_ref().map(|z| [z[0], z[1]])));
+                        let trail = pts(s
+                            .iter()
+                            .filter_map(|x| x.z[i].as_ref().map(|z| [z[0], z[1]])));
                         let now = s.back().and_then(|x| x.z[i].as_ref().map(|z| [z[0], z[1]]));
                         phase(ui, name, portrait, trail, now, i + 1, w, h);
                     }
@@ -155,7 +157,12 @@ fn many(
     let section = poincare && k == n;
     let titles = if section {
         [
-            format!("Truth: {}, {} at {} = 0 ↑", names[1], names[n + 1], names[0]),
+            format!(
+                "Truth: {}, {} at {} = 0 ↑",
+                names[1],
+                names[n + 1],
+                names[0]
+            ),
             "HNN twin, since the sync".to_string(),
             "Baseline twin, since the sync".to_string(),
         ]
@@ -172,18 +179,21 @@ fn many(
     for c in 0..3 {
         ui.vertical(|ui| {
             if c == 0 {
-                ui.horizontal(|ui| {
-                    for i in 0..choices {
-                        let label = if i == n {
-                            "Poincaré".to_string()
-                        } else {
-                            format!("({}, {})", names[i], names[n + i])
-                        };
-                        if ui.selectable_label(k == i, label).clicked() {
-                            choice.0 = i;
-                        }
+                let label = |i: usize| {
+                    if i == n {
+                        "Poincaré section".to_string()
+                    } else {
+                        format!("plane ({}, {})", names[i], names[n + i])
                     }
-                });
+                };
+                egui::ComboBox::from_id_salt("phase plane")
+                    .selected_text(label(k))
+                    .width(w - 10.0)
+                    .show_ui(ui, |ui| {
+                        for i in 0..choices {
+                            ui.selectable_value(&mut choice.0, i, label(i));
+                        }
+                    });
             } else {
                 ui.label(" ");
             }
@@ -205,9 +215,15 @@ fn many(
                     if c > 0 {
                         let ghost = c32(COLORS[0]).gamma_multiply(0.3);
                         if section {
-                            plot.points(Points::new("truth", truth.clone()).radius(1.5).color(ghost));
+                            plot.points(
+                                Points::new("truth", truth.clone()).radius(1.5).color(ghost),
+                            );
                         } else {
-                            plot.line(Line::new("truth", truth.clone()).color(ghost).allow_hover(false));
+                            plot.line(
+                                Line::new("truth", truth.clone())
+                                    .color(ghost)
+                                    .allow_hover(false),
+                            );
                         }
                     }
                     if section {
