@@ -220,7 +220,7 @@ pub(crate) fn full_state<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D:
 }
 
 fn check_state(v: &[f64]) -> Result<(), String> {
-    if v.len() < 2 || v.len() > 64 || v.len() % 2 != 0 {
+    if v.len() < 2 || v.len() > 64 || !v.len().is_multiple_of(2) {
         return Err(format!(
             "a state of {} numbers is out of range: it needs an even count, 2..=64",
             v.len()

@@ -149,7 +149,7 @@ fn after_a_drag_the_synced_twins_show_the_truths_angle() {
         app.update();
         let r = app.world().resource::<Readouts>();
         for slot in [HNN, BASELINE] {
-            let read = r.0[slot].as_ref().unwrap().q_now.unwrap();
+            let read = r.0[slot].as_ref().unwrap().q_now.clone().unwrap()[0];
             assert!(
                 (read - theta).abs() < 0.08,
                 "{slot:?}: θ {theta} read {read}"

@@ -36,10 +36,13 @@ pub struct Sections {
     pub section: Option<Section>,
     pub truth: Vec<[f64; 2]>,
     pub twins: PerModel<Vec<[f64; 2]>>,
-    /// Last step's states (truth, twins), to find crossings between steps.
-    last: Option<(Vec<f64>, PerModel<Option<Vec<f64>>>)>,
+    /// Last step's states, to find crossings between steps.
+    last: Option<LastStates>,
     last_time: f64,
 }
+
+/// The truth's state and each twin's (a twin without weights has none).
+type LastStates = (Vec<f64>, PerModel<Option<Vec<f64>>>);
 
 pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();

@@ -85,7 +85,7 @@ fn a_good_lesson_loads_with_its_scene_and_start() {
         LessonAction::SetIntegrator(Integrator::Leapfrog)
     );
     assert_eq!(scene.name, "spring");
-    assert_eq!(scene.view.start, Some((0.5, 0.0)));
+    assert_eq!(scene.view.start, Some(vec![0.5, 0.0]));
     assert_eq!(Lesson::peek(&p).unwrap().0, "Energy is conserved");
 }
 
