@@ -378,28 +378,42 @@ fn the_app_refuses_a_broken_scene_before_opening_a_window() {
     fails_with(&out, &["nope.ron"]);
 }
 
-/// The app shows one degree of freedom: a scene with more is refused before any window, with
-/// what to use instead.
+/// A start state that does not fit the scene's system (two numbers for a double pendulum)
+/// stops the app before any window, naming the file, line and field.
 #[cfg(feature = "gui")]
 #[test]
-fn the_app_refuses_a_scene_with_more_degrees_of_freedom() {
+fn the_app_refuses_a_start_state_that_does_not_fit_the_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(repo("scenes/rapier_double_pendulum.ron")).unwrap();
+    let bad = src.replace(
+        "start: Some([1.0, 1.3, 0.0, 0.0])",
+        "start: Some((1.0, 1.3))",
+    );
+    assert_ne!(src, bad);
+    let path = dir.path().join("dp.ron");
+    std::fs::write(&path, bad).unwrap();
     let out = bin()
-        .args([
-            "--scene",
-            &repo("scenes/double_pendulum.ron").to_string_lossy(),
-        ])
+        .args(["--scene", &path.to_string_lossy()])
         .env_remove("DISPLAY")
         .output()
         .unwrap();
-    fails_with(
-        &out,
-        &[
-            "double_pendulum.ron",
-            "one degree of freedom",
-            "has 2",
-            "hnn-lab train",
-        ],
-    );
+    fails_with(&out, &["dp.ron:", "view.start", "2 numbers", "needs 4"]);
+}
+
+/// Without a display the app says so instead of panicking in the windowing library.
+#[cfg(feature = "gui")]
+#[test]
+fn the_app_without_a_display_says_so() {
+    let out = bin()
+        .args([
+            "--scene",
+            &repo("scenes/rapier_double_pendulum.ron").to_string_lossy(),
+        ])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    fails_with(&out, &["no display", "xvfb-run"]);
 }
 
 /// A broken lesson stops the app before any window, naming the file, line and field.

@@ -115,6 +115,18 @@ pub struct RunOptions {
 
 /// Opens the window and runs until it is closed.
 pub fn run(opts: RunOptions) -> Result<()> {
+    // The windowing library panics without a display; say what to do instead.
+    #[cfg(target_os = "linux")]
+    if ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .all(|v| std::env::var_os(v).is_none_or(|d| d.is_empty()))
+    {
+        anyhow::bail!(
+            "no display: the app needs a window (DISPLAY or WAYLAND_DISPLAY); on a machine \
+             without one, run it under xvfb-run, or use the headless commands (hnn-lab train, \
+             eval, figures, bench-app)"
+        );
+    }
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
