@@ -77,7 +77,8 @@ fn the_rapier_double_pendulum_keeps_its_energy_within_the_measured_bound() {
 
 /// A kick to either bob (or either body) raises the truth's energy by exactly what was asked,
 /// and the HNN twin, which takes the same kick in its own (q, p), finds its learned H raised by
-/// a matched amount (within 15%; measured within 8%): the HNN learned H itself, not a rescaled copy.
+/// a matched amount (within 15%; measured within 8%) inside the data (at its edge, 12.8 J +
+/// 1 J, the match falls to 16%): the HNN learned H itself, not a rescaled copy.
 #[test]
 fn a_kick_raises_the_truths_energy_and_the_hnns_learned_h_alike() {
     for (scene, start, kicks) in [
@@ -86,7 +87,11 @@ fn a_kick_raises_the_truths_energy_and_the_hnns_learned_h_alike() {
             Some(vec![0.5, 0.4, 0.0, 0.0]),
             vec![(0, 0.5), (1, 0.3), (1, 0.2), (0, 0.3)],
         ),
-        ("rapier_double_pendulum.ron", None, vec![(0, 1.0), (1, 0.8)]),
+        (
+            "rapier_double_pendulum.ron",
+            Some(vec![0.9, 1.2, 0.0, 0.0]),
+            vec![(0, 1.0), (1, 0.8)],
+        ),
         ("two_body.ron", None, vec![(0, 0.02), (1, 0.02)]),
     ] {
         let mut l = lab(scene);
@@ -241,7 +246,7 @@ fn the_chaos_lesson_plays_to_its_cues() {
     // The lesson's start, not the scene's.
     let x = truth(&app).state();
     assert!(
-        (x[0] - 1.6).abs() < 0.05 && (x[1] - 2.2).abs() < 0.1,
+        (x[0] - 1.4).abs() < 0.05 && (x[1] + 0.5).abs() < 0.1,
         "{x:?}"
     );
     let mut captions = vec![];
@@ -292,4 +297,66 @@ fn the_orbit_lessons_play_to_their_cues() {
     assert!(truth(&app).energy() < e_widened - 1e-3);
     run_lesson(&mut app, 71.0, &mut captions);
     assert_eq!(captions.len(), 5, "{captions:#?}");
+}
+
+/// The energy challenge on the double pendulum: the band is the energies of both rods at rest
+/// at the target angle ± the band, the truth starts at rest at the bottom, and kicks (to either
+/// bob) are the round's fixed size and counted.
+#[test]
+fn the_energy_challenge_plays_on_the_double_pendulum() {
+    use hnn_lab::app::game::GameRound;
+    use hnn_lab::app::GameAction;
+    use hnn_lab::physics::Hamiltonian;
+    let l = lab("rapier_double_pendulum.ron");
+    let spec = match &l.scene.system {
+        hnn_lab::scene::SystemSpec::RapierDoublePendulum(r) => *r,
+        s => panic!("{s:?}"),
+    };
+    let kick = l.game_spec().unwrap().kick;
+    let mut app = headless_app(l);
+    app.update();
+    app.world_mut().write_message(GameAction::Start(Some(30.0)));
+    app.update();
+    let h = spec.hamiltonian();
+    let rest = |deg: f64| {
+        let a = deg.to_radians();
+        h.energy(&[a, a, 0.0, 0.0])
+    };
+    let r = app.world().resource::<GameRound>().round.clone().unwrap();
+    assert!(
+        (r.energy_band.0 - rest(27.0)).abs() < 1e-9,
+        "{:?}",
+        r.energy_band
+    );
+    assert!(
+        (r.energy_band.1 - rest(33.0)).abs() < 1e-9,
+        "{:?}",
+        r.energy_band
+    );
+    assert!(
+        truth(&app).energy() < 0.05 * r.energy_band.0,
+        "from rest at the bottom"
+    );
+    let kicks = r.kicks_left;
+    act(&mut app, LabAction::SetPaused(true));
+    app.update();
+    for body in [0, 1] {
+        let before = truth(&app).state();
+        act(&mut app, LabAction::Kick(body, 5.0));
+        app.update();
+        let after = truth(&app).state();
+        // The round's size, not the one asked for, on that joint's momentum.
+        assert!(
+            (after[2 + body] - before[2 + body] - kick).abs() < 1e-3,
+            "{before:?} {after:?}"
+        );
+    }
+    let left = app
+        .world()
+        .resource::<GameRound>()
+        .round
+        .as_ref()
+        .unwrap()
+        .kicks_left;
+    assert_eq!(left, kicks - 2);
 }

@@ -386,7 +386,7 @@ fn the_app_refuses_a_start_state_that_does_not_fit_the_system() {
     let dir = tempfile::tempdir().unwrap();
     let src = std::fs::read_to_string(repo("scenes/rapier_double_pendulum.ron")).unwrap();
     let bad = src.replace(
-        "start: Some([1.0, 1.3, 0.0, 0.0])",
+        "start: Some([1.4, -0.5, 0.0, 0.0])",
         "start: Some((1.0, 1.3))",
     );
     assert_ne!(src, bad);

@@ -224,9 +224,9 @@ impl Lab {
             Task::Field { system, .. } => match system {
                 SystemSpec::Spring { .. } => vec![0.6, 0.0],
                 SystemSpec::Pendulum { .. } => vec![1.5, 0.0],
-                // At rest, the lower rod further out: a swing that soon turns irregular.
+                // At rest, the rods bent against each other: a chaotic swing.
                 SystemSpec::DoublePendulum { .. } | SystemSpec::RapierDoublePendulum(_) => {
-                    vec![1.0, 1.3, 0.0, 0.0]
+                    vec![1.4, -0.5, 0.0, 0.0]
                 }
                 // An orbit drawn as the scene's data are (its evaluation seed), without noise.
                 SystemSpec::Gravity { masses, g } => {

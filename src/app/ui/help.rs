@@ -39,6 +39,14 @@ const ABOUT: &[(&str, &str)] = &[
          contours; each twin's latent plane with its learned H or vector field.",
     ),
     (
+        "Many bodies",
+        "Double pendulum and orbits: each twin moves its canonical state (angles and \
+         momenta, or positions and momenta). The clock under a twin counts how long it has \
+         stayed with the truth since the last sync; the phase plots show one degree of \
+         freedom at a time, or the Poincaré section (every upward pass of the upper rod \
+         through the vertical).",
+    ),
+    (
         "Integrator",
         "How the twins step their learned dynamics. RK4 is accurate per step but its energy \
          error drifts; leapfrog keeps it bounded. Take large steps to see it.",
@@ -52,12 +60,20 @@ const ABOUT: &[(&str, &str)] = &[
 ];
 
 const KEYS: &[(&str, &str)] = &[
-    ("Left / Right", "kick the truth"),
+    ("Left / Right", "kick the truth (its first bob or body)"),
+    (
+        "Shift / Ctrl + Left / Right",
+        "kick the second / third bob or body",
+    ),
+    ("O", "many bodies: side by side or overlaid"),
     ("E", "add learned energy to the HNN twin"),
     ("S", "sync the twins to the truth"),
     ("Space / N / R", "pause · step one frame · reset"),
     ("1 2 3 4", "time rate ¼× ½× 1× 2×"),
-    ("drag the bob", "move the truth; release to re-sync"),
+    (
+        "drag a bob",
+        "move the truth (either bob of a double pendulum); release to re-sync",
+    ),
     ("G", "gravity preset: Earth, Moon, Jupiter in turn"),
     (
         "L / Shift+L, M / Shift+M",

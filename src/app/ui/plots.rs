@@ -158,7 +158,7 @@ fn many(
     let titles = if section {
         [
             format!(
-                "Truth: {}, {} at {} = 0 ↑",
+                "Truth: {}, {} at {} = 0, rising",
                 names[1],
                 names[n + 1],
                 names[0]
