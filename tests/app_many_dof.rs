@@ -135,6 +135,23 @@ fn a_kick_raises_the_truths_energy_and_the_hnns_learned_h_alike() {
     }
 }
 
+/// Add energy raises the HNN twin's learned H by exactly ΔH in four and eight dimensions
+/// (the double pendulum, two bodies), truth untouched.
+#[test]
+fn add_energy_raises_the_learned_h_exactly_for_any_n() {
+    for (scene, dh) in [("rapier_double_pendulum.ron", 0.5), ("two_body.ron", 0.01)] {
+        let mut app = headless_app(lab(scene));
+        act(&mut app, LabAction::SetPaused(true));
+        app.update();
+        let (e0, h0) = (truth(&app).energy(), learned_h(&app));
+        act(&mut app, LabAction::AddEnergy(dh));
+        app.update();
+        let h1 = learned_h(&app);
+        assert!((h1 - h0 - dh).abs() < 1e-6, "{scene}: {h0} -> {h1}");
+        assert_eq!(truth(&app).energy(), e0);
+    }
+}
+
 /// The divergence clock starts at a sync and stops the first time the twin's normalised state
 /// error passes the threshold, whatever the twin; a new sync starts it again.
 #[test]

@@ -19,8 +19,8 @@ use super::per_model::{PerModel, KINDS};
 use super::sim::Truth;
 use super::spine::Frame;
 use super::twins::{swap_weights, Twins};
-use crate::data::load_dataset;
 use crate::data::pixel_cache::{cache_dir, load_or_generate};
+use crate::data::shared_dataset;
 use crate::nn::{FieldSnapshot, ModelKind, PixelSnapshot};
 use crate::scene::SystemSpec;
 use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
@@ -157,7 +157,8 @@ fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training) -> AnyHan
         Task::Field { .. } => AnyHandle::Field(TrainerHandle::spawn_with(
             move || {
                 let dev = crate::device::select(&device)?;
-                let data = load_dataset(&scene, None)?;
+                // Made once for both trainers (they start together on the same scene).
+                let data = shared_dataset(&scene)?;
                 Ok(Trainer::new(kind, &scene, &data, &dev)?)
             },
             Cadence {

@@ -7,6 +7,7 @@ pub mod pixel_cache;
 mod recorded;
 pub mod render;
 mod scaling;
+mod shared;
 mod synthetic;
 
 pub use lipson::{
@@ -16,6 +17,7 @@ pub use pixel::{PixelDataSpec, PixelDataset};
 pub use recorded::{fit_double_pendulum, mass_matrix_of, recorded_samples, DoublePendulumFit};
 pub use render::RenderSpec;
 pub use scaling::Scaling;
+pub use shared::shared_dataset;
 pub use synthetic::{draw_initial, initial_state, orbit_state, synthetic_dataset};
 
 use anyhow::Result;
