@@ -8,7 +8,7 @@ use std::path::Path;
 use bevy::prelude::*;
 use hnn_lab::app::lesson::LessonPlayer;
 use hnn_lab::app::{
-    headless_app, Clocks, Lab, LabAction, ModelStatus, Sections, Truth, Twins, HNN,
+    headless_app, Clocks, Lab, LabAction, ModelStatus, Sections, Truth, Twins, BASELINE, HNN,
 };
 use hnn_lab::eval::normalised_error;
 use hnn_lab::twin::Twin;
@@ -156,11 +156,24 @@ fn add_energy_raises_the_learned_h_exactly_for_any_n() {
 /// error passes the threshold, whatever the twin; a new sync starts it again.
 #[test]
 fn the_divergence_clock_starts_at_a_sync_and_stops_when_the_error_passes_the_threshold() {
+    for kind in [HNN, BASELINE] {
+        clock_follows(kind);
+    }
+}
+
+fn twin_state_of(app: &App, kind: hnn_lab::nn::ModelKind) -> Vec<f64> {
+    match app.world().resource::<Twins>().0[kind].as_ref().unwrap() {
+        Twin::Field(f) => f.x.clone(),
+        Twin::Pixel(_) => panic!("a state twin"),
+    }
+}
+
+fn clock_follows(kind: hnn_lab::nn::ModelKind) {
     let mut app = headless_app(lab("rapier_double_pendulum.ron"));
     app.update();
     act(&mut app, LabAction::Sync);
     app.update();
-    let clock = |app: &App| app.world().resource::<Clocks>().twins.clone().unwrap()[HNN].clone();
+    let clock = |app: &App| app.world().resource::<Clocks>().twins.clone().unwrap()[kind].clone();
     // Synced before this frame's steps: the clock has run for at most those.
     let c = clock(&app);
     let valid = c.valid_for(truth(&app).time).unwrap();
@@ -175,7 +188,7 @@ fn the_divergence_clock_starts_at_a_sync_and_stops_when_the_error_passes_the_thr
     for _ in 0..1800 {
         app.update();
         let now = truth(&app).time;
-        let e = normalised_error(&truth(&app).state(), &twin_state(&app), &sigma);
+        let e = normalised_error(&truth(&app).state(), &twin_state_of(&app, kind), &sigma);
         let c = clock(&app);
         if e > threshold {
             assert!(c.has_left(), "error {e} at t = {now} but the clock runs");
@@ -197,7 +210,7 @@ fn the_divergence_clock_starts_at_a_sync_and_stops_when_the_error_passes_the_thr
         before = now;
     }
     let left = left.expect("a chaotic swing defeats the twin within 30 s");
-    println!("the HNN twin stayed with the truth for {left:.2} s");
+    println!("the {kind:?} twin stayed with the truth for {left:.2} s");
     act(&mut app, LabAction::Sync);
     app.update();
     let c = clock(&app);
@@ -205,7 +218,7 @@ fn the_divergence_clock_starts_at_a_sync_and_stops_when_the_error_passes_the_thr
 }
 
 /// The Poincaré section collects the truth's upward passes of θ₁ = 0 (with p₁ > 0), and the
-/// twins' since their sync; a reset empties the truth's.
+/// twins' since their sync (a sync empties those); a reset empties the truth's.
 #[test]
 fn the_poincare_section_collects_upward_crossings() {
     let mut app = headless_app(lab("rapier_double_pendulum.ron"));
@@ -235,6 +248,15 @@ fn the_poincare_section_collects_upward_crossings() {
     for p in &s.truth {
         assert!(p[0].abs() <= std::f64::consts::PI && p[1].is_finite());
     }
+    let kept = s.truth.len();
+    act(&mut app, LabAction::Sync);
+    app.update();
+    let s = app.world().resource::<Sections>();
+    assert!(
+        s.twins.0.iter().all(|t| t.len() <= 1),
+        "a sync empties the twins' sections"
+    );
+    assert!(s.truth.len() >= kept, "and keeps the truth's");
     act(&mut app, LabAction::Reset);
     app.update();
     app.update();
@@ -376,4 +398,34 @@ fn the_energy_challenge_plays_on_the_double_pendulum() {
         .unwrap()
         .kicks_left;
     assert_eq!(left, kicks - 2);
+}
+
+/// A lesson's bodies are numbered from 1: `KickBody(2, j)` kicks the lower bob (p₂), not the
+/// upper one.
+#[test]
+fn a_lessons_body_two_is_the_lower_bob() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = root().join("scenes/rapier_double_pendulum.ron");
+    let text = format!(
+        "Lesson(\n    title: \"t\",\n    scene: {:?},\n    start: Some([0.3, 0.2, 0.0, 0.0]),\n    timeline: [\n        (at: 0.0, do: Pause),\n        (at: 0.0, do: KickBody(2, 0.4)),\n    ],\n)\n",
+        scene.display()
+    );
+    let path = dir.path().join("l.ron");
+    std::fs::write(&path, text).unwrap();
+    let mut l = Lab::load_lesson(&path, None, "cpu").unwrap();
+    l.scores_file = dir.path().join("scores.ron");
+    let mut app = headless_app(l);
+    let before = truth(&app).state();
+    for _ in 0..5 {
+        app.update();
+    }
+    let after = truth(&app).state();
+    assert!(
+        (after[3] - before[3] - 0.4).abs() < 1e-3,
+        "{before:?} -> {after:?}"
+    );
+    assert!(
+        (after[2] - before[2]).abs() < 1e-3,
+        "{before:?} -> {after:?}"
+    );
 }

@@ -401,7 +401,7 @@ fn the_app_refuses_a_start_state_that_does_not_fit_the_system() {
 }
 
 /// Without a display the app says so instead of panicking in the windowing library.
-#[cfg(feature = "gui")]
+#[cfg(all(feature = "gui", target_os = "linux"))]
 #[test]
 fn the_app_without_a_display_says_so() {
     let out = bin()

@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 
 use super::lab::Lab;
-use super::messages::{Allowed, LabAction, LastAction, TwinsSynced};
+use super::messages::{Allowed, LabAction, LastAction, TruthMoved, TwinsSynced};
 use super::per_model::HNN;
 use super::sim::{SimControl, Truth};
 use super::spine::Frame;
@@ -26,6 +26,7 @@ fn apply_actions(
     mut last: ResMut<LastAction>,
     mut integration: ResMut<TwinIntegration>,
     mut synced: MessageWriter<TwinsSynced>,
+    mut moved: MessageWriter<TruthMoved>,
 ) {
     for Allowed(a) in actions.read() {
         match a {
@@ -69,12 +70,23 @@ fn apply_actions(
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);
                 }
-                synced.write(TwinsSynced);
+                // Twin and truth at the same time from here: the twins' next step is the
+                // truth's next step.
+                integration.count = 0;
+                synced.write(TwinsSynced(None));
                 last.0 = "twins synced to the truth".into();
             }
             LabAction::SetTruth(x) => {
-                if !truth.0.set_state(x) {
+                if truth.0.set_state(x) {
+                    moved.write(TruthMoved);
+                } else if !truth.0.interactive() {
                     last.0 = "a recording cannot be moved".into();
+                } else {
+                    last.0 = format!(
+                        "a state of {} numbers does not fit this system ({} needed)",
+                        x.len(),
+                        truth.0.state().len()
+                    );
                 }
             }
             LabAction::Reset => {
@@ -83,7 +95,9 @@ fn apply_actions(
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);
                 }
-                synced.write(TwinsSynced);
+                integration.count = 0;
+                moved.write(TruthMoved);
+                synced.write(TwinsSynced(None));
                 last.0 = "reset".into();
             }
             LabAction::SetPaused(p) => set_paused(&mut ctl, *p),

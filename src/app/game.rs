@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 
 use super::lab::Lab;
-use super::messages::{Allowed, GameAction, LabAction, LastAction, TwinsSynced};
+use super::messages::{Allowed, GameAction, LabAction, LastAction, TruthMoved, TwinsSynced};
 use super::sim::{SimControl, Truth};
 use super::spine::{Frame, PostStep};
 use super::twins::{Readouts, Twins};
@@ -131,7 +131,8 @@ fn apply_game_actions(
     mut twins: ResMut<Twins>,
     mut ctl: ResMut<SimControl>,
     mut last: ResMut<LastAction>,
-    mut synced: MessageWriter<TwinsSynced>,
+    mut synced: (MessageWriter<TwinsSynced>, MessageWriter<TruthMoved>),
+    mut integration: ResMut<super::twins::TwinIntegration>,
 ) {
     for a in actions.read() {
         match a {
@@ -156,7 +157,9 @@ fn apply_game_actions(
                 for t in twins.0.iter_mut().flatten() {
                     t.sync(&obs);
                 }
-                synced.write(TwinsSynced);
+                integration.count = 0;
+                synced.0.write(TwinsSynced(None));
+                synced.1.write(TruthMoved);
                 let t = &truth.0;
                 // The energy of a swing of amplitude a: at rest with every rod at angle a.
                 let round = Round::new(rules, |a| {

@@ -12,10 +12,7 @@ use super::messages::GameAction;
 use super::messages::LessonCommand;
 use super::twins::TWIN_STEPS;
 use super::ui::{ControlSettings, HelpOpen, GRAVITY_PRESETS};
-use super::view::{
-    body_points, origin, rod_tip, spring_mass, Layout, Stage, WorldCamera, COLUMNS, PIVOT_Y,
-    SPRING_PX,
-};
+use super::view::{body_points, origin, spring_mass, Layout, Stage, WorldCamera, SPRING_PX};
 use super::{Lab, LabAction, SimControl, Truth, RATES};
 use super::{TrainAction, Training, TwinIntegration};
 use crate::twin::Integrator;
@@ -93,7 +90,7 @@ fn teaching_keys(
                 actions.write(LabAction::SetTwinStep(TWIN_STEPS[j]));
             }
             KeyCode::KeyG if truth.0.physics().is_none() => {
-                let Some(g) = gravity_of(truth.0.system()) else {
+                let Some(g) = truth.0.system().gravity() else {
                     continue;
                 };
                 let now = GRAVITY_PRESETS
@@ -142,17 +139,6 @@ fn teaching_keys(
     }
 }
 
-/// Gravity (m/s²) of a system that has a gravity setting.
-fn gravity_of(system: &crate::scene::SystemSpec) -> Option<f64> {
-    use crate::scene::SystemSpec;
-    match system {
-        SystemSpec::RapierPendulum(r) => Some(r.gravity),
-        SystemSpec::RapierDoublePendulum(r) => Some(r.gravity),
-        SystemSpec::DoublePendulum { g, .. } => Some(*g),
-        _ => None,
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn keys(
     kb: Res<ButtonInput<KeyCode>>,
@@ -180,7 +166,7 @@ fn keys(
         let a = match k {
             KeyCode::ArrowLeft => LabAction::Kick(body, -kick),
             KeyCode::ArrowRight => LabAction::Kick(body, kick),
-            KeyCode::KeyO => {
+            KeyCode::KeyO if truth.0.state().len() > 2 => {
                 *layout = match *layout {
                     Layout::SideBySide => Layout::Overlaid,
                     Layout::Overlaid => Layout::SideBySide,
@@ -216,6 +202,7 @@ fn drag_bob(
     egui: Res<EguiWantsInput>,
     truth: Res<Truth>,
     lab: Res<Lab>,
+    stage: Res<Stage>,
     ctl: Res<SimControl>,
     time: Res<Time<Real>>,
     mut drag: ResMut<Drag>,
@@ -233,7 +220,7 @@ fn drag_bob(
     let q = truth.0.state()[0];
     // The truth's coordinate under the cursor, continuous with `near` (across the top).
     let under = |c: Vec2, near: f64| {
-        let d = c - Vec2::new(COLUMNS[0], PIVOT_Y);
+        let d = c - origin(0, Layout::SideBySide, &stage);
         if rod {
             let raw = d.x.atan2(-d.y) as f64;
             near + crate::data::render::wrap_diff(near, raw)
@@ -247,7 +234,7 @@ fn drag_bob(
     {
         if let Some(c) = cursor {
             let grab = if rod {
-                rod_tip(0, q)
+                origin(0, Layout::SideBySide, &stage) + body_points(&lab, &stage, &[q])[0]
             } else {
                 spring_mass(0, q)
             };

@@ -177,6 +177,11 @@ impl Lab {
 
     /// The energy-target game's rules for this scene (None: a recording cannot be kicked).
     pub fn game_spec(&self) -> Option<GameSpec> {
+        // Orbits have no rest amplitude to aim at (a round would start the bodies at rest,
+        // on top of each other), whatever the scene's view says.
+        if matches!(self.scene.system, SystemSpec::Gravity { .. }) {
+            return None;
+        }
         if let Some(g) = &self.scene.view.game {
             return Some(g.clone());
         }
@@ -192,11 +197,6 @@ impl Lab {
                 kicks: 6,
                 hold: 5.0,
             }),
-            // Orbits have no rest amplitude to aim at.
-            Task::Field {
-                system: SystemSpec::Gravity { .. },
-                ..
-            } => None,
             _ => Some(GameSpec::default()),
         }
     }

@@ -85,7 +85,12 @@ fn lessons_for(scene: &Path) -> Vec<(String, PathBuf)> {
 /// The physics a lesson restart puts back: the scene's own, where they can change (not for
 /// a recording).
 fn physics_of(scene: &crate::scene::Scene) -> Option<SystemSpec> {
-    (!matches!(scene.data, crate::scene::DataSpec::Recorded(_))).then(|| scene.system.clone())
+    let fixed = matches!(scene.data, crate::scene::DataSpec::Recorded(_))
+        || matches!(
+            scene.system,
+            SystemSpec::Spring { .. } | SystemSpec::Pendulum { .. }
+        );
+    (!fixed).then(|| scene.system.clone())
 }
 
 /// Puts everything a lesson may have changed back to the lesson's start, and holds the

@@ -44,10 +44,15 @@ pub enum LabAction {
     SetTwinStep(u32),
 }
 
-/// The twins were put back on the truth (a sync, a reset): the divergence clocks and the
-/// twins' Poincaré sections start again.
+/// Twins were put back on the truth (a sync, a reset: all of them; a twin made from its first
+/// trained weights: that one): their divergence clocks, sections and trails start again.
 #[derive(Message, Clone, Debug, PartialEq)]
-pub struct TwinsSynced;
+pub struct TwinsSynced(pub Option<crate::nn::ModelKind>);
+
+/// The truth was put somewhere else by hand (a drag, a lesson's state, a game's start): the
+/// Poincaré section and the trails do not join the state before to the state after.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub struct TruthMoved;
 
 /// What the last actions did, for the status line (e.g. a kick the HNN could not take).
 #[derive(Resource, Default, Debug)]
@@ -104,5 +109,6 @@ pub(super) fn plugin(app: &mut App) {
         .add_message::<GameAction>()
         .add_message::<LessonCommand>()
         .add_message::<TwinsSynced>()
+        .add_message::<TruthMoved>()
         .init_resource::<LastAction>();
 }

@@ -7,8 +7,8 @@
 use bevy::prelude::*;
 
 use super::lab::{Lab, Task};
-use super::messages::TwinsSynced;
-use super::per_model::PerModel;
+use super::messages::{TruthMoved, TwinsSynced};
+use super::per_model::{PerModel, KINDS};
 use super::sim::Truth;
 use super::spine::{Frame, SimStep};
 use super::twins::{TwinIntegration, Twins};
@@ -75,25 +75,31 @@ pub(super) fn plugin(app: &mut App) {
     .add_systems(FixedUpdate, follow.in_set(SimStep::Record));
 }
 
-/// A sync or a reset: the clocks start again from now, the twins' sections empty.
+/// A sync or a reset: the clocks start again from now, the twins' sections empty; a truth
+/// moved by hand: no crossing is looked for across the jump.
 fn restart(
     mut synced: MessageReader<TwinsSynced>,
+    mut moved: MessageReader<TruthMoved>,
     truth: Res<Truth>,
     mut clocks: ResMut<Clocks>,
     mut sections: ResMut<Sections>,
 ) {
-    if synced.read().count() == 0 {
-        return;
+    if moved.read().count() > 0 {
+        sections.last = None;
     }
-    if let Some(c) = clocks.twins.as_mut() {
-        for c in c.iter_mut() {
-            c.sync(truth.0.time);
+    for TwinsSynced(only) in synced.read() {
+        for k in KINDS.into_iter().filter(|k| only.is_none_or(|o| o == *k)) {
+            if let Some(c) = clocks.twins.as_mut() {
+                c[k].sync(truth.0.time);
+            }
+            sections.twins[k].clear();
+            // The truth's last state stays (its next crossing is still found); the twin
+            // jumped.
+            if let Some((_, z)) = sections.last.as_mut() {
+                z[k] = None;
+            }
         }
     }
-    for s in sections.twins.iter_mut() {
-        s.clear();
-    }
-    sections.last = None;
 }
 
 /// After each physics step: every clock observes its twin against the truth, and the

@@ -14,7 +14,7 @@ use bevy::prelude::*;
 
 use super::game::GameRound;
 use super::lab::{Lab, ModelStatus, Task};
-use super::messages::TrainAction;
+use super::messages::{TrainAction, TwinsSynced};
 use super::per_model::{PerModel, KINDS};
 use super::sim::Truth;
 use super::spine::Frame;
@@ -337,6 +337,7 @@ fn poll_trainers(
     truth: Res<Truth>,
     mut lab: ResMut<Lab>,
     game: Res<GameRound>,
+    mut synced: MessageWriter<TwinsSynced>,
 ) {
     let mut obs = None;
     for (i, m) in training.models.each_mut() {
@@ -398,6 +399,9 @@ fn poll_trainers(
         if game.active().is_none() {
             if let Some(w) = m.pending.take() {
                 let o = obs.get_or_insert_with(|| truth.0.observe());
+                if twins.0[i].is_none() {
+                    synced.write(TwinsSynced(Some(i))); // a new twin, made on the truth
+                }
                 swap_weights(&mut twins, i, w, o);
                 if let Some(sys) = m.learns.clone() {
                     lab.trained_on = sys;

@@ -16,7 +16,7 @@ use bevy::sprite::Anchor;
 use std::collections::VecDeque;
 
 use super::lab::Lab;
-use super::messages::TwinsSynced;
+use super::messages::{TruthMoved, TwinsSynced};
 use super::sim::Truth;
 use super::twins::{Observed, Readouts};
 use crate::truth::Observation;
@@ -108,6 +108,14 @@ impl Stage {
     }
 }
 
+/// New physics (a rod's length): the drawing's scale follows, so a one-rod pendulum keeps its
+/// size on screen and a double pendulum keeps its reach in the column.
+fn restage(lab: Res<Lab>, truth: Res<Truth>, mut stage: ResMut<Stage>) {
+    if lab.is_changed() && !lab.draws_orbits() {
+        *stage = Stage::for_lab(&lab, &truth.0);
+    }
+}
+
 /// Column `c`'s origin (pivot, or centre of mass) under `layout`.
 pub fn origin(c: usize, layout: Layout, stage: &Stage) -> Vec2 {
     let x = match layout {
@@ -153,7 +161,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             PostUpdate,
             (
-                (record_trails, draw_systems).chain(),
+                (restage, record_trails, draw_systems).chain(),
                 draw_target,
                 update_frames,
                 update_bars,
@@ -231,12 +239,6 @@ fn setup(
     };
     // (current scale, its floor)
     commands.insert_resource(BarScale(1.5 * full.max(1e-6), 1.5 * full.max(1e-6)));
-}
-
-/// The tip of a one-rod pendulum at angle θ (from hanging, counter-clockwise) in column `c`.
-pub fn rod_tip(c: usize, theta: f64) -> Vec2 {
-    let pivot = Vec2::new(COLUMNS[c], PIVOT_Y);
-    pivot + ROD_PX * Vec2::new(theta.sin() as f32, -theta.cos() as f32)
 }
 
 /// A rod of some thickness (parallel lines) from `a` to `b`, with a bob at `b`.
@@ -326,6 +328,7 @@ fn record_trails(
     lab: Res<Lab>,
     stage: Res<Stage>,
     mut synced: MessageReader<TwinsSynced>,
+    mut moved: MessageReader<TruthMoved>,
     mut trails: ResMut<Trails>,
 ) {
     let orbits = lab.draws_orbits();
@@ -336,9 +339,15 @@ fn record_trails(
     if t < trails.last_t {
         trails.columns.iter_mut().for_each(Vec::clear);
     }
-    if synced.read().count() > 0 {
-        trails.columns[1].clear();
-        trails.columns[2].clear();
+    for TwinsSynced(only) in synced.read() {
+        for (c, k) in super::KINDS.into_iter().enumerate() {
+            if only.is_none_or(|o| o == k) {
+                trails.columns[c + 1].clear();
+            }
+        }
+    }
+    if moved.read().count() > 0 {
+        trails.columns[0].clear();
     }
     if t == trails.last_t && !trails.columns[0].is_empty() {
         return;

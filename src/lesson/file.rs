@@ -37,7 +37,6 @@ impl Lesson {
         let src =
             crate::textfile::read_capped(path, crate::textfile::SPEC_MAX_BYTES, "lesson file")?;
         let file: LessonFile = parse_ron(&src, path)?;
-        check_cues(&file.timeline, &src, path)?;
         let scene_path = normalize(&path.parent().unwrap_or(Path::new(".")).join(&file.scene));
         let mut scene = Scene::load(&scene_path).with_context(|| {
             format!(
@@ -55,33 +54,7 @@ impl Lesson {
             );
             scene.view.start = Some(start);
         }
-        let cue_lines = crate::scene::lines::list_element_lines(&src, "timeline");
-        for (i, c) in file.timeline.iter().enumerate() {
-            let bad = match &c.action {
-                crate::scene::LessonAction::KickBody(b, _) => {
-                    let bodies = match &scene.system {
-                        crate::scene::SystemSpec::Gravity { masses, .. } => masses.len(),
-                        s => s.dof(),
-                    };
-                    (*b > bodies)
-                        .then(|| format!("body {b} does not exist: the scene has {bodies}"))
-                }
-                crate::scene::LessonAction::SetStateOf(x) if x.len() != 2 * scene.system.dof() => {
-                    Some(format!(
-                        "a state of {} numbers does not fit the scene's system: it needs {}",
-                        x.len(),
-                        2 * scene.system.dof()
-                    ))
-                }
-                _ => None,
-            };
-            if let Some(why) = bad {
-                anyhow::bail!(
-                    "{here}:{}: field `timeline[{i}].do`: {why}",
-                    cue_lines.get(i).copied().unwrap_or(1)
-                );
-            }
-        }
+        check_cues(&file.timeline, &src, path, &scene.system)?;
         let lesson = Lesson {
             title: file.title,
             source: path.to_path_buf(),

@@ -244,3 +244,48 @@ fn the_shipped_lessons_load() {
     }
     assert!(n >= 3, "at least three lessons ship, found {n}");
 }
+
+/// Cues that do not fit the scene's system are refused with their line: a body it does not
+/// have, a state of the wrong size, `SetState(q, p)` for n > 1; bodies are numbered 1..=16.
+#[test]
+fn cues_that_do_not_fit_the_system_are_refused_with_their_line() {
+    // The spring: one body, states of two numbers.
+    for (cue, want) in [
+        ("(at: 1.0, do: KickBody(2, 0.1)),", "body 2 does not exist"),
+        (
+            "(at: 1.0, do: SetStateOf([0.1, 0.2, 0.3, 0.4])),",
+            "needs 2",
+        ),
+        ("(at: 1.0, do: KickBody(0, 0.1)),", "numbered 1..=16"),
+        ("(at: 1.0, do: KickBody(17, 0.1)),", "numbered 1..=16"),
+        ("(at: 1.0, do: SetStateOf([0.1, 0.2, 0.3])),", "even count"),
+    ] {
+        let e = lesson_err(&format!("        (at: 0.0, do: Sync),\n        {cue}"));
+        assert!(
+            e.contains("lesson.ron:6:") && e.contains("timeline[1]"),
+            "{cue}: {e}"
+        );
+        assert!(e.contains(want), "{cue}: {e}");
+    }
+    // A double pendulum: SetState(q, p) is refused, SetStateOf with four numbers and kicks to
+    // either bob load.
+    let dir = tempfile::tempdir().unwrap();
+    let dp = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/rapier_double_pendulum.ron");
+    let lesson = |cue: &str| {
+        format!(
+            "Lesson(\n    title: \"t\",\n    scene: {:?},\n    timeline: [\n        {cue}\n    ],\n)\n",
+            dp.display()
+        )
+    };
+    let p = write(
+        dir.path(),
+        "dp.ron",
+        &lesson("(at: 0.0, do: SetState(0.1, 0.0)),"),
+    );
+    let e = format!("{:#}", Lesson::load(&p).unwrap_err());
+    assert!(e.contains("dp.ron:5:") && e.contains("SetStateOf"), "{e}");
+    let ok = lesson("(at: 0.0, do: SetStateOf([0.1, 0.2, 0.0, 0.0])),\n        (at: 1.0, do: KickBody(2, 0.3)),");
+    let p = write(dir.path(), "ok.ron", &ok);
+    let (l, _) = Lesson::load(&p).unwrap();
+    assert_eq!(l.cues[1].action, LessonAction::KickBody(2, 0.3));
+}

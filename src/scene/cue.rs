@@ -8,6 +8,7 @@ use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
 use super::lines::list_element_lines;
+use super::SystemSpec;
 use crate::integrate::Integrator;
 use crate::ranges;
 
@@ -76,9 +77,10 @@ pub enum LessonAction {
     StartGame(#[serde(deserialize_with = "ranges::strength")] f64),
 }
 
-/// Cues in time order (each value's range is checked as the file is read, by `ranges`).
-/// Errors name the cue's line (`timeline` found in `src`).
-pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
+/// Cues in time order that fit the scene's system (each value's range is checked as the file
+/// is read, by `ranges`): a kicked body exists, a state set has the system's size. Errors name
+/// the cue's line (`timeline` found in `src`).
+pub fn check_cues(cues: &[Cue], src: &str, path: &Path, system: &SystemSpec) -> Result<()> {
     let lines = list_element_lines(src, "timeline");
     let at = |i: usize| match lines.get(i) {
         Some(l) => format!("{}:{l}", path.display()),
@@ -94,6 +96,24 @@ pub fn check_cues(cues: &[Cue], src: &str, path: &Path) -> Result<()> {
             );
         }
         last = c.at;
+        let dim = 2 * system.dof();
+        let unfit = match &c.action {
+            LessonAction::KickBody(b, _) if *b > system.bodies() => Some(format!(
+                "body {b} does not exist: the scene's system has {}",
+                system.bodies()
+            )),
+            LessonAction::SetStateOf(x) if x.len() != dim => Some(format!(
+                "a state of {} numbers does not fit the scene's system: it needs {dim}",
+                x.len()
+            )),
+            LessonAction::SetState(..) if dim != 2 => Some(format!(
+                "SetState(q, p) is for one degree of freedom; this system needs SetStateOf([...]) with {dim} numbers"
+            )),
+            _ => None,
+        };
+        if let Some(why) = unfit {
+            bail!("{}: field `timeline[{i}].do`: {why}", at(i));
+        }
     }
     Ok(())
 }

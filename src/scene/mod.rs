@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ranges;
 
 mod cue;
-pub(crate) mod lines;
+mod lines;
 mod pixel_spec;
 mod system;
 mod validate;

@@ -182,6 +182,24 @@ impl SystemSpec {
         }
     }
 
+    /// How many bodies can be kicked or dragged: the pendulums' bobs, the orbits' bodies.
+    pub fn bodies(&self) -> usize {
+        match self {
+            SystemSpec::Gravity { masses, .. } => masses.len(),
+            s => s.dof(),
+        }
+    }
+
+    /// Gravity g (m/s²) of a system that has a gravity setting (see `with_gravity`).
+    pub fn gravity(&self) -> Option<f64> {
+        match self {
+            SystemSpec::RapierPendulum(r) => Some(r.gravity),
+            SystemSpec::DoublePendulum { g, .. } => Some(*g),
+            SystemSpec::RapierDoublePendulum(r) => Some(r.gravity),
+            _ => None,
+        }
+    }
+
     /// The same system under gravity `g` (m/s²); None for systems without a gravity setting
     /// (springs, the (k, m) pendulum, orbits, whose G is a unit choice).
     pub fn with_gravity(&self, g: f64) -> Option<SystemSpec> {

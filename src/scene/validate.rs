@@ -231,7 +231,7 @@ impl Scene {
                 ),
             ));
         }
-        crate::scene::check_cues(&self.timeline, src, &self.source)?;
+        crate::scene::check_cues(&self.timeline, src, &self.source, &self.system)?;
         Ok(())
     }
 }

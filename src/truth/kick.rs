@@ -13,10 +13,7 @@ use crate::scene::SystemSpec;
 impl TruthSystem {
     /// How many bodies can be kicked (or dragged): the pendulums' bobs, the orbits' bodies.
     pub fn bodies(&self) -> usize {
-        match &self.system {
-            SystemSpec::Gravity { masses, .. } => masses.len(),
-            s => s.dof(),
-        }
+        self.system.bodies()
     }
 
     /// The change of state a unit kick to `body` makes, in the truth's own coordinates.

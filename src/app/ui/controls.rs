@@ -233,6 +233,9 @@ pub fn clock_text(p: &ControlsParams, kind: crate::nn::ModelKind, now: f64) -> (
     let Some(c) = p.clocks.twins.as_ref().map(|c| &c[kind]) else {
         return (String::new(), false);
     };
+    if p.readouts.0[kind].is_none() {
+        return (String::new(), false); // no twin, no clock
+    }
     match c.valid_for(now) {
         Some(s) if c.has_left() => (format!("left the truth after {s:.1} s"), true),
         Some(s) => (format!("with the truth for {s:.1} s"), false),
