@@ -8,7 +8,16 @@ pub mod atomic;
 pub mod data;
 pub mod device;
 pub mod eval;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod figures;
+/// In a browser only the contour tracer (the overlays use it): figures are PNG files the CLI
+/// writes.
+#[cfg(target_arch = "wasm32")]
+pub mod figures {
+    #[path = "contour.rs"]
+    pub mod contour;
+    pub use contour::contour_segments;
+}
 pub mod game;
 pub mod integrate;
 pub mod lesson;

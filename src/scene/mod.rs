@@ -309,14 +309,27 @@ impl Scene {
     pub fn load(path: &Path) -> Result<Self> {
         let src =
             crate::textfile::read_capped(path, crate::textfile::SPEC_MAX_BYTES, "scene file")?;
-        let mut scene = Self::parse(&src, path)?;
-        scene.source = path.to_path_buf();
-        scene.validate(&src)?;
-        Ok(scene)
+        Self::from_text(&src, path)
     }
 
     fn parse(src: &str, path: &Path) -> Result<Self> {
         parse_ron(src, path)
+    }
+
+    /// A scene from its text, as `load` reads a file (where there are no files: a browser);
+    /// `name` stands for the file in errors and resolves the scene's relative paths.
+    pub fn from_text(src: &str, name: &Path) -> Result<Self> {
+        anyhow::ensure!(
+            src.len() as u64 <= crate::textfile::SPEC_MAX_BYTES,
+            "{}: {} bytes is more than a scene may have ({})",
+            name.display(),
+            src.len(),
+            crate::textfile::SPEC_MAX_BYTES
+        );
+        let mut scene = Self::parse(src, name)?;
+        scene.source = name.to_path_buf();
+        scene.validate(src)?;
+        Ok(scene)
     }
 
     /// A path from the scene file resolved against the scene's folder.

@@ -94,7 +94,7 @@ pub fn sgemm_peak_gflops(n: usize, reps: usize) -> f64 {
     let mut c = vec![0.0f32; n * n];
     let mut best = f64::MAX;
     for _ in 0..reps.max(1) {
-        let t = std::time::Instant::now();
+        let t = web_time::Instant::now();
         // SAFETY: a and c are n×n row-major and do not alias.
         unsafe {
             gemm::gemm(
