@@ -7,6 +7,7 @@
 pub mod atomic;
 pub mod data;
 pub mod device;
+pub mod embedded;
 pub mod eval;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod figures;

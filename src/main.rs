@@ -1,10 +1,19 @@
-//! `hnn-lab`: the headless CLI (train, eval, table, figures, bench).
+//! `hnn-lab`: the headless CLI (train, eval, table, figures, bench); in a browser (the web
+//! build), the app alone.
 
+#[cfg(not(target_arch = "wasm32"))]
 mod cli;
 
-use clap::Parser;
+/// In a browser there is no command line: the app opens on the page's canvas.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    #[cfg(feature = "gui")]
+    hnn_lab::app::run_web();
+}
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
+    use clap::Parser;
     // Subnormal floats cost ~100× a normal one and carry nothing for training or inference:
     // flush them on this thread and on rayon's (late in training, Adam's second moments
     // reach them; see `flush_denormals`).

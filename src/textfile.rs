@@ -20,6 +20,15 @@ pub fn read_capped(path: &Path, max: u64, what: &str) -> Result<String> {
 
 /// The file's bytes, at most `max` of them (a model file); errors as for `read_capped`.
 pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
+    // In a browser there are no files: the web build carries its own (`embedded`).
+    #[cfg(target_arch = "wasm32")]
+    let file = std::io::Cursor::new(crate::embedded::read(path).ok_or_else(|| {
+        anyhow::anyhow!(
+            "cannot read {what} {}: not in the web build",
+            path.display()
+        )
+    })?);
+    #[cfg(not(target_arch = "wasm32"))]
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot read {what} {}", path.display()))?;
     let mut bytes = Vec::new();
@@ -34,6 +43,38 @@ pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
         );
     }
     Ok(bytes)
+}
+
+/// The files in folder `dir` (the web build's own, in a browser).
+pub fn list_dir(dir: &Path) -> Vec<std::path::PathBuf> {
+    #[cfg(target_arch = "wasm32")]
+    return crate::embedded::list(dir);
+    #[cfg(not(target_arch = "wasm32"))]
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect()
+}
+
+/// Whether `path` is a file (in a browser: one the web build carries).
+pub fn is_file(path: &Path) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return crate::embedded::read(path).is_some();
+    #[cfg(not(target_arch = "wasm32"))]
+    path.is_file()
+}
+
+/// Whether two paths name the same file (in a browser: the same embedded one).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return crate::embedded::key(a) == crate::embedded::key(b);
+    #[cfg(not(target_arch = "wasm32"))]
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# Builds the web build's pieces into web/dist/. So far: the training worker module (the
-# science core compiled to WebAssembly, `web/worker`), for the browser (`dist/worker/`) and for
-# Node (`dist/node/`, what `web/test_worker.cjs` runs). Tools come from the registries only:
-# the wasm32 target from rustup, wasm-bindgen-cli from crates.io at the version Cargo.lock
-# pins (the generated glue must match the wasm-bindgen crate exactly).
+# Builds the web site into web/dist/: the app (Bevy on WebGL2, the scenes, lessons, shipped
+# models and recorded data inside it) with `index.html`, and the training worker module (the
+# science core, `web/worker`) for the browser (`dist/worker/`) and for Node (`dist/node/`,
+# what `web/test_worker.cjs` runs). `web/build.sh worker` builds the worker module alone.
+# Tools come from the registries only: the wasm32 target from rustup, wasm-bindgen-cli from
+# crates.io at the version Cargo.lock pins (its glue must match the wasm-bindgen crate).
+# Serve the result as static files, e.g. python3 -m http.server --bind 127.0.0.1 -d web/dist
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
+what="${1:-all}"
 
 rustup target add wasm32-unknown-unknown >/dev/null
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
     cargo install wasm-bindgen-cli --version "$want"
 fi
+out="$target/wasm32-unknown-unknown/release"
+mkdir -p web/dist
 
 cargo build -p hnn-lab-worker --target wasm32-unknown-unknown --release
-wasm="$target/wasm32-unknown-unknown/release/hnn_lab_worker.wasm"
 rm -rf web/dist/worker web/dist/node
-wasm-bindgen --target web --out-dir web/dist/worker "$wasm"
-wasm-bindgen --target nodejs --out-dir web/dist/node "$wasm"
-ls -l web/dist/worker/*.wasm
+wasm-bindgen --target web --no-typescript --out-dir web/dist/worker "$out/hnn_lab_worker.wasm"
+wasm-bindgen --target nodejs --no-typescript --out-dir web/dist/node "$out/hnn_lab_worker.wasm"
+
+if [ "$what" != worker ]; then
+    cargo build --release --target wasm32-unknown-unknown --bin hnn-lab
+    rm -rf web/dist/app
+    wasm-bindgen --target web --no-typescript --out-dir web/dist/app "$out/hnn-lab.wasm"
+    cp web/index.html web/dist/index.html
+fi
+ls -l web/dist/*/*.wasm

@@ -239,7 +239,7 @@ fn tick(
     }
     best.generation += 1;
     let (table, path, generation) = (best.table.clone(), best.path.clone(), best.generation);
-    std::thread::spawn(move || {
+    super::background(move || {
         let mut saved = LAST_SAVED.lock().unwrap_or_else(|e| e.into_inner());
         let i = match saved.iter().position(|(p, _)| *p == path) {
             Some(i) => i,

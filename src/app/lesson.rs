@@ -63,15 +63,9 @@ fn lessons_for(scene: &Path) -> Vec<(String, PathBuf)> {
     let Some(dir) = scene.parent().map(|d| d.join("lessons")) else {
         return vec![];
     };
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+    let same = crate::textfile::same_file;
+    let mut out: Vec<(String, PathBuf)> = crate::textfile::list_dir(&dir)
         .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
         .filter_map(|p| {
             let (title, s) = Lesson::peek(&p)?;

@@ -58,6 +58,34 @@ pub use tracking::{Clocks, Sections};
 pub use trainer::{TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins};
 
+/// The app in a browser (the web build's entry point): the pixel pendulum with the shipped
+/// models, read from the files the build carries. An error is logged to the console.
+#[cfg(target_arch = "wasm32")]
+pub fn run_web() {
+    let scene = std::path::Path::new("scenes/pixel_pendulum.ron");
+    let run_it = || -> Result<()> {
+        let lab = Lab::load(scene, None, "cpu")?;
+        run(RunOptions {
+            lab,
+            screenshot: None,
+            train: false,
+            help: false,
+        })
+    };
+    if let Err(e) = run_it() {
+        bevy::log::error!("hnn-lab: {e:#}");
+    }
+}
+
+/// Runs `job` off the frame's thread (natively), or at once where threads cannot start (a
+/// browser's main thread): for small jobs that only must not hold up a frame natively.
+pub(crate) fn background(job: impl FnOnce() + Send + 'static) {
+    #[cfg(not(target_arch = "wasm32"))]
+    std::thread::spawn(job);
+    #[cfg(target_arch = "wasm32")]
+    job();
+}
+
 /// The simulation, the twins and the training bridge, without any window.
 pub struct LabPlugin(pub Lab);
 
@@ -134,6 +162,11 @@ pub fn run(opts: RunOptions) -> Result<()> {
                 primary_window: Some(Window {
                     title: format!("hnn-lab — {}", opts.lab.scene.name),
                     resolution: (1280, 760).into(),
+                    // In a browser: the page's canvas, as large as its container.
+                    #[cfg(target_arch = "wasm32")]
+                    canvas: Some("#bevy".into()),
+                    #[cfg(target_arch = "wasm32")]
+                    fit_canvas_to_parent: true,
                     ..default()
                 }),
                 ..default()

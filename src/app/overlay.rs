@@ -145,9 +145,10 @@ fn refresh_portraits(twins: Res<Twins>, mut portraits: ResMut<Portraits>) {
             let (model, z, tx) = (w.field(), [z[0], z[1]], portraits.tx.clone());
             portraits.for_weights[i] = Some(w);
             portraits.in_flight[i] = true;
-            std::thread::spawn(move || {
+            let job = move || {
                 let _ = tx.send((i, guarded(|| latent_portrait(model.as_ref(), z))));
-            });
+            };
+            super::background(job);
         }
     }
 }

@@ -231,7 +231,7 @@ fn apply_train_actions(
                     let was_running = training.models[i].running;
                     // Stopping joins the thread, which may be mid-step or still making its
                     // data: let another thread wait for that, not the frame.
-                    std::thread::spawn(move || drop(old));
+                    super::background(move || drop(old));
                     match lab.shipped[i].clone() {
                         ModelStatus::Loaded { weights, .. } => {
                             swap_weights(&mut twins, i, weights, &obs);
@@ -288,7 +288,7 @@ fn apply_train_actions(
                         _ => Init::Scratch,
                     };
                     let old = training.models[i].handle.take();
-                    std::thread::spawn(move || drop(old));
+                    super::background(move || drop(old));
                     let h = spawn_trainer(&lab, kind, init, &training);
                     h.send(Command::Start);
                     training.models[i] = TrainerView {

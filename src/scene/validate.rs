@@ -163,7 +163,7 @@ impl Scene {
                     ));
                 }
                 let file = self.resolve(&r.file);
-                if !file.is_file() {
+                if !crate::textfile::is_file(&file) {
                     return Err(fail(
                         "data.file",
                         format!("data file {} does not exist", file.display()),

@@ -151,7 +151,7 @@ pub(super) struct StoredModel {
 /// saved before the header existed takes its entry from `meta.ron`.
 pub(super) fn load_stored(dir: &Path, kind: ModelKind) -> Result<StoredModel> {
     let path = weights_path(dir, kind);
-    if !path.exists() {
+    if !crate::textfile::is_file(&path) {
         bail!(
             "{}: no {} model saved here (no {}); train it with --model {}",
             dir.display(),

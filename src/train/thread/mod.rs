@@ -142,6 +142,7 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
     {
         let (tx, cmd_rx) = crossbeam_channel::unbounded();
         let (out_tx, rx) = crossbeam_channel::unbounded();
+        let no_thread = out_tx.clone();
         let body = move || {
             lower_priority(opts.nice);
             crate::device::flush_denormals();
@@ -181,15 +182,20 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
                 },
             }
         };
-        let join = std::thread::Builder::new()
+        // Where threads cannot start (a browser's main thread), the handle says so instead.
+        let join = match std::thread::Builder::new()
             .name("hnn-trainer".into())
             .spawn(body)
-            .expect("spawn the training thread");
-        Self {
-            tx,
-            rx,
-            join: Some(join),
-        }
+        {
+            Ok(j) => Some(j),
+            Err(e) => {
+                let _ = no_thread.send(Progress::Error(format!(
+                    "cannot start a training thread here ({e})"
+                )));
+                None
+            }
+        };
+        Self { tx, rx, join }
     }
 
     pub fn send(&self, c: Command) {
