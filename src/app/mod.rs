@@ -36,6 +36,7 @@ mod per_model;
 mod sim;
 mod spine;
 mod tracking;
+mod trails;
 mod trainer;
 mod twins;
 mod ui;

@@ -13,10 +13,7 @@ use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use bevy::sprite::Anchor;
 
-use std::collections::VecDeque;
-
 use super::lab::Lab;
-use super::messages::{TruthMoved, TwinsSynced};
 use super::sim::Truth;
 use super::twins::{Observed, Readouts};
 use crate::truth::Observation;
@@ -135,33 +132,15 @@ pub fn body_points(lab: &Lab, stage: &Stage, q: &[f64]) -> Vec<Vec2> {
         .collect()
 }
 
-/// Recent positions of the lower bob (chains of two or more) or of every body (orbits), per
-/// column, relative to the column's origin.
-#[derive(Resource, Default)]
-struct Trails {
-    columns: [Vec<VecDeque<(f64, Vec2)>>; 3],
-    last_t: f64,
-}
-
-/// Simulated seconds a trail reaches back: a few swings of a double pendulum, about one
-/// orbit (long enough to see a baseline spiral out of it).
-fn trail_seconds(orbits: bool) -> f64 {
-    if orbits {
-        12.0
-    } else {
-        2.0
-    }
-}
-
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Layout>()
-        .init_resource::<Trails>()
+        .add_plugins(super::trails::plugin)
         .add_systems(Startup, setup)
         // After the twins are read this frame, so truth and twins are drawn at the same time.
         .add_systems(
             PostUpdate,
             (
-                (restage, record_trails, draw_systems).chain(),
+                (restage, super::trails::Trails::update, draw_systems).chain(),
                 draw_target,
                 update_frames,
                 update_bars,
@@ -310,7 +289,7 @@ fn draw_spring(g: &mut Gizmos, c: usize, q: f64, color: Color) {
 
 /// The truth's and each twin's coordinates to draw now (None: a twin without weights or
 /// whose frame showed nothing readable).
-fn coordinates(truth: &Truth, readouts: &Readouts) -> [Option<Vec<f64>>; 3] {
+pub(super) fn coordinates(truth: &Truth, readouts: &Readouts) -> [Option<Vec<f64>>; 3] {
     let x = truth.0.state();
     let r = &readouts.0;
     [
@@ -320,62 +299,6 @@ fn coordinates(truth: &Truth, readouts: &Readouts) -> [Option<Vec<f64>>; 3] {
     ]
 }
 
-/// Adds this frame's positions to the trails (chains of two rods and more, orbits); a reset
-/// clears every trail, a sync the twins'.
-fn record_trails(
-    truth: Res<Truth>,
-    readouts: Res<Readouts>,
-    lab: Res<Lab>,
-    stage: Res<Stage>,
-    mut synced: MessageReader<TwinsSynced>,
-    mut moved: MessageReader<TruthMoved>,
-    mut trails: ResMut<Trails>,
-) {
-    let orbits = lab.draws_orbits();
-    if !(orbits || (lab.draws_rod() && lab.scene.system.dof() > 1)) {
-        return;
-    }
-    let t = truth.0.time;
-    if t < trails.last_t {
-        trails.columns.iter_mut().for_each(Vec::clear);
-    }
-    for TwinsSynced(only) in synced.read() {
-        for (c, k) in super::KINDS.into_iter().enumerate() {
-            if only.is_none_or(|o| o == k) {
-                trails.columns[c + 1].clear();
-            }
-        }
-    }
-    if moved.read().count() > 0 {
-        trails.columns[0].clear();
-    }
-    if t == trails.last_t && !trails.columns[0].is_empty() {
-        return;
-    }
-    trails.last_t = t;
-    let keep = trail_seconds(orbits);
-    for (c, q) in coordinates(&truth, &readouts).into_iter().enumerate() {
-        let Some(q) = q else {
-            trails.columns[c].clear();
-            continue;
-        };
-        let points = body_points(&lab, &stage, &q);
-        let followed: Vec<Vec2> = if orbits {
-            points
-        } else {
-            points.last().copied().into_iter().collect()
-        };
-        let col = &mut trails.columns[c];
-        col.resize_with(followed.len(), VecDeque::new);
-        for (trail, p) in col.iter_mut().zip(followed) {
-            while trail.front().is_some_and(|(at, _)| *at < t - keep) {
-                trail.pop_front();
-            }
-            trail.push_back((t, p));
-        }
-    }
-}
-
 fn draw_systems(
     mut g: Gizmos,
     truth: Res<Truth>,
@@ -383,9 +306,10 @@ fn draw_systems(
     lab: Res<Lab>,
     stage: Res<Stage>,
     layout: Res<Layout>,
-    trails: Res<Trails>,
+    trails: Res<super::trails::Trails>,
 ) {
     let layout = *layout;
+    trails.draw(&mut g, &lab, &stage, layout);
     let coords = coordinates(&truth, &readouts);
     let draw = |g: &mut Gizmos, c: usize, q: &[f64], color: Color| {
         if lab.draws_rod() {
@@ -406,17 +330,6 @@ fn draw_systems(
             draw_spring(g, c, q[0], color);
         }
     };
-    let span = trail_seconds(lab.draws_orbits());
-    for (c, trail) in trails.columns.iter().enumerate() {
-        let o = origin(c, layout, &stage);
-        for t in trail {
-            let now = t.back().map_or(0.0, |(at, _)| *at);
-            g.linestrip_gradient_2d(t.iter().map(|(at, p)| {
-                let fresh = (1.0 - (now - at) / span).clamp(0.0, 1.0) as f32;
-                (o + *p, COLORS[c].with_alpha(0.05 + 0.6 * fresh))
-            }));
-        }
-    }
     let Some(q) = coords[0].clone() else {
         return;
     };
