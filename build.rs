@@ -1,6 +1,7 @@
 //! For the web build only (wasm32, where there are no files): the scenes, lessons, shipped
 //! models and recorded data go into the program, listed in `$OUT_DIR/embedded_files.rs` and
-//! read back by `textfile` under the same relative paths. Native builds get an empty list.
+//! read back by `textfile` under the same relative paths (the training worker gets
+//! the recordings only). Native builds get an empty list.
 
 use std::path::{Path, PathBuf};
 
@@ -25,13 +26,18 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded_files.rs");
+    // The app needs them all; the training worker (the core without `gui`) is sent its scene
+    // and weights by the page and needs only the recordings its datasets are read from.
     let web = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "wasm32");
+    let dirs: &[&str] = match (web, std::env::var_os("CARGO_FEATURE_GUI").is_some()) {
+        (false, _) => &[],
+        (true, true) => &["scenes", "models", "assets/data"],
+        (true, false) => &["assets/data"],
+    };
     let mut files = Vec::new();
-    if web {
-        for dir in ["scenes", "models", "assets/data"] {
-            println!("cargo:rerun-if-changed={dir}");
-            walk(&root.join(dir), &mut files);
-        }
+    for dir in dirs {
+        println!("cargo:rerun-if-changed={dir}");
+        walk(&root.join(dir), &mut files);
     }
     let mut text = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
     for f in &files {

@@ -1,30 +1,59 @@
-// The training worker's module, run by Node (the same WebAssembly a browser's worker loads):
-// the spring trains from scratch in it, and bad input comes back as one clear error.
-// Run: bash web/build.sh && node web/test_worker.cjs
+// The training worker's module, run by Node (the same WebAssembly a browser's worker loads,
+// driven as `web/worker.js` drives it): the spring trains from scratch in it through the
+// command and progress messages, and bad input comes back as one clear error message.
+// Run: bash web/build.sh worker && node web/test_worker.cjs
 'use strict';
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { WebTrainer } = require('./dist/node/hnn_lab_worker.js');
+const { TrainerWorker, command_bytes, describe } = require('./dist/node/hnn_lab_worker.js');
 
 const root = path.join(__dirname, '..');
 const spring = fs.readFileSync(path.join(root, 'scenes/spring.ron'), 'utf8');
 
-for (const kind of ['hnn', 'baseline']) {
-  const t = new WebTrainer(spring, 'scenes/spring.ron', kind);
-  const first = t.steps(1);
-  const t0 = performance.now();
-  const last = t.steps(300);
-  const ms = (performance.now() - t0) / 300;
-  assert.strictEqual(t.steps_done(), 301);
-  assert.ok(Number.isFinite(first) && Number.isFinite(last), `${kind}: ${first} ${last}`);
-  assert.ok(last < first / 10, `${kind}: the loss fell only from ${first} to ${last}`);
-  console.log(`${kind}: loss ${first.toExponential(3)} -> ${last.toExponential(3)} in 301 steps, ${ms.toFixed(2)} ms/step`);
+function messages(t) {
+  const out = [];
+  for (let m = t.next_message(); m !== undefined; m = t.next_message()) out.push(JSON.parse(describe(m)));
+  return out;
 }
 
-// A broken scene and an unknown model kind: errors naming the file, line and field.
-assert.throws(() => new WebTrainer(spring.replace('k: 1.0', 'k: -1.0'), 'spring.ron', 'hnn'),
-  (e) => /spring\.ron:\d+:\d+/.test(e.message) && /system\.Spring\.k/.test(e.message) || assert.fail(e.message));
-assert.throws(() => new WebTrainer(spring, 'spring.ron', 'lstm'),
-  (e) => /"lstm"/.test(e.message) || assert.fail(e.message));
+for (const kind of ['hnn', 'baseline']) {
+  const t = new TrainerWorker(spring, 'scenes/spring.ron', kind, undefined, 50, 0);
+  const first = messages(t);
+  assert.strictEqual(first[0].type, 'ready', JSON.stringify(first));
+  assert.ok(t.command(command_bytes('start', 0)));
+  assert.ok(t.running());
+  const t0 = performance.now();
+  let steps = 0;
+  while (steps < 300) steps += t.work(20);
+  const ms = (performance.now() - t0) / steps;
+  const got = messages(t);
+  const losses = got.filter((m) => m.type === 'step').map((m) => m.loss);
+  const snaps = got.filter((m) => m.type === 'snapshot');
+  assert.ok(losses.length >= 10, `${kind}: ${losses.length} progress reports`);
+  assert.ok(losses.every(Number.isFinite), `${kind}: ${losses}`);
+  assert.ok(losses.at(-1) < losses[0] / 10, `${kind}: the loss fell only from ${losses[0]} to ${losses.at(-1)}`);
+  // Snapshots every 50 steps, each vouched for by the next step's loss.
+  assert.ok(snaps.length >= 5 && snaps.every((s) => s.step % 50 === 0 && s.bytes > 1000), JSON.stringify(snaps));
+  // Paused, it takes no step; a reset sends fresh weights at step 0.
+  t.command(command_bytes('pause', 0));
+  assert.strictEqual(t.work(20), 0);
+  t.command(command_bytes('reset', 0));
+  const after = messages(t);
+  assert.ok(after.some((m) => m.type === 'snapshot' && m.step === 0), JSON.stringify(after));
+  assert.strictEqual(t.command(command_bytes('shutdown', 0)), false);
+  console.log(`${kind}: loss ${losses[0].toExponential(3)} -> ${losses.at(-1).toExponential(3)} in ${steps} steps, ${ms.toFixed(2)} ms/step, ${snaps.length} snapshots`);
+}
+
+// A broken scene and an unknown model kind: one error message naming the file, line and field.
+const broken = messages(new TrainerWorker(spring.replace('k: 1.0', 'k: -1.0'), 'spring.ron', 'hnn', undefined, 50, 0));
+assert.strictEqual(broken.length, 1);
+assert.ok(broken[0].type === 'error' && /spring\.ron:\d+:\d+/.test(broken[0].message) && /system\.Spring\.k/.test(broken[0].message), broken[0].message);
+const lstm = messages(new TrainerWorker(spring, 'spring.ron', 'lstm', undefined, 50, 0));
+assert.ok(lstm[0].type === 'error' && /"lstm"/.test(lstm[0].message), JSON.stringify(lstm));
+// A damaged command is an error message, not a crash.
+const t = new TrainerWorker(spring, 'spring.ron', 'hnn', undefined, 50, 0);
+messages(t);
+assert.ok(t.command(new Uint8Array([3, 1])));
+assert.match(messages(t)[0].message, /command not understood/);
 console.log('worker module: ok');

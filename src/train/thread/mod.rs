@@ -7,14 +7,14 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use web_time::Instant;
-
 use crossbeam_channel::{Receiver, Sender};
 
 pub use super::steppable::Steppable;
 use super::LossValues;
+pub use driver::Driver;
 
-use super::divergence;
+mod driver;
+pub mod wire;
 
 /// Commands to the training thread.
 #[derive(Clone, Debug, PartialEq)]
@@ -148,10 +148,7 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
             crate::device::flush_denormals();
             let report = out_tx.clone();
             let go = move || match make() {
-                Ok(t) => {
-                    let _ = out_tx.send(Progress::Ready(t.device_name()));
-                    run(t, cadence, cmd_rx, out_tx)
-                }
+                Ok(t) => run(t, cadence, cmd_rx, out_tx),
                 Err(e) => {
                     let _ = out_tx.send(Progress::Error(format!("{e:#}")));
                 }
@@ -236,170 +233,33 @@ fn lower_priority(nice: i32) {
     let _ = nice;
 }
 
+/// The thread's loop: while paused it waits for a command; while running it takes waiting
+/// commands between steps. Ends on `Shutdown` or when nobody listens any more.
 fn run<T: Steppable>(
-    mut t: T,
+    t: T,
     cadence: Cadence,
     rx: Receiver<Command>,
     tx: Sender<Progress<T::Snapshot>>,
 ) {
-    let mut running = false;
-    let mut last_report = Instant::now();
-    let mut window = (Instant::now(), t.steps_done());
-    let started = Instant::now();
-    let mut last = LossValues::default();
-    let mut watch = divergence::Watch::new();
-    // Set when training diverged: its weights are neither sent nor saved until a reset.
-    let mut diverged: Option<String> = None;
-    // Settings the caller chose survive a reset (which rebuilds from the scene).
-    let (mut lr, mut batch) = (None, None);
-    // Only finite weights leave the thread: the twins keep the last good ones.
-    let take_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| match t.snapshot() {
-        Ok(w) if T::snapshot_is_finite(&w) => Some(Progress::Snapshot {
-            step: t.steps_done(),
-            weights: Arc::new(w),
-        }),
-        Ok(_) => None,
-        Err(e) => {
-            let _ = tx.send(Progress::Error(format!("{e:#}")));
-            None
-        }
-    };
-    let send_snapshot = |t: &T, tx: &Sender<Progress<T::Snapshot>>| {
-        if let Some(m) = take_snapshot(t, tx) {
-            let _ = tx.send(m);
-        }
-    };
+    let mut d = Driver::new(t, cadence);
     loop {
-        // Commands first; while paused, wait for one instead of spinning.
-        let next = if running {
+        for m in d.take() {
+            if tx.send(m).is_err() {
+                return;
+            }
+        }
+        let next = if d.running() {
             rx.try_recv().ok()
         } else {
             rx.recv().ok().or(Some(Command::Shutdown))
         };
-        if let Some(c) = next {
-            match c {
-                Command::Start => match &diverged {
-                    // Training on from blown-up weights would send them out again.
-                    Some(why) => {
-                        let _ = tx.send(Progress::Error(format!(
-                            "training diverged ({why}): Reset or Load shipped before training again"
-                        )));
-                    }
-                    None => {
-                        running = true;
-                        window = (Instant::now(), t.steps_done());
-                        let _ = tx.send(Progress::Running(true));
-                    }
-                },
-                Command::Pause => {
-                    running = false;
-                    let _ = tx.send(Progress::Running(false));
-                }
-                Command::Reset => match t.reset() {
-                    Ok(()) => {
-                        watch.restart();
-                        diverged = None;
-                        lr.inspect(|&r| t.set_learning_rate(r));
-                        batch.inspect(|&b| t.set_batch_size(b));
-                        window = (Instant::now(), 0);
-                        send_snapshot(&t, &tx);
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Progress::Error(format!("reset: {e:#}")));
-                    }
-                },
-                Command::SetLearningRate(r) => {
-                    lr = Some(r);
-                    t.set_learning_rate(r)
-                }
-                Command::SetBatchSize(b) => {
-                    batch = Some(b);
-                    t.set_batch_size(b)
-                }
-                Command::Snapshot if diverged.is_none() => send_snapshot(&t, &tx),
-                Command::Snapshot => {}
-                Command::Save(dir) => {
-                    // The weights now are a step past the last judged loss: judged here by
-                    // their test loss before they are written.
-                    if diverged.is_none() {
-                        match t.probe_loss() {
-                            Ok(l) => diverged = watch.verdict(l),
-                            Err(e) => diverged = Some(format!("{e:#}")),
-                        }
-                        if diverged.is_some() {
-                            running = false;
-                            watch.drop_pending();
-                            let _ = tx.send(Progress::Running(false));
-                        }
-                    }
-                    let saved = match &diverged {
-                        Some(why) => Err(anyhow::anyhow!(
-                            "not saved: training diverged ({why}); Reset or Load shipped first"
-                        )),
-                        None => t.save(&dir, last, started.elapsed().as_secs_f64()),
-                    };
-                    let msg = match saved {
-                        Ok(()) => Progress::Saved(dir),
-                        Err(e) => Progress::Error(format!("save to {}: {e:#}", dir.display())),
-                    };
-                    let _ = tx.send(msg);
-                }
-                Command::Shutdown => return,
-            }
-            continue;
-        }
-        let verdict = t
-            .train_step()
-            .map(|losses| (watch.verdict(losses.total), losses));
-        match verdict {
-            Ok((Some(why), _)) => {
-                // Diverged: stop here, say so, send nothing more of these weights (nor the
-                // snapshot this loss was computed with).
-                watch.drop_pending();
-                diverged = Some(why.clone());
-                running = false;
-                let _ = tx.send(Progress::Error(format!(
-                    "training diverged at step {} ({why}): the twin keeps the last good \
-                     weights; lower the learning rate, then Reset (from scratch) or Load shipped",
-                    t.steps_done(),
-                )));
-                let _ = tx.send(Progress::Running(false));
-            }
-            Ok((None, losses)) => {
-                // This loss was computed with the held snapshot's weights: they are good.
-                if let Some(m) = watch.release() {
-                    let _ = tx.send(m);
-                }
-                last = losses;
-                let step = t.steps_done();
-                if last_report.elapsed() >= cadence.report_every {
-                    let dt = window.0.elapsed().as_secs_f64().max(1e-9);
-                    let steps_per_sec = (step - window.1) as f64 / dt;
-                    window = (Instant::now(), step);
-                    last_report = Instant::now();
-                    if tx
-                        .send(Progress::Step {
-                            step,
-                            losses,
-                            steps_per_sec,
-                            elapsed: started.elapsed(),
-                        })
-                        .is_err()
-                    {
-                        return; // nobody listens any more
-                    }
-                }
-                if cadence.snapshot_every > 0 && step.is_multiple_of(cadence.snapshot_every) {
-                    if let Some(m) = take_snapshot(&t, &tx) {
-                        watch.hold(m);
-                    }
+        match next {
+            Some(c) => {
+                if !d.command(c) {
+                    return;
                 }
             }
-            Err(e) => {
-                running = false;
-                let _ = tx.send(Progress::Error(format!("training step failed: {e:#}")));
-                let _ = tx.send(Progress::Running(false));
-            }
+            None => d.step(),
         }
     }
 }

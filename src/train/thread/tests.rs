@@ -5,6 +5,7 @@ use crate::nn::PixelSnapshot;
 use crate::scene::{DataSpec, Scene, SystemSpec};
 use crate::train::{PixelTrainer, Trainer};
 use candle_core::Device;
+use web_time::Instant;
 
 /// Through the handle, as the app starts its trainers: on the thread itself (no pool)
 /// and inside its own rayon pool. The trainer's `make` reports what it computed.

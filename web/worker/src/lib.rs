@@ -1,63 +1,235 @@
-//! hnn-lab's science core for a Web Worker: a page cannot train on its own thread without
-//! freezing, and a browser has no shared-memory threads on stable Rust, so the trainer runs in
-//! a worker of its own, driven by messages, as the native app's training thread is. This module
-//! is what the worker's script calls: build a trainer from a scene's text, take steps, read
-//! the loss and the weights.
+//! hnn-lab's science core for a Web Worker. A page cannot train on its own thread without
+//! freezing, and a browser has no shared-memory threads on stable Rust, so each model trains
+//! in a worker of its own, driven by the same [`Driver`] as the native training thread:
+//! commands in and progress out as [`wire`] bytes, which the worker's script (`web/worker.js`)
+//! passes between this module and the page without reading them.
 
+use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
 use hnn_lab::data::load_dataset;
-use hnn_lab::nn::ModelKind;
-use hnn_lab::scene::Scene;
-use hnn_lab::train::Trainer;
+use hnn_lab::data::pixel_cache::{cache_dir, load_or_generate};
+use hnn_lab::nn::{ModelKind, PixelSnapshot};
+use hnn_lab::scene::{DataSpec, Scene, SystemSpec};
+use hnn_lab::train::thread::wire::{decode, encode, Wire};
+use hnn_lab::train::thread::{Cadence, Command, Driver, Progress, Steppable};
+use hnn_lab::train::{PixelTrainer, Trainer};
 use wasm_bindgen::prelude::*;
+use web_time::Instant;
 
-/// One model of a (q, p) scene, training.
-#[wasm_bindgen]
-pub struct WebTrainer {
-    trainer: Trainer,
-    last_loss: f64,
+enum AnyDriver {
+    Field(Driver<Trainer>),
+    Pixel(Driver<PixelTrainer>),
 }
 
-fn js(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&format!("{e:#}"))
+/// One model's trainer, as the worker holds it.
+#[wasm_bindgen]
+pub struct TrainerWorker {
+    driver: Option<AnyDriver>,
+    outbox: VecDeque<Vec<u8>>,
+}
+
+fn model_kind(kind: &str) -> anyhow::Result<ModelKind> {
+    match kind {
+        "hnn" => Ok(ModelKind::Hnn),
+        "baseline" => Ok(ModelKind::Baseline),
+        other => anyhow::bail!("model kind {other:?}: expected \"hnn\" or \"baseline\""),
+    }
+}
+
+/// The trainer for `scene`, as the native app builds it: a pixel model on frames of the
+/// rapier pendulum (rendered here: a browser keeps no dataset cache), continuing from
+/// `weights` (safetensors bytes) when given; a (q, p) model on the scene's dataset.
+fn build(
+    scene: &str,
+    name: &str,
+    kind: &str,
+    weights: Option<Vec<u8>>,
+    cadence: Cadence,
+) -> anyhow::Result<AnyDriver> {
+    let kind = model_kind(kind)?;
+    let scene = Scene::from_text(scene, Path::new(name))?;
+    let dev = hnn_lab::device::select("cpu")?;
+    Ok(match (&scene.system, &scene.data) {
+        (SystemSpec::RapierPendulum(physics), DataSpec::Pixels(data)) => {
+            let d = Arc::new(load_or_generate(physics, data, &cache_dir())?);
+            let mut t = PixelTrainer::new(kind, &scene, d, &dev)?;
+            if let Some(bytes) = weights {
+                let tensors = candle_core::safetensors::load_buffer(&bytes, &dev)?;
+                t.load_tensors(&tensors)?;
+            }
+            AnyDriver::Pixel(Driver::new(t, cadence))
+        }
+        _ => {
+            let data = load_dataset(&scene, None)?;
+            AnyDriver::Field(Driver::new(
+                Trainer::new(kind, &scene, &data, &dev)?,
+                cadence,
+            ))
+        }
+    })
+}
+
+fn queue<S: Wire>(outbox: &mut VecDeque<Vec<u8>>, msgs: Vec<Progress<S>>) {
+    outbox.extend(msgs.iter().map(encode));
 }
 
 #[wasm_bindgen]
-impl WebTrainer {
-    /// A trainer for `kind` ("hnn" or "baseline") on the scene whose RON text is `scene`
-    /// (`name` stands for its file in errors); its data are made here, as natively.
+impl TrainerWorker {
+    /// A paused trainer for `kind` ("hnn" or "baseline") on the scene whose RON text is
+    /// `scene` (`name` stands for its file in errors and resolves its data paths). Its data
+    /// are made here. Never fails: its first message is `Ready`, or the error.
     #[wasm_bindgen(constructor)]
-    pub fn new(scene: &str, name: &str, kind: &str) -> Result<WebTrainer, JsError> {
-        let kind = match kind {
-            "hnn" => ModelKind::Hnn,
-            "baseline" => ModelKind::Baseline,
-            other => {
-                return Err(JsError::new(&format!(
-                    "model kind {other:?}: expected \"hnn\" or \"baseline\""
-                )))
+    pub fn new(
+        scene: &str,
+        name: &str,
+        kind: &str,
+        weights: Option<Vec<u8>>,
+        snapshot_every: u32,
+        report_ms: u32,
+    ) -> TrainerWorker {
+        let cadence = Cadence {
+            report_every: Duration::from_millis(report_ms as u64),
+            snapshot_every: snapshot_every as usize,
+        };
+        let mut w = TrainerWorker {
+            driver: None,
+            outbox: VecDeque::new(),
+        };
+        match build(scene, name, kind, weights, cadence) {
+            Ok(d) => w.driver = Some(d),
+            Err(e) => w
+                .outbox
+                .push_back(encode(&Progress::<PixelSnapshot>::Error(format!("{e:#}")))),
+        }
+        w.collect();
+        w
+    }
+
+    fn collect(&mut self) {
+        match &mut self.driver {
+            Some(AnyDriver::Field(d)) => queue(&mut self.outbox, d.take()),
+            Some(AnyDriver::Pixel(d)) => queue(&mut self.outbox, d.take()),
+            None => {}
+        }
+    }
+
+    /// Carries out one command (as [`wire`] bytes); false once the trainer is shut down or
+    /// never existed. A damaged command is answered with an error message.
+    pub fn command(&mut self, bytes: &[u8]) -> bool {
+        let c = match decode::<Command>(bytes) {
+            Ok(c) => c,
+            Err(e) => {
+                let m = Progress::<PixelSnapshot>::Error(format!("command not understood: {e:#}"));
+                self.outbox.push_back(encode(&m));
+                return self.driver.is_some();
             }
         };
-        let scene = Scene::from_text(scene, Path::new(name)).map_err(js)?;
-        let data = load_dataset(&scene, None).map_err(js)?;
-        let dev = hnn_lab::device::select("cpu").map_err(js)?;
-        let trainer = Trainer::new(kind, &scene, &data, &dev).map_err(js)?;
-        Ok(WebTrainer {
-            trainer,
-            last_loss: f64::NAN,
-        })
-    }
-
-    /// `n` training steps; the training loss of the last.
-    pub fn steps(&mut self, n: u32) -> Result<f64, JsError> {
-        for _ in 0..n {
-            self.last_loss = self.trainer.train_step().map_err(js)? as f64;
+        let alive = match &mut self.driver {
+            Some(AnyDriver::Field(d)) => d.command(c),
+            Some(AnyDriver::Pixel(d)) => d.command(c),
+            None => false,
+        };
+        self.collect();
+        if !alive {
+            self.driver = None;
         }
-        Ok(self.last_loss)
+        alive
     }
 
-    /// Steps taken since the start.
+    /// Trains while running, for about `budget_ms` (at least one step); the steps taken.
+    pub fn work(&mut self, budget_ms: f64) -> u32 {
+        let start = Instant::now();
+        let mut n = 0;
+        while self.running() {
+            match &mut self.driver {
+                Some(AnyDriver::Field(d)) => d.step(),
+                Some(AnyDriver::Pixel(d)) => d.step(),
+                None => break,
+            }
+            n += 1;
+            self.collect();
+            if start.elapsed().as_secs_f64() * 1e3 >= budget_ms {
+                break;
+            }
+        }
+        n
+    }
+
+    pub fn running(&self) -> bool {
+        match &self.driver {
+            Some(AnyDriver::Field(d)) => d.running(),
+            Some(AnyDriver::Pixel(d)) => d.running(),
+            None => false,
+        }
+    }
+
     pub fn steps_done(&self) -> u32 {
-        self.trainer.step as u32
+        match &self.driver {
+            Some(AnyDriver::Field(d)) => d.trainer().steps_done() as u32,
+            Some(AnyDriver::Pixel(d)) => d.trainer().steps_done() as u32,
+            None => 0,
+        }
+    }
+
+    /// The oldest message not yet taken ([`wire`] bytes of a `Progress`).
+    pub fn next_message(&mut self) -> Option<Vec<u8>> {
+        self.outbox.pop_front()
+    }
+}
+
+/// A command as bytes, for scripts and tests: "start", "pause", "reset", "snapshot",
+/// "shutdown", "learning_rate" or "batch_size" (with `value`).
+#[wasm_bindgen]
+pub fn command_bytes(name: &str, value: f64) -> Result<Vec<u8>, JsError> {
+    let c = match name {
+        "start" => Command::Start,
+        "pause" => Command::Pause,
+        "reset" => Command::Reset,
+        "snapshot" => Command::Snapshot,
+        "shutdown" => Command::Shutdown,
+        "learning_rate" => Command::SetLearningRate(value),
+        "batch_size" => Command::SetBatchSize(value as usize),
+        other => return Err(JsError::new(&format!("no command {other:?}"))),
+    };
+    Ok(encode(&c))
+}
+
+/// A progress message as JSON, for scripts and tests (weights as their size only).
+#[wasm_bindgen]
+pub fn describe(bytes: &[u8]) -> Result<String, JsError> {
+    use serde_json::json;
+    let m = decode::<Progress<Weights>>(bytes).map_err(|e| JsError::new(&format!("{e:#}")))?;
+    Ok(match m {
+        Progress::Step {
+            step,
+            losses,
+            steps_per_sec,
+            elapsed,
+        } => json!({"type": "step", "step": step, "loss": losses.total,
+                    "steps_per_sec": steps_per_sec, "seconds": elapsed.as_secs_f64()}),
+        Progress::Snapshot { step, weights } => {
+            json!({"type": "snapshot", "step": step, "bytes": weights.0})
+        }
+        Progress::Running(r) => json!({"type": "running", "running": r}),
+        Progress::Ready(d) => json!({"type": "ready", "device": d}),
+        Progress::Saved(p) => json!({"type": "saved", "path": p}),
+        Progress::Error(e) => json!({"type": "error", "message": e}),
+        Progress::Ended(e) => json!({"type": "ended", "message": e}),
+    }
+    .to_string())
+}
+
+/// Either kind of weights, read only for their size.
+struct Weights(usize);
+
+impl Wire for Weights {
+    fn put(&self, _: &mut Vec<u8>) {
+        unreachable!("only read")
+    }
+    fn get(r: &mut hnn_lab::train::thread::wire::Reader) -> anyhow::Result<Self> {
+        Ok(Weights(r.rest().len()))
     }
 }

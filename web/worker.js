@@ -1,0 +1,55 @@
+// The training worker: one model's trainer (the science core, `web/worker`) off the page's
+// thread. The page posts {init: {scene, name, kind, weights, snapshot_every, report_ms}} once,
+// then commands as bytes; the worker posts back progress as bytes, or {ended: why} if the
+// module stopped on an internal error (it takes no more commands then, as the native thread).
+import init, { TrainerWorker } from './worker/hnn_lab_worker.js';
+
+const ready = init();
+let trainer = null;
+let ended = false;
+let scheduled = false;
+
+function flush() {
+  for (let m = trainer.next_message(); m !== undefined; m = trainer.next_message()) {
+    postMessage(m, [m.buffer]);
+  }
+}
+
+function fail(e) {
+  ended = true;
+  postMessage({ ended: `the training worker stopped on an internal error (${e}); Start or Reset begins a new one` });
+}
+
+// Trains in slices of ~50 ms, so commands get in between (a slice is at least one step).
+function pump() {
+  scheduled = false;
+  if (ended || trainer === null || !trainer.running()) return;
+  try {
+    trainer.work(50);
+    flush();
+  } catch (e) { fail(e); return; }
+  schedule();
+}
+
+function schedule() {
+  if (!scheduled) { scheduled = true; setTimeout(pump, 0); }
+}
+
+onmessage = async (e) => {
+  await ready;
+  if (ended) return;
+  try {
+    if (e.data.init) {
+      const o = e.data.init;
+      trainer = new TrainerWorker(o.scene, o.name, o.kind, o.weights ?? undefined, o.snapshot_every, o.report_ms);
+    } else if (trainer && !trainer.command(new Uint8Array(e.data))) {
+      flush();
+      trainer.free();
+      trainer = null;
+      close();
+      return;
+    }
+    flush();
+  } catch (err) { fail(err); return; }
+  schedule();
+};
