@@ -27,7 +27,20 @@ wasm-bindgen --target nodejs --no-typescript --out-dir web/dist/node "$out/hnn_l
 if [ "$what" != worker ]; then
     cargo build --release --target wasm32-unknown-unknown --bin hnn-lab
     rm -rf web/dist/app
-    wasm-bindgen --target web --no-typescript --out-dir web/dist/app "$out/hnn-lab.wasm"
-    cp web/index.html web/dist/index.html
+    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+        --out-dir web/dist/app "$out/hnn-lab.wasm"
+    # The page, its scene chooser filled from the scenes folder, and the worker's script.
+    options=""
+    for f in scenes/*.ron; do
+        n=$(basename "$f" .ron)
+        options+="    <option value=\"scene=$n\">$n</option>\n"
+    done
+    for f in scenes/lessons/*.ron; do
+        n=$(basename "$f" .ron)
+        options+="    <option value=\"lesson=$n\">lesson: $n</option>\n"
+    done
+    awk -v opts="$options" '/<!-- SCENES/ { printf "%s", opts; next } { print }' \
+        web/index.html >web/dist/index.html
+    cp web/worker.js web/dist/worker.js
 fi
 ls -l web/dist/*/*.wasm

@@ -2,7 +2,7 @@
 // thread. The page posts {init: {scene, name, kind, weights, snapshot_every, report_ms}} once,
 // then commands as bytes; the worker posts back progress as bytes, or {ended: why} if the
 // module stopped on an internal error (it takes no more commands then, as the native thread).
-import init, { TrainerWorker } from './worker/hnn_lab_worker.js';
+import init, { TrainerWorker, last_panic } from './worker/hnn_lab_worker.js';
 
 const ready = init();
 let trainer = null;
@@ -17,6 +17,7 @@ function flush() {
 
 function fail(e) {
   ended = true;
+  try { const why = last_panic(); if (why) e = why; } catch (_) { /* the module is gone */ }
   postMessage({ ended: `the training worker stopped on an internal error (${e}); Start or Reset begins a new one` });
 }
 

@@ -36,8 +36,8 @@ pub(super) fn plugin(app: &mut App) {
 fn take_screenshots(mut commands: Commands, mut shots: MessageReader<TakeScreenshot>) {
     for s in shots.read() {
         let path = s.0.clone().unwrap_or_else(|| {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
+            let secs = web_time::SystemTime::now()
+                .duration_since(web_time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
                 .unwrap_or(0);
             user_data_dir()

@@ -228,8 +228,8 @@ fn tick(
     let Some(result) = round.tick(dt, energy, errors).cloned() else {
         return;
     };
-    let when = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    let when = web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     game.rank = best
         .table

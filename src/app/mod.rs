@@ -34,6 +34,7 @@ mod messages;
 mod overlay;
 mod per_model;
 mod sim;
+mod spawn_trainer;
 mod spine;
 mod tracking;
 mod trails;
@@ -41,6 +42,8 @@ mod trainer;
 mod twins;
 mod ui;
 mod view;
+#[cfg(target_arch = "wasm32")]
+mod web_page;
 
 use std::path::PathBuf;
 
@@ -59,22 +62,28 @@ pub use tracking::{Clocks, Sections};
 pub use trainer::{TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins};
 
-/// The app in a browser (the web build's entry point): the pixel pendulum with the shipped
-/// models, read from the files the build carries. An error is logged to the console.
+/// The app in a browser (the web build's entry point): the scene or lesson the page's
+/// address names (the pixel pendulum with the shipped models if none), read from the files
+/// the build carries. An error is shown on the page.
 #[cfg(target_arch = "wasm32")]
 pub fn run_web() {
-    let scene = std::path::Path::new("scenes/pixel_pendulum.ron");
     let run_it = || -> Result<()> {
-        let lab = Lab::load(scene, None, "cpu")?;
+        let page = web_page::page_options()?;
+        let lab = if page.lesson {
+            Lab::load_lesson(&page.scene, None, "cpu")?
+        } else {
+            Lab::load(&page.scene, None, "cpu")?
+        };
         run(RunOptions {
             lab,
             screenshot: None,
-            train: false,
+            train: page.train,
             help: false,
         })
     };
     if let Err(e) = run_it() {
         bevy::log::error!("hnn-lab: {e:#}");
+        web_page::show_on_page(&format!("hnn-lab could not start: {e:#}"));
     }
 }
 
@@ -181,6 +190,8 @@ pub fn run(opts: RunOptions) -> Result<()> {
     .insert_resource(ClearColor(Color::srgb(0.08, 0.09, 0.11)))
     .add_plugins(LabPlugin(opts.lab))
     .add_plugins((view::plugin, ui::plugin, input::plugin, capture::plugin));
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web_page::plugin);
     if opts.train {
         app.world_mut().write_message(TrainAction::Start);
     }

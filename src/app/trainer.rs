@@ -6,8 +6,7 @@
 //! train) start from scratch.
 
 use super::loss_history::{push_bounded, MAX_LOSS_POINTS};
-use std::collections::HashMap;
-use std::sync::Arc;
+use super::spawn_trainer::{spawn_trainer, Init};
 use std::time::Duration;
 
 use bevy::prelude::*;
@@ -19,12 +18,10 @@ use super::per_model::{PerModel, KINDS};
 use super::sim::Truth;
 use super::spine::Frame;
 use super::twins::{swap_weights, Twins};
-use crate::data::pixel_cache::{cache_dir, load_or_generate};
-use crate::data::shared_dataset;
 use crate::nn::{FieldSnapshot, ModelKind, PixelSnapshot};
 use crate::scene::SystemSpec;
 use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
-use crate::train::{load_pixel_tensors, LossValues, PixelTrainer, Trainer};
+use crate::train::LossValues;
 use crate::twin::{Twin, TwinWeights};
 
 /// A training thread of either kind of model.
@@ -56,16 +53,6 @@ impl AnyHandle {
                 .collect(),
         }
     }
-}
-
-/// Where a new trainer's weights come from.
-enum Init {
-    Scratch,
-    /// The models on disk in the lab's models folder (pixel models; the low-dimensional
-    /// ones train from scratch in seconds).
-    Shipped,
-    /// These weights (a twin's current ones).
-    Tensors(HashMap<String, candle_core::Tensor>),
 }
 
 /// One model's trainer as the panel sees it.
@@ -127,51 +114,6 @@ pub(super) fn plugin(app: &mut App) {
     // train on the new physics.
     .add_systems(PreUpdate, apply_train_actions.in_set(Frame::Train))
     .add_systems(Update, poll_trainers);
-}
-
-/// Builds a model's trainer on its own thread: data from the cache (or simulated); a pixel
-/// model continues from `start`'s weights when given.
-fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training) -> AnyHandle {
-    let scene = lab.scene.clone();
-    let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
-    let (lr, batch) = (t.learning_rate, t.batch_size);
-    let h = match lab.task.clone() {
-        Task::Pixels { physics, data } => AnyHandle::Pixel(TrainerHandle::spawn_with(
-            move || {
-                let dev = crate::device::select(&device)?;
-                let d = Arc::new(load_or_generate(&physics, &data, &cache_dir())?);
-                let mut tr = PixelTrainer::new(kind, &scene, d, &dev)?;
-                match init {
-                    Init::Scratch => {}
-                    Init::Shipped => {
-                        let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
-                        tr.load_tensors(&tensors)?;
-                    }
-                    Init::Tensors(tensors) => tr.load_tensors(&tensors)?,
-                }
-                Ok(tr)
-            },
-            t.cadence,
-            t.options,
-        )),
-        Task::Field { .. } => AnyHandle::Field(TrainerHandle::spawn_with(
-            move || {
-                let dev = crate::device::select(&device)?;
-                // Made once for both trainers (they start together on the same scene).
-                let data = shared_dataset(&scene)?;
-                Ok(Trainer::new(kind, &scene, &data, &dev)?)
-            },
-            Cadence {
-                snapshot_every: 50,
-                ..t.cadence
-            },
-            t.options,
-        )),
-    };
-    // As commands too, so the thread keeps them across a reset.
-    h.send(Command::SetLearningRate(lr));
-    h.send(Command::SetBatchSize(batch));
-    h
 }
 
 fn apply_train_actions(

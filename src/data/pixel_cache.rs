@@ -24,6 +24,11 @@ pub fn data_key(physics: &RapierSpec, spec: &PixelDataSpec) -> String {
 
 /// `$HNN_LAB_CACHE`, else `$XDG_CACHE_HOME/hnn-lab`, else `~/.cache/hnn-lab`.
 pub fn cache_dir() -> PathBuf {
+    // A browser has no file system (asking for its temporary folder panics there): a path
+    // that cannot be locked, so the data are made without a cache.
+    if cfg!(target_arch = "wasm32") {
+        return PathBuf::from(".cache/hnn-lab");
+    }
     if let Some(d) = std::env::var_os("HNN_LAB_CACHE") {
         return PathBuf::from(d);
     }

@@ -146,8 +146,8 @@ impl BestScores {
 
 /// `<path>.corrupt-<unix seconds>`, with a counter if that exists already.
 fn aside_name(path: &Path) -> PathBuf {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    let secs = web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let base = format!("{}.corrupt-{secs}", path.display());
     let mut p = PathBuf::from(&base);

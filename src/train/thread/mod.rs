@@ -14,6 +14,8 @@ use super::LossValues;
 pub use driver::Driver;
 
 mod driver;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 pub mod wire;
 
 /// Commands to the training thread.
@@ -125,6 +127,9 @@ pub struct TrainerHandle<S> {
     tx: Sender<Command>,
     rx: Receiver<Progress<S>>,
     join: Option<JoinHandle<()>>,
+    /// In a browser: the Web Worker that trains instead of a thread (see `web`).
+    #[cfg(target_arch = "wasm32")]
+    worker: Option<u32>,
 }
 
 impl<S: Send + Sync + 'static> TrainerHandle<S> {
@@ -192,10 +197,63 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
                 None
             }
         };
-        Self { tx, rx, join }
+        Self {
+            tx,
+            rx,
+            join,
+            #[cfg(target_arch = "wasm32")]
+            worker: None,
+        }
+    }
+
+    /// In a browser: the trainer `spec` describes, built and trained in a Web Worker; the
+    /// handle is used as a thread's is. A worker that cannot start says why in a message.
+    #[cfg(target_arch = "wasm32")]
+    pub fn spawn_worker(spec: web::WorkerSpec) -> Self
+    where
+        S: wire::Wire,
+    {
+        let (tx, _) = crossbeam_channel::unbounded();
+        let (out, rx) = crossbeam_channel::unbounded();
+        let worker = match web::start(spec, out.clone()) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                let _ = out.send(Progress::Error(format!(
+                    "cannot start the training worker ({}): {e}",
+                    web::SCRIPT
+                )));
+                None
+            }
+        };
+        Self {
+            tx,
+            rx,
+            join: None,
+            worker,
+        }
+    }
+
+    /// A handle with no trainer whose one message is `why` (a trainer that could not even
+    /// be described, e.g. its weights unreadable).
+    pub fn failed(why: String) -> Self {
+        let (tx, _) = crossbeam_channel::unbounded();
+        let (out, rx) = crossbeam_channel::unbounded();
+        let _ = out.send(Progress::Error(why));
+        Self {
+            tx,
+            rx,
+            join: None,
+            #[cfg(target_arch = "wasm32")]
+            worker: None,
+        }
     }
 
     pub fn send(&self, c: Command) {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(id) = self.worker {
+            web::post(id, &c);
+            return;
+        }
         // A closed channel means the thread has ended; its last messages say why.
         let _ = self.tx.send(c);
     }
@@ -213,6 +271,10 @@ impl<S: Send + Sync + 'static> TrainerHandle<S> {
 
 impl<S> Drop for TrainerHandle<S> {
     fn drop(&mut self) {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(id) = self.worker {
+            web::stop(id);
+        }
         let _ = self.tx.send(Command::Shutdown);
         if let Some(j) = self.join.take() {
             let _ = j.join();

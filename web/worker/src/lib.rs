@@ -31,6 +31,25 @@ pub struct TrainerWorker {
     outbox: VecDeque<Vec<u8>>,
 }
 
+thread_local! {
+    /// What the last panic said: a panic aborts the module's call, and the worker's script
+    /// asks for it ([`last_panic`]) to say why the trainer ended.
+    static PANIC: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Records what a panic says (where and why) before the module aborts the call.
+fn catch_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        PANIC.with(|p| *p.borrow_mut() = info.to_string());
+    }));
+}
+
+/// What the last panic said ("" if none).
+#[wasm_bindgen]
+pub fn last_panic() -> String {
+    PANIC.with(|p| p.borrow().clone())
+}
+
 fn model_kind(kind: &str) -> anyhow::Result<ModelKind> {
     match kind {
         "hnn" => Ok(ModelKind::Hnn),
@@ -90,6 +109,7 @@ impl TrainerWorker {
         snapshot_every: u32,
         report_ms: u32,
     ) -> TrainerWorker {
+        catch_panics();
         let cadence = Cadence {
             report_every: Duration::from_millis(report_ms as u64),
             snapshot_every: snapshot_every as usize,

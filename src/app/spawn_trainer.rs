@@ -1,0 +1,121 @@
+//! Starting a model's trainer: natively on a thread of its own, in a browser in a Web Worker
+//! (the same trainer, built there from the scene's text). The rest of the app sees one
+//! `AnyHandle` either way.
+
+use std::collections::HashMap;
+#[cfg(not(target_arch = "wasm32"))]
+use std::sync::Arc;
+
+use super::lab::{Lab, Task};
+use super::trainer::{AnyHandle, Training};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::data::pixel_cache::{cache_dir, load_or_generate};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::data::shared_dataset;
+use crate::nn::ModelKind;
+use crate::train::load_pixel_tensors;
+use crate::train::thread::{Cadence, Command, TrainerHandle};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::train::{PixelTrainer, Trainer};
+
+/// Where a new trainer's weights come from.
+pub(super) enum Init {
+    Scratch,
+    /// The models on disk in the lab's models folder (pixel models; the low-dimensional
+    /// ones train from scratch in seconds).
+    Shipped,
+    /// These weights (a twin's current ones).
+    Tensors(HashMap<String, candle_core::Tensor>),
+}
+
+/// Builds a model's trainer on its own thread: data from the cache (or simulated); a pixel
+/// model continues from `start`'s weights when given.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training) -> AnyHandle {
+    let scene = lab.scene.clone();
+    let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
+    let (lr, batch) = (t.learning_rate, t.batch_size);
+    let h = match lab.task.clone() {
+        Task::Pixels { physics, data } => AnyHandle::Pixel(TrainerHandle::spawn_with(
+            move || {
+                let dev = crate::device::select(&device)?;
+                let d = Arc::new(load_or_generate(&physics, &data, &cache_dir())?);
+                let mut tr = PixelTrainer::new(kind, &scene, d, &dev)?;
+                match init {
+                    Init::Scratch => {}
+                    Init::Shipped => {
+                        let (tensors, _) = load_pixel_tensors(&dir, kind, &scene)?;
+                        tr.load_tensors(&tensors)?;
+                    }
+                    Init::Tensors(tensors) => tr.load_tensors(&tensors)?,
+                }
+                Ok(tr)
+            },
+            t.cadence,
+            t.options,
+        )),
+        Task::Field { .. } => AnyHandle::Field(TrainerHandle::spawn_with(
+            move || {
+                let dev = crate::device::select(&device)?;
+                // Made once for both trainers (they start together on the same scene).
+                let data = shared_dataset(&scene)?;
+                Ok(Trainer::new(kind, &scene, &data, &dev)?)
+            },
+            Cadence {
+                snapshot_every: 50,
+                ..t.cadence
+            },
+            t.options,
+        )),
+    };
+    // As commands too, so the thread keeps them across a reset.
+    h.send(Command::SetLearningRate(lr));
+    h.send(Command::SetBatchSize(batch));
+    h
+}
+
+/// In a browser: the same trainer built in a Web Worker of its own from the scene as it is
+/// now (its physics included); a pixel model is sent the weights it continues from.
+#[cfg(target_arch = "wasm32")]
+pub(super) fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training) -> AnyHandle {
+    use crate::train::thread::web::WorkerSpec;
+    let pixels = matches!(lab.task, Task::Pixels { .. });
+    let weights = match init {
+        Init::Scratch => Ok(None),
+        Init::Shipped => load_pixel_tensors(&lab.models_dir, kind, &lab.scene)
+            .and_then(|(t, _)| tensor_bytes(&t))
+            .map(Some),
+        Init::Tensors(t) => tensor_bytes(&t).map(Some),
+    };
+    let cadence = Cadence {
+        snapshot_every: if pixels { t.cadence.snapshot_every } else { 50 },
+        ..t.cadence
+    };
+    let spec = ron::to_string(&lab.scene)
+        .map_err(anyhow::Error::from)
+        .and_then(|scene| {
+            Ok(WorkerSpec {
+                scene,
+                name: lab.scene.source.to_string_lossy().into_owned(),
+                kind,
+                weights: weights?,
+                cadence,
+            })
+        });
+    let h = match (spec, pixels) {
+        (Ok(spec), true) => AnyHandle::Pixel(TrainerHandle::spawn_worker(spec)),
+        (Ok(spec), false) => AnyHandle::Field(TrainerHandle::spawn_worker(spec)),
+        (Err(e), true) => AnyHandle::Pixel(TrainerHandle::failed(format!("{e:#}"))),
+        (Err(e), false) => AnyHandle::Field(TrainerHandle::failed(format!("{e:#}"))),
+    };
+    h.send(Command::SetLearningRate(t.learning_rate));
+    h.send(Command::SetBatchSize(t.batch_size));
+    h
+}
+
+/// Weights as safetensors bytes, for a worker to load.
+#[cfg(target_arch = "wasm32")]
+fn tensor_bytes(t: &HashMap<String, candle_core::Tensor>) -> anyhow::Result<Vec<u8>> {
+    Ok(safetensors::serialize(t.iter(), None)?)
+}
+

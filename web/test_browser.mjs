@@ -1,0 +1,166 @@
+// The web build in a real browser: serves web/dist on 127.0.0.1, opens it in headless
+// Chromium (WebGL2 through SwiftShader) driven by puppeteer-core, waits until the app runs,
+// kicks the pendulum by keyboard and checks
+//   - from the screenshot, that the three pendulums are drawn (each column's colour in its
+//     third of the view, as tests/app_screenshot.rs checks the native app),
+//   - from the page's status (`window.hnnLab`), that the truth's energy rose after the kick,
+//   - that both models trained in their Web Workers (the spring from scratch to a lower loss,
+//     the pixel models on from their shipped weights),
+//   - that a bad address gives a message on the page, not a blank page.
+// Prints the numbers the README quotes (first frame, frame cost, steps per second).
+// Needs: bash web/build.sh; Debian's chromium; npm install --prefix web puppeteer-core@24
+// Run: node web/test_browser.mjs [screenshot.png]
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, 'dist');
+const shot = process.argv[2] ?? path.join(dist, 'browser-test.png');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png' };
+
+const server = http.createServer((req, res) => {
+  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+  const file = path.join(dist, path.normalize(rel));
+  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: 'new',
+  args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox'],
+  defaultViewport: { width: 1280, height: 760 },
+  protocolTimeout: 600000,
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function open(query) {
+  const page = await browser.newPage();
+  const logs = [];
+  page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`[pageerror] ${e}`));
+  const t0 = Date.now();
+  await page.goto(base + query, { waitUntil: 'load', timeout: 300000 });
+  return { page, logs, t0 };
+}
+
+const status = async (page) => JSON.parse(await page.evaluate(() => window.hnnLab ?? 'null'));
+
+// Waits until `ok(status)` holds (checked every second), or fails with the last status.
+async function until(p, what, ok, seconds) {
+  let s = null;
+  for (let i = 0; i < seconds; i++) {
+    s = await status(p.page);
+    if (s && ok(s)) return s;
+    await sleep(1000);
+  }
+  console.log(p.logs.join('\n'));
+  assert.fail(`${what}: not within ${seconds} s; last status ${JSON.stringify(s)}`);
+}
+
+// Column colours of app::view (sRGB bytes): truth, HNN, baseline; counted by the browser
+// itself from the PNG (the same rule as the native screenshot test).
+async function colourCounts(page, png) {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = new OffscreenCanvas(img.width, img.height);
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const { data, width: w, height: h } = g.getImageData(0, 0, img.width, img.height);
+    const colours = [[235, 235, 224], [89, 166, 255], [255, 128, 77]];
+    const near = (i, c) => [0, 1, 2].every((k) => Math.abs(data[i + k] - c[k]) < 40);
+    const vw = Math.floor(w * 0.7), vh = Math.floor(h * 0.6);
+    const counts = [0, 1, 2].map((third) => {
+      const row = [0, 0, 0];
+      for (let x = Math.floor(third * vw / 3); x < Math.floor((third + 1) * vw / 3); x++)
+        for (let y = 0; y < vh; y++)
+          for (let k = 0; k < 3; k++) row[k] += near((y * w + x) * 4, colours[k]) ? 1 : 0;
+      return row;
+    });
+    return counts;
+  }, png);
+}
+
+// Presses a key on the focused canvas, held long enough for a slow software-rendered frame.
+async function press(page, key) {
+  await page.focus('#bevy');
+  await page.keyboard.down(key);
+  await sleep(1200);
+  await page.keyboard.up(key);
+}
+
+// 1. The pixel pendulum with the shipped models, training on in both workers. Time to the
+// first frame: until a screenshot shows the three pendulums.
+const px = await open('?train');
+let counts = null, png = null, firstFrame = null;
+for (let i = 0; i < 120 && firstFrame === null; i++) {
+  png = await px.page.screenshot({ encoding: 'base64' });
+  counts = await colourCounts(px.page, png);
+  if (counts.every((row, third) => row[third] > 300)) firstFrame = (Date.now() - px.t0) / 1e3;
+  else await sleep(1000);
+}
+fs.writeFileSync(shot, Buffer.from(png, 'base64'));
+console.log('column colours per third:', JSON.stringify(counts));
+counts.forEach((row, third) => {
+  assert.ok(row[third] > 300, `third ${third}: only ${row[third]} pixels of its colour (${JSON.stringify(counts)})`);
+  if (third > 0) assert.ok(row[third] > 3 * row[3 - third], `third ${third}: ${JSON.stringify(row)}`);
+});
+
+// A kick by keyboard: paused (Space), the pendulum is kicked along its motion (→ or ←),
+// which must raise the truth's energy; then it runs on.
+let s = await until(px, 'the app reports', (s) => s.frames > 5, 60);
+await press(px.page, 'Space');
+s = await until(px, 'Space pauses', (s) => s.paused, 30);
+const before = s.truth.energy;
+const key = s.truth.state[1] >= 0 ? 'ArrowRight' : 'ArrowLeft';
+await press(px.page, key);
+s = await until(px, 'the kick shows', (s) => Math.abs(s.truth.energy - before) > 1e-6, 30);
+assert.ok(s.truth.energy > before, `${key} along ω = ${s.truth.state[1]}: energy ${before} -> ${s.truth.energy}`);
+console.log(`truth energy ${before.toFixed(4)} -> ${s.truth.energy.toFixed(4)} J after ${key}`);
+await press(px.page, 'Space');
+await until(px, 'Space resumes', (s) => !s.paused, 30);
+
+// Training in the workers: from the shipped weights, steps counted and losses finite.
+s = await until(px, 'pixel training progresses', (s) =>
+  ['hnn', 'baseline'].every((k) => s.training[k].step >= 3 && Number.isFinite(s.training[k].loss)), 600);
+const pixelRate = Object.fromEntries(['hnn', 'baseline'].map((k) => [k, s.training[k].steps_per_sec]));
+const frame = { median: s.frame_ms_median, p95: s.frame_ms_p95, fps: s.fps };
+console.log(`pixel pendulum: on screen ${firstFrame.toFixed(1)} s after the page was asked for; app ${frame.median.toFixed(2)} ms/frame median, ${frame.p95.toFixed(2)} p95, ${frame.fps.toFixed(1)} fps; training steps/s ${JSON.stringify(pixelRate)} (${s.training.hnn.device})`);
+await px.page.close();
+
+// 2. The spring from scratch: the loss falls in the workers while the page runs.
+const sp = await open('?scene=spring&train');
+s = await until(sp, 'spring trainers report', (s) =>
+  ['hnn', 'baseline'].every((k) => s.training[k].first_loss !== null), 240);
+const firstLoss = Object.fromEntries(['hnn', 'baseline'].map((k) => [k, s.training[k].first_loss]));
+s = await until(sp, 'spring losses fall tenfold', (s) =>
+  ['hnn', 'baseline'].every((k) => s.training[k].loss < s.training[k].first_loss[1] / 10), 300);
+console.log(`spring: loss ${JSON.stringify(firstLoss)} -> hnn ${s.training.hnn.loss.toExponential(2)}, baseline ${s.training.baseline.loss.toExponential(2)} at steps ${s.training.hnn.step}/${s.training.baseline.step}; steps/s hnn ${s.training.hnn.steps_per_sec.toFixed(1)}, baseline ${s.training.baseline.steps_per_sec.toFixed(1)}; app ${s.frame_ms_median.toFixed(2)} ms/frame`);
+await sp.page.close();
+
+// 3. A bad address: a message on the page.
+const bad = await open('?scene=no_such_scene');
+let text = '';
+for (let i = 0; i < 60 && !text.includes('no_such_scene'); i++) {
+  await sleep(1000);
+  text = await bad.page.$eval('#status', (e) => e.textContent);
+}
+assert.match(text, /could not start.*no_such_scene/, text);
+console.log(`bad address: "${text.slice(0, 120)}"`);
+
+await browser.close();
+server.close();
+console.log('browser test: ok');
