@@ -118,4 +118,3 @@ pub(super) fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training
 fn tensor_bytes(t: &HashMap<String, candle_core::Tensor>) -> anyhow::Result<Vec<u8>> {
     Ok(safetensors::serialize(t.iter(), None)?)
 }
-

@@ -37,7 +37,11 @@ pub fn page_options() -> anyhow::Result<PageOptions> {
         lesson: false,
         train: false,
     };
-    for pair in search.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+    for pair in search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let name_ok = !value.is_empty()
             && value

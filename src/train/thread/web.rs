@@ -45,7 +45,10 @@ thread_local! {
 
 fn words(v: &JsValue) -> String {
     v.as_string()
-        .or_else(|| v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .or_else(|| {
+            v.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
         .unwrap_or_else(|| format!("{v:?}"))
 }
 
@@ -53,7 +56,9 @@ fn words(v: &JsValue) -> String {
 fn receive<S: Wire>(data: JsValue) -> Vec<Progress<S>> {
     if let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() {
         return vec![decode(&bytes.to_vec()).unwrap_or_else(|e| {
-            Progress::Error(format!("a message from the training worker was damaged: {e:#}"))
+            Progress::Error(format!(
+                "a message from the training worker was damaged: {e:#}"
+            ))
         })];
     }
     let ended = js_sys::Reflect::get(&data, &"ended".into())
@@ -102,7 +107,11 @@ pub(super) fn start<S: Wire + Send + Sync + 'static>(
         None => JsValue::NULL,
     };
     set("weights", weights).map_err(|e| words(&e))?;
-    set("snapshot_every", (spec.cadence.snapshot_every as f64).into()).map_err(|e| words(&e))?;
+    set(
+        "snapshot_every",
+        (spec.cadence.snapshot_every as f64).into(),
+    )
+    .map_err(|e| words(&e))?;
     let report_ms = spec.cadence.report_every.as_millis() as f64;
     set("report_ms", report_ms.into()).map_err(|e| words(&e))?;
     let msg = js_sys::Object::new();

@@ -20,8 +20,8 @@ use wasm_bindgen::prelude::*;
 use web_time::Instant;
 
 enum AnyDriver {
-    Field(Driver<Trainer>),
-    Pixel(Driver<PixelTrainer>),
+    Field(Box<Driver<Trainer>>),
+    Pixel(Box<Driver<PixelTrainer>>),
 }
 
 /// One model's trainer, as the worker holds it.
@@ -79,14 +79,14 @@ fn build(
                 let tensors = candle_core::safetensors::load_buffer(&bytes, &dev)?;
                 t.load_tensors(&tensors)?;
             }
-            AnyDriver::Pixel(Driver::new(t, cadence))
+            AnyDriver::Pixel(Box::new(Driver::new(t, cadence)))
         }
         _ => {
             let data = load_dataset(&scene, None)?;
-            AnyDriver::Field(Driver::new(
+            AnyDriver::Field(Box::new(Driver::new(
                 Trainer::new(kind, &scene, &data, &dev)?,
                 cadence,
-            ))
+            )))
         }
     })
 }
