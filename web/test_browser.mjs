@@ -113,7 +113,6 @@ for (let i = 0; i < 120 && firstFrame === null; i++) {
   if (counts.every((row, third) => row[third] > 300)) firstFrame = (Date.now() - px.t0) / 1e3;
   else await sleep(1000);
 }
-fs.writeFileSync(shot, Buffer.from(png, 'base64'));
 console.log('column colours per third:', JSON.stringify(counts));
 counts.forEach((row, third) => {
   assert.ok(row[third] > 300, `third ${third}: only ${row[third]} pixels of its colour (${JSON.stringify(counts)})`);
@@ -139,6 +138,8 @@ s = await until(px, 'pixel training progresses', (s) =>
   ['hnn', 'baseline'].every((k) => s.training[k].step >= 3 && Number.isFinite(s.training[k].loss)), 600);
 const pixelRate = Object.fromEntries(['hnn', 'baseline'].map((k) => [k, s.training[k].steps_per_sec]));
 const frame = { median: s.frame_ms_median, p95: s.frame_ms_p95, fps: s.fps };
+// The picture for the README: training under way, the kicked pendulum swinging higher.
+await px.page.screenshot({ path: shot });
 console.log(`pixel pendulum: on screen ${firstFrame.toFixed(1)} s after the page was asked for; app ${frame.median.toFixed(2)} ms/frame median, ${frame.p95.toFixed(2)} p95, ${frame.fps.toFixed(1)} fps; training steps/s ${JSON.stringify(pixelRate)} (${s.training.hnn.device})`);
 await px.page.close();
 
