@@ -4,6 +4,9 @@
 //! write removes its temporary file. The one helper for model files, their meta, the pixel
 //! cache and the best-score table.
 
+// In a browser only `write_file` and the lock's stand-in are used (see `webfs`).
+#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -49,9 +52,28 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     Ok(())
 }
 
+/// A browser's files belong to one thread of one page (see `webfs`): nothing to lock.
+#[cfg(target_arch = "wasm32")]
+pub fn with_folder_lock<T>(_dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    f()
+}
+
+/// Writes `bytes` as `path` through [`write_atomic`] (in a browser: into its files, see
+/// `webfs`).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        crate::webfs::write(path, bytes);
+        Ok(())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    write_atomic(path, |tmp| Ok(std::fs::write(tmp, bytes)?))
+}
+
 /// Runs `f` holding an exclusive lock on `dir` (an advisory `flock` on `<dir>/.lock`), so
 /// that one writer at a time, in this process or another, reads, changes and writes the
 /// folder's files (a model folder's weights and the `meta.ron` both trainers update).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn with_folder_lock<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let lock_path = dir.join(".lock");

@@ -33,6 +33,8 @@ pub mod textfile;
 pub mod train;
 pub mod truth;
 pub mod twin;
+#[cfg(target_arch = "wasm32")]
+pub mod webfs;
 
 /// The Bevy app (feature `gui`): plugins that drive the core above, one per feature.
 #[cfg(feature = "gui")]

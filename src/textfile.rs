@@ -22,12 +22,17 @@ pub fn read_capped(path: &Path, max: u64, what: &str) -> Result<String> {
 pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
     // In a browser there are no files: the web build carries its own (`embedded`).
     #[cfg(target_arch = "wasm32")]
-    let file = std::io::Cursor::new(crate::embedded::read(path).ok_or_else(|| {
-        anyhow::anyhow!(
-            "cannot read {what} {}: not in the web build",
-            path.display()
-        )
-    })?);
+    let written = crate::webfs::read(path);
+    #[cfg(target_arch = "wasm32")]
+    let file = std::io::Cursor::new(match &written {
+        Some(b) => b.as_slice(),
+        None => crate::embedded::read(path).ok_or_else(|| {
+            anyhow::anyhow!(
+                "cannot read {what} {}: not in the web build",
+                path.display()
+            )
+        })?,
+    });
     #[cfg(not(target_arch = "wasm32"))]
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot read {what} {}", path.display()))?;
@@ -48,7 +53,13 @@ pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
 /// The files in folder `dir` (the web build's own, in a browser).
 pub fn list_dir(dir: &Path) -> Vec<std::path::PathBuf> {
     #[cfg(target_arch = "wasm32")]
-    return crate::embedded::list(dir);
+    {
+        let mut all = crate::embedded::list(dir);
+        all.extend(crate::webfs::list(dir));
+        all.sort();
+        all.dedup();
+        all
+    }
     #[cfg(not(target_arch = "wasm32"))]
     std::fs::read_dir(dir)
         .into_iter()
@@ -61,7 +72,7 @@ pub fn list_dir(dir: &Path) -> Vec<std::path::PathBuf> {
 /// Whether `path` is a file (in a browser: one the web build carries).
 pub fn is_file(path: &Path) -> bool {
     #[cfg(target_arch = "wasm32")]
-    return crate::embedded::read(path).is_some();
+    return crate::embedded::read(path).is_some() || crate::webfs::read(path).is_some();
     #[cfg(not(target_arch = "wasm32"))]
     path.is_file()
 }

@@ -17,7 +17,7 @@ for (const kind of ['hnn', 'baseline']) {
   const made = performance.now() - t0;
   const first = JSON.parse(describe(t.next_message()));
   if (first.type !== 'ready') throw new Error(first.message);
-  t.command(command_bytes('start', 0));
+  t.command(command_bytes('start', 0, undefined));
   const windows = [];
   for (let w = 0; w < 10; w++) {
     const t1 = performance.now();

@@ -4,9 +4,9 @@
 //   - from the screenshot, that the three pendulums are drawn (each column's colour in its
 //     third of the view, as tests/app_screenshot.rs checks the native app),
 //   - from the page's status (`window.hnnLab`), that the truth's energy rose after the kick,
-//   - that both models trained in their Web Workers (the spring from scratch, its loss down
-//     fivefold,
-//     the pixel models on from their shipped weights),
+//   - that Save offers the saved models as downloads (both weights and one meta.ron),
+//   - that both models trained in their Web Workers (the spring from scratch, its loss in
+//     model units from ~1 to below 0.1; the pixel models on from their shipped weights),
 //   - that a bad address gives a message on the page, not a blank page.
 // Prints the numbers the README quotes (first frame, frame cost, steps per second).
 // Needs: bash web/build.sh; Debian's chromium; npm ci --prefix web (puppeteer-core)
@@ -14,6 +14,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import assert from 'node:assert';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
@@ -141,6 +142,25 @@ const frame = { median: s.frame_ms_median, p95: s.frame_ms_p95, fps: s.fps };
 // The picture for the README: training under way, the kicked pendulum swinging higher.
 await px.page.screenshot({ path: shot });
 console.log(`pixel pendulum: on screen ${firstFrame.toFixed(1)} s after the page was asked for; app ${frame.median.toFixed(2)} ms/frame median, ${frame.p95.toFixed(2)} p95, ${frame.fps.toFixed(1)} fps; training steps/s ${JSON.stringify(pixelRate)} (${s.training.hnn.device})`);
+// Saving: the Training panel's Save button (at its place in a 1280×760 page). The workers
+// have no disk: their files come to the page, which offers the folder as downloads, with one
+// meta.ron that lists both models.
+const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'hnn-lab-downloads-'));
+const cdp = await px.page.createCDPSession();
+await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+await px.page.mouse.click(1197, 484);
+const want = ['pixel_pendulum-hnn.safetensors', 'pixel_pendulum-baseline.safetensors', 'pixel_pendulum-meta.ron'];
+let got = [];
+for (let i = 0; i < 180 && !want.every((f) => got.includes(f)); i++) {
+  await sleep(1000);
+  got = fs.readdirSync(downloads);
+}
+assert.ok(want.every((f) => got.includes(f)), `downloads after Save: ${JSON.stringify(got)}; status ${JSON.stringify((await status(px.page)).training)}`);
+const meta = fs.readFileSync(path.join(downloads, 'pixel_pendulum-meta.ron'), 'utf8');
+assert.ok(/Hnn:/.test(meta) && /Baseline:/.test(meta), meta.slice(0, 400));
+const sizes = want.map((f) => fs.statSync(path.join(downloads, f)).size);
+assert.ok(sizes[0] > 1e6 && sizes[1] > 1e6, JSON.stringify(sizes));
+console.log(`saved: ${want.map((f, i) => `${f} (${sizes[i]} bytes)`).join(', ')}`);
 await px.page.close();
 
 // 2. The spring from scratch: the loss falls in the workers while the page runs.
@@ -148,10 +168,11 @@ const sp = await open('?scene=spring&train');
 s = await until(sp, 'spring trainers report', (s) =>
   ['hnn', 'baseline'].every((k) => s.training[k].first_loss !== null), 240);
 const firstLoss = Object.fromEntries(['hnn', 'baseline'].map((k) => [k, s.training[k].first_loss]));
-// (The first report comes a quarter second in, some steps down already; the loss then
-// levels off near the data's noise, ~0.045.)
-s = await until(sp, 'spring losses fall fivefold', (s) =>
-  ['hnn', 'baseline'].every((k) => s.training[k].loss < s.training[k].first_loss[1] / 5), 300);
+// The loss is in model units: the targets are scaled to unit size, so an untrained model
+// starts near 1 (1.02 and 1.15 at step 1 in web/test_worker.cjs) and a trained one is far
+// below; the first report, a quarter second in, may already be well down.
+s = await until(sp, 'spring losses fall below 0.1', (s) =>
+  ['hnn', 'baseline'].every((k) => s.training[k].step >= 300 && s.training[k].loss < 0.1), 300);
 console.log(`spring: loss ${JSON.stringify(firstLoss)} -> hnn ${s.training.hnn.loss.toExponential(2)}, baseline ${s.training.baseline.loss.toExponential(2)} at steps ${s.training.hnn.step}/${s.training.baseline.step}; steps/s hnn ${s.training.hnn.steps_per_sec.toFixed(1)}, baseline ${s.training.baseline.steps_per_sec.toFixed(1)}; app ${s.frame_ms_median.toFixed(2)} ms/frame`);
 await sp.page.close();
 

@@ -21,7 +21,7 @@ for (const kind of ['hnn', 'baseline']) {
   const t = new TrainerWorker(spring, 'scenes/spring.ron', kind, undefined, 50, 0);
   const first = messages(t);
   assert.strictEqual(first[0].type, 'ready', JSON.stringify(first));
-  assert.ok(t.command(command_bytes('start', 0)));
+  assert.ok(t.command(command_bytes('start', 0, undefined)));
   assert.ok(t.running());
   const t0 = performance.now();
   let steps = 0;
@@ -35,13 +35,20 @@ for (const kind of ['hnn', 'baseline']) {
   assert.ok(losses.at(-1) < losses[0] / 10, `${kind}: the loss fell only from ${losses[0]} to ${losses.at(-1)}`);
   // Snapshots every 50 steps, each vouched for by the next step's loss.
   assert.ok(snaps.length >= 5 && snaps.every((s) => s.step % 50 === 0 && s.bytes > 1000), JSON.stringify(snaps));
+  // A save: no disk in a worker, so the files come back in a message, then "saved".
+  t.command(command_bytes('save', 0, 'saved/spring'));
+  const saved = messages(t).filter((m) => m.type === 'files' || m.type === 'saved');
+  assert.deepStrictEqual(saved.map((m) => m.type), ['files', 'saved'], JSON.stringify(saved));
+  const names = Object.fromEntries(saved[0].files);
+  assert.ok(names['saved/spring/meta.ron'] > 100, JSON.stringify(names));
+  assert.ok(names[`saved/spring/${kind}.safetensors`] > 10000, JSON.stringify(names));
   // Paused, it takes no step; a reset sends fresh weights at step 0.
-  t.command(command_bytes('pause', 0));
+  t.command(command_bytes('pause', 0, undefined));
   assert.strictEqual(t.work(20), 0);
-  t.command(command_bytes('reset', 0));
+  t.command(command_bytes('reset', 0, undefined));
   const after = messages(t);
   assert.ok(after.some((m) => m.type === 'snapshot' && m.step === 0), JSON.stringify(after));
-  assert.strictEqual(t.command(command_bytes('shutdown', 0)), false);
+  assert.strictEqual(t.command(command_bytes('shutdown', 0, undefined)), false);
   console.log(`${kind}: loss ${losses[0].toExponential(3)} -> ${losses.at(-1).toExponential(3)} in ${steps} steps, ${ms.toFixed(2)} ms/step, ${snaps.length} snapshots`);
 }
 

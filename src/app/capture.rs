@@ -44,6 +44,8 @@ fn take_screenshots(mut commands: Commands, mut shots: MessageReader<TakeScreens
                 .join("screenshots")
                 .join(format!("hnn-lab-{secs}.png"))
         });
+        // (In a browser Bevy offers the PNG as a download named after the file.)
+        #[cfg(not(target_arch = "wasm32"))]
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if let Err(e) = std::fs::create_dir_all(dir) {
                 error!("cannot create {}: {e}", dir.display());

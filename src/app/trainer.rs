@@ -77,6 +77,9 @@ pub struct TrainerView {
     /// Weights that arrived during a game round, swapped in when it ends (new weights
     /// re-sync a twin, which would help it in the round).
     pub pending: Option<TwinWeights>,
+    /// A save was asked for and has not answered yet (in a browser the folder is offered
+    /// for download once both models have saved into it).
+    pub saving: bool,
 }
 
 #[derive(Resource)]
@@ -204,6 +207,7 @@ fn apply_train_actions(
                 let dir = lab.save_dir.clone();
                 for m in &mut training.models {
                     if m.handle.is_some() {
+                        m.saving = true;
                         send(m, Command::Save(dir.clone()));
                     } else {
                         m.note = Some("nothing trained yet to save".into());
@@ -282,6 +286,7 @@ fn poll_trainers(
     mut synced: MessageWriter<TwinsSynced>,
 ) {
     let mut obs = None;
+    let mut saved = None;
     for (i, m) in training.models.each_mut() {
         let Some(h) = &m.handle else { continue };
         let mut dead = false;
@@ -319,9 +324,19 @@ fn poll_trainers(
                         m.error = None;
                     }
                 }
-                Progress::Saved(dir) => m.note = Some(format!("saved to {}", dir.display())),
+                Progress::Saved(dir) => {
+                    m.note = Some(format!("saved to {}", dir.display()));
+                    m.saving = false;
+                    saved = Some(dir);
+                }
+                // In a browser: what the worker's save wrote, kept by the page.
+                #[cfg(target_arch = "wasm32")]
+                Progress::Files(files) => super::web_page::keep(&files),
+                #[cfg(not(target_arch = "wasm32"))]
+                Progress::Files(_) => {}
                 // Only `Running` says whether it trains (a failed save does not stop it).
                 Progress::Error(e) => {
+                    m.saving = false;
                     dead |= !m.ready; // the trainer could not be built: the thread has ended
                     m.error = Some(e);
                 }
@@ -351,4 +366,11 @@ fn poll_trainers(
             }
         }
     }
+    // In a browser: the saved folder as downloads, once every model asked has saved.
+    #[cfg(target_arch = "wasm32")]
+    if let Some(dir) = saved.filter(|_| training.models.iter().all(|m| !m.saving)) {
+        super::web_page::download_folder(&dir);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = saved;
 }

@@ -71,6 +71,10 @@ pub fn load_or_generate(
     spec: &PixelDataSpec,
     dir: &Path,
 ) -> Result<PixelDataset> {
+    // A browser has no disk for a 65 MB cache: made anew each time (a few seconds).
+    if cfg!(target_arch = "wasm32") {
+        return generate(physics, spec);
+    }
     let path = dir.join(format!("pixel-{}.bin", data_key(physics, spec)));
     let cached = || -> Result<PixelDataset> {
         if path.is_file() {

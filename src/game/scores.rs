@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::{RoundResult, PLAYERS};
@@ -58,7 +58,13 @@ impl BestScores {
     /// The flag says whether saving may replace the file: false when it exists but could be
     /// neither read nor set aside, so that nothing is ever lost.
     pub fn load(path: &Path) -> (Self, Option<String>, bool) {
-        let bytes = match std::fs::read(path) {
+        // In a browser: the table the page stored earlier, if any.
+        #[cfg(target_arch = "wasm32")]
+        let read = crate::webfs::read(path)
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound));
+        #[cfg(not(target_arch = "wasm32"))]
+        let read = std::fs::read(path);
+        let bytes = match read {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return (Self::default(), None, true)
@@ -135,12 +141,13 @@ impl BestScores {
 
     /// Writes the table (temporary file, then rename), creating the folder.
     pub fn save(&self, path: &Path) -> Result<()> {
+        #[cfg(not(target_arch = "wasm32"))]
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
         }
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())?;
-        crate::atomic::write_atomic(path, |tmp| Ok(std::fs::write(tmp, text)?))
+        crate::atomic::write_file(path, text.as_bytes())
     }
 }
 

@@ -56,8 +56,6 @@ pub(super) fn weights_path(dir: &Path, kind: ModelKind) -> PathBuf {
     dir.join(format!("{}.safetensors", kind.name()))
 }
 
-pub(super) use crate::atomic::write_atomic;
-
 /// Saves one trained model and records it in `meta.ron` (keeping the other model's entry when
 /// it was trained from the same scene).
 pub fn save_model(dir: &Path, scene: &Scene, trainer: &Trainer, meta: ModelMeta) -> Result<()> {
@@ -113,7 +111,21 @@ fn update_meta(dir: &Path, scene: &Scene, kind: ModelKind, meta: ModelMeta) -> R
     all.crate_version = env!("CARGO_PKG_VERSION").to_string();
     all.models.insert(kind, meta);
     let text = ron::ser::to_string_pretty(&all, ron::ser::PrettyConfig::default())?;
-    write_atomic(&dir.join("meta.ron"), |tmp| Ok(std::fs::write(tmp, text)?))
+    crate::atomic::write_file(&dir.join("meta.ron"), text.as_bytes())
+}
+
+/// `new` (a `meta.ron` one trainer wrote alone, as a browser's worker does) with the other
+/// model's entry from `old` kept when both describe the same scene, as `update_meta` keeps it
+/// on disk. None if either does not read as a `meta.ron`.
+pub fn merge_meta(old: &str, new: &str) -> Option<String> {
+    let old: ModelsMeta = ron::from_str(old).ok()?;
+    let mut new: ModelsMeta = ron::from_str(new).ok()?;
+    if old.scene_hash == new.scene_hash {
+        for (kind, m) in old.models {
+            new.models.entry(kind).or_insert(m);
+        }
+    }
+    ron::ser::to_string_pretty(&new, ron::ser::PrettyConfig::default()).ok()
 }
 
 pub fn load_meta(dir: &Path) -> Result<ModelsMeta> {

@@ -49,10 +49,10 @@ pub fn write(
     let header = HashMap::from([(KEY.to_string(), text)]);
     let mut named: Vec<(&String, &Tensor)> = tensors.iter().collect();
     named.sort_by(|a, b| a.0.cmp(b.0));
-    // Serialised in memory and written by `write_atomic` (safetensors' own file writer makes
+    // Serialised in memory and written by `write_file` (safetensors' own file writer makes
     // a second temporary file of its own, which a killed process would leave behind).
     let bytes = safetensors::serialize(named, Some(header))?;
-    crate::atomic::write_atomic(path, |tmp| Ok(std::fs::write(tmp, &bytes)?))
+    crate::atomic::write_file(path, &bytes)
 }
 
 /// Reads a model file (at most [`MODEL_MAX_BYTES`]); every error names the file.

@@ -71,6 +71,39 @@ mod round_trip {
             .contains("no baseline"));
     }
 
+    /// Two trainers saving apart (a browser's two workers, each with only its own files):
+    /// the page merges the second `meta.ron` with the first, and the folder then loads both.
+    #[test]
+    fn metas_written_apart_merge_into_one_that_loads_both() {
+        let (scene, hnn, a) = setup();
+        let DataSpec::Synthetic(spec) = &scene.data else {
+            unreachable!()
+        };
+        let data = synthetic_dataset(&scene.system, spec).unwrap();
+        let base = Trainer::new(ModelKind::Baseline, &scene, &data, &Device::Cpu).unwrap();
+        let b = tempfile::tempdir().unwrap();
+        save_model(a.path(), &scene, &hnn, meta(&hnn)).unwrap();
+        save_model(b.path(), &scene, &base, meta(&base)).unwrap();
+        let text = |d: &Path| std::fs::read_to_string(d.join("meta.ron")).unwrap();
+        let merged = merge_meta(&text(a.path()), &text(b.path())).unwrap();
+        std::fs::write(a.path().join("meta.ron"), merged).unwrap();
+        std::fs::copy(
+            weights_path(b.path(), ModelKind::Baseline),
+            weights_path(a.path(), ModelKind::Baseline),
+        )
+        .unwrap();
+        for (kind, t) in [(ModelKind::Hnn, &hnn), (ModelKind::Baseline, &base)] {
+            let (snap, _) = load_snapshot(a.path(), kind, &scene).unwrap();
+            assert_eq!(snap, t.snapshot().unwrap(), "{kind:?}");
+        }
+        // Another scene's entry is not kept; unreadable text merges to nothing.
+        let other = text(a.path()).replace(&scene.hash(), "0000000000000000");
+        let alone = merge_meta(&other, &text(b.path())).unwrap();
+        let m: ModelsMeta = ron::from_str(&alone).unwrap();
+        assert_eq!(m.models.keys().collect::<Vec<_>>(), [&ModelKind::Baseline]);
+        assert!(merge_meta("(scene: 3", &text(b.path())).is_none());
+    }
+
     #[test]
     fn garbage_and_wrong_shape_are_clear_errors() {
         let (scene, t, dir) = setup();

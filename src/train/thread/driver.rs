@@ -160,6 +160,10 @@ impl<T: Steppable> Driver<T> {
                         .t
                         .save(&dir, self.last, self.started.elapsed().as_secs_f64()),
                 };
+                #[cfg(target_arch = "wasm32")]
+                if saved.is_ok() {
+                    self.say(Progress::Files(crate::webfs::take_new()));
+                }
                 let msg = match saved {
                     Ok(()) => Progress::Saved(dir),
                     Err(e) => Progress::Error(format!("save to {}: {e:#}", dir.display())),

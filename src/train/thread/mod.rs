@@ -53,6 +53,9 @@ pub enum Progress<S> {
     /// The trainer exists (its data are ready); names the device it runs on.
     Ready(String),
     Saved(PathBuf),
+    /// In a browser, before `Saved`: the files a save wrote, with their bytes (a Web Worker
+    /// has no disk; the page keeps them and offers them as downloads).
+    Files(Vec<(PathBuf, Vec<u8>)>),
     Error(String),
     /// The thread has ended on an internal error (a panic): it takes no more commands; a
     /// new trainer must be started. Says what happened.
@@ -81,6 +84,7 @@ impl<S> Progress<S> {
             Progress::Running(r) => Progress::Running(r),
             Progress::Ready(d) => Progress::Ready(d),
             Progress::Saved(p) => Progress::Saved(p),
+            Progress::Files(f) => Progress::Files(f),
             Progress::Error(e) => Progress::Error(e),
             Progress::Ended(e) => Progress::Ended(e),
         }

@@ -370,6 +370,7 @@ impl<S: Wire> Wire for Progress<S> {
             Progress::Saved(p) => (4u8, p.clone()).put(out),
             Progress::Error(s) => (5u8, s.clone()).put(out),
             Progress::Ended(s) => (6u8, s.clone()).put(out),
+            Progress::Files(f) => (7u8, f.clone()).put(out),
         }
     }
     fn get(r: &mut Reader) -> Result<Self> {
@@ -389,6 +390,7 @@ impl<S: Wire> Wire for Progress<S> {
             4 => Progress::Saved(Wire::get(r)?),
             5 => Progress::Error(Wire::get(r)?),
             6 => Progress::Ended(Wire::get(r)?),
+            7 => Progress::Files(Wire::get(r)?),
             t => bail!("unknown progress message {t}"),
         })
     }
@@ -439,6 +441,7 @@ mod tests {
             Progress::Saved(PathBuf::from("models/α")),
             Progress::Error("training diverged".into()),
             Progress::Ended("stopped".into()),
+            Progress::Files(vec![("models/spring/meta.ron".into(), b"(x: 1)".to_vec())]),
         ];
         for m in msgs {
             let back: Progress<FieldSnapshot> = decode(&encode(&m)).unwrap();

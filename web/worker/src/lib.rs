@@ -201,9 +201,9 @@ impl TrainerWorker {
 }
 
 /// A command as bytes, for scripts and tests: "start", "pause", "reset", "snapshot",
-/// "shutdown", "learning_rate" or "batch_size" (with `value`).
+/// "shutdown", "learning_rate" or "batch_size" (with `value`), or "save" (into folder `dir`).
 #[wasm_bindgen]
-pub fn command_bytes(name: &str, value: f64) -> Result<Vec<u8>, JsError> {
+pub fn command_bytes(name: &str, value: f64, dir: Option<String>) -> Result<Vec<u8>, JsError> {
     let c = match name {
         "start" => Command::Start,
         "pause" => Command::Pause,
@@ -212,6 +212,7 @@ pub fn command_bytes(name: &str, value: f64) -> Result<Vec<u8>, JsError> {
         "shutdown" => Command::Shutdown,
         "learning_rate" => Command::SetLearningRate(value),
         "batch_size" => Command::SetBatchSize(value as usize),
+        "save" => Command::Save(dir.unwrap_or_default().into()),
         other => return Err(JsError::new(&format!("no command {other:?}"))),
     };
     Ok(encode(&c))
@@ -238,6 +239,10 @@ pub fn describe(bytes: &[u8]) -> Result<String, JsError> {
         Progress::Saved(p) => json!({"type": "saved", "path": p}),
         Progress::Error(e) => json!({"type": "error", "message": e}),
         Progress::Ended(e) => json!({"type": "ended", "message": e}),
+        Progress::Files(f) => {
+            let files: Vec<_> = f.iter().map(|(p, b)| json!([p, b.len()])).collect();
+            json!({"type": "files", "files": files})
+        }
     }
     .to_string())
 }
