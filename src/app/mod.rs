@@ -44,6 +44,8 @@ mod ui;
 mod view;
 #[cfg(target_arch = "wasm32")]
 mod web_page;
+#[cfg(target_arch = "wasm32")]
+mod web_saves;
 
 use std::path::PathBuf;
 
@@ -189,7 +191,13 @@ pub fn run(opts: RunOptions) -> Result<()> {
     .add_plugins(bevy_egui::EguiPlugin::default())
     .insert_resource(ClearColor(Color::srgb(0.08, 0.09, 0.11)))
     .add_plugins(LabPlugin(opts.lab))
-    .add_plugins((view::plugin, ui::plugin, input::plugin, capture::plugin));
+    .add_plugins((
+        view::plugin,
+        trails::plugin,
+        ui::plugin,
+        input::plugin,
+        capture::plugin,
+    ));
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web_page::plugin);
     if opts.train {

@@ -7,16 +7,58 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::lab::{Lab, Task};
-use super::trainer::{AnyHandle, Training};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::data::pixel_cache::{cache_dir, load_or_generate};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::data::shared_dataset;
 use crate::nn::ModelKind;
+use crate::nn::{FieldSnapshot, PixelSnapshot};
 use crate::train::load_pixel_tensors;
-use crate::train::thread::{Cadence, Command, TrainerHandle};
+use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::train::{PixelTrainer, Trainer};
+use crate::twin::TwinWeights;
+
+/// A training thread of either kind of model.
+pub enum AnyHandle {
+    Pixel(TrainerHandle<PixelSnapshot>),
+    Field(TrainerHandle<FieldSnapshot>),
+}
+
+impl AnyHandle {
+    pub fn send(&self, c: Command) {
+        match self {
+            AnyHandle::Pixel(h) => h.send(c),
+            AnyHandle::Field(h) => h.send(c),
+        }
+    }
+
+    /// Everything sent since the last call, the weights wrapped for the twins.
+    pub fn drain(&self) -> Vec<Progress<TwinWeights>> {
+        match self {
+            AnyHandle::Pixel(h) => h
+                .drain()
+                .into_iter()
+                .map(|m| m.map(TwinWeights::Pixel))
+                .collect(),
+            AnyHandle::Field(h) => h
+                .drain()
+                .into_iter()
+                .map(|m| m.map(TwinWeights::Field))
+                .collect(),
+        }
+    }
+}
+
+/// What a new trainer is started with (the panel's settings).
+pub(super) struct TrainSettings {
+    pub learning_rate: f64,
+    pub batch_size: usize,
+    pub cadence: Cadence,
+    /// The thread's pool and priority (natively; a worker has neither).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub options: ThreadOptions,
+}
 
 /// Where a new trainer's weights come from.
 pub(super) enum Init {
@@ -31,7 +73,12 @@ pub(super) enum Init {
 /// Builds a model's trainer on its own thread: data from the cache (or simulated); a pixel
 /// model continues from `start`'s weights when given.
 #[cfg(not(target_arch = "wasm32"))]
-pub(super) fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training) -> AnyHandle {
+pub(super) fn spawn_trainer(
+    lab: &Lab,
+    kind: ModelKind,
+    init: Init,
+    t: &TrainSettings,
+) -> AnyHandle {
     let scene = lab.scene.clone();
     let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
     let (lr, batch) = (t.learning_rate, t.batch_size);
@@ -77,7 +124,12 @@ pub(super) fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training
 /// In a browser: the same trainer built in a Web Worker of its own from the scene as it is
 /// now (its physics included); a pixel model is sent the weights it continues from.
 #[cfg(target_arch = "wasm32")]
-pub(super) fn spawn_trainer(lab: &Lab, kind: ModelKind, init: Init, t: &Training) -> AnyHandle {
+pub(super) fn spawn_trainer(
+    lab: &Lab,
+    kind: ModelKind,
+    init: Init,
+    t: &TrainSettings,
+) -> AnyHandle {
     use crate::train::thread::web::WorkerSpec;
     let pixels = matches!(lab.task, Task::Pixels { .. });
     let weights = match init {

@@ -11,7 +11,7 @@ use super::lab::Lab;
 use super::messages::{TruthMoved, TwinsSynced};
 use super::sim::Truth;
 use super::twins::Readouts;
-use super::view::{body_points, coordinates, origin, Layout, Stage, COLORS};
+use super::view::{body_points, coordinates, draw_systems, origin, restage, Layout, Stage, COLORS};
 
 /// Recent positions of the lower bob (chains of two or more) or of every body (orbits), per
 /// column, relative to the column's origin.
@@ -31,8 +31,27 @@ fn trail_seconds(orbits: bool) -> f64 {
     }
 }
 
+/// After the stage is laid out for this frame and before the bodies are drawn (the trails lie
+/// under them).
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Trails>();
+    app.init_resource::<Trails>().add_systems(
+        PostUpdate,
+        (Trails::update, draw_trails)
+            .chain()
+            .after(restage)
+            .before(draw_systems)
+            .in_set(super::spine::PostStep::Show),
+    );
+}
+
+fn draw_trails(
+    mut g: Gizmos,
+    trails: Res<Trails>,
+    lab: Res<Lab>,
+    stage: Res<Stage>,
+    layout: Res<Layout>,
+) {
+    trails.draw(&mut g, &lab, &stage, *layout);
 }
 
 impl Trails {

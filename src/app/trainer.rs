@@ -6,7 +6,7 @@
 //! train) start from scratch.
 
 use super::loss_history::{push_bounded, MAX_LOSS_POINTS};
-use super::spawn_trainer::{spawn_trainer, Init};
+use super::spawn_trainer::{spawn_trainer, AnyHandle, Init, TrainSettings};
 use std::time::Duration;
 
 use bevy::prelude::*;
@@ -18,42 +18,11 @@ use super::per_model::{PerModel, KINDS};
 use super::sim::Truth;
 use super::spine::Frame;
 use super::twins::{swap_weights, Twins};
-use crate::nn::{FieldSnapshot, ModelKind, PixelSnapshot};
+use crate::nn::ModelKind;
 use crate::scene::SystemSpec;
-use crate::train::thread::{Cadence, Command, Progress, ThreadOptions, TrainerHandle};
+use crate::train::thread::{Cadence, Command, Progress, ThreadOptions};
 use crate::train::LossValues;
 use crate::twin::{Twin, TwinWeights};
-
-/// A training thread of either kind of model.
-pub enum AnyHandle {
-    Pixel(TrainerHandle<PixelSnapshot>),
-    Field(TrainerHandle<FieldSnapshot>),
-}
-
-impl AnyHandle {
-    pub fn send(&self, c: Command) {
-        match self {
-            AnyHandle::Pixel(h) => h.send(c),
-            AnyHandle::Field(h) => h.send(c),
-        }
-    }
-
-    /// Everything sent since the last call, the weights wrapped for the twins.
-    pub fn drain(&self) -> Vec<Progress<TwinWeights>> {
-        match self {
-            AnyHandle::Pixel(h) => h
-                .drain()
-                .into_iter()
-                .map(|m| m.map(TwinWeights::Pixel))
-                .collect(),
-            AnyHandle::Field(h) => h
-                .drain()
-                .into_iter()
-                .map(|m| m.map(TwinWeights::Field))
-                .collect(),
-        }
-    }
-}
 
 /// One model's trainer as the panel sees it.
 #[derive(Default)]
@@ -92,6 +61,16 @@ pub struct Training {
 }
 
 impl Training {
+    /// What a new trainer is started with.
+    fn settings(&self) -> TrainSettings {
+        TrainSettings {
+            learning_rate: self.learning_rate,
+            batch_size: self.batch_size,
+            cadence: self.cadence,
+            options: self.options,
+        }
+    }
+
     pub fn any_running(&self) -> bool {
         self.models.iter().any(|m| m.running)
     }
@@ -132,7 +111,8 @@ fn apply_train_actions(
                 for kind in KINDS {
                     let i = kind;
                     if training.models[i].handle.is_none() {
-                        let h = spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
+                        let h =
+                            spawn_trainer(&lab, kind, shipped_init(&lab, i), &training.settings());
                         let m = &mut training.models[i];
                         *m = TrainerView {
                             handle: Some(h),
@@ -150,7 +130,7 @@ fn apply_train_actions(
                 for kind in KINDS {
                     let i = kind;
                     if training.models[i].handle.is_none() {
-                        let h = spawn_trainer(&lab, kind, Init::Scratch, &training);
+                        let h = spawn_trainer(&lab, kind, Init::Scratch, &training.settings());
                         training.models[i].handle = Some(h);
                         training.models[i].learns = Some(lab.scene.system.clone());
                     }
@@ -186,7 +166,12 @@ fn apply_train_actions(
                                 ..Default::default()
                             };
                             if restart {
-                                let h = spawn_trainer(&lab, kind, shipped_init(&lab, i), &training);
+                                let h = spawn_trainer(
+                                    &lab,
+                                    kind,
+                                    shipped_init(&lab, i),
+                                    &training.settings(),
+                                );
                                 if was_running {
                                     h.send(Command::Start);
                                 }
@@ -235,7 +220,7 @@ fn apply_train_actions(
                     };
                     let old = training.models[i].handle.take();
                     super::background(move || drop(old));
-                    let h = spawn_trainer(&lab, kind, init, &training);
+                    let h = spawn_trainer(&lab, kind, init, &training.settings());
                     h.send(Command::Start);
                     training.models[i] = TrainerView {
                         handle: Some(h),
@@ -331,7 +316,7 @@ fn poll_trainers(
                 }
                 // In a browser: what the worker's save wrote, kept by the page.
                 #[cfg(target_arch = "wasm32")]
-                Progress::Files(files) => super::web_page::keep(&files),
+                Progress::Files(files) => super::web_saves::keep(&files),
                 #[cfg(not(target_arch = "wasm32"))]
                 Progress::Files(_) => {}
                 // Only `Running` says whether it trains (a failed save does not stop it).
@@ -369,7 +354,7 @@ fn poll_trainers(
     // In a browser: the saved folder as downloads, once every model asked has saved.
     #[cfg(target_arch = "wasm32")]
     if let Some(dir) = saved.filter(|_| training.models.iter().all(|m| !m.saving)) {
-        super::web_page::download_folder(&dir);
+        super::web_saves::download_folder(&dir);
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = saved;

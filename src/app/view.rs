@@ -107,7 +107,7 @@ impl Stage {
 
 /// New physics (a rod's length): the drawing's scale follows, so a one-rod pendulum keeps its
 /// size on screen and a double pendulum keeps its reach in the column.
-fn restage(lab: Res<Lab>, truth: Res<Truth>, mut stage: ResMut<Stage>) {
+pub(super) fn restage(lab: Res<Lab>, truth: Res<Truth>, mut stage: ResMut<Stage>) {
     if lab.is_changed() && !lab.draws_orbits() {
         *stage = Stage::for_lab(&lab, &truth.0);
     }
@@ -134,13 +134,12 @@ pub fn body_points(lab: &Lab, stage: &Stage, q: &[f64]) -> Vec<Vec2> {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Layout>()
-        .add_plugins(super::trails::plugin)
         .add_systems(Startup, setup)
         // After the twins are read this frame, so truth and twins are drawn at the same time.
         .add_systems(
             PostUpdate,
             (
-                (restage, super::trails::Trails::update, draw_systems).chain(),
+                (restage, draw_systems).chain(),
                 draw_target,
                 update_frames,
                 update_bars,
@@ -299,17 +298,15 @@ pub(super) fn coordinates(truth: &Truth, readouts: &Readouts) -> [Option<Vec<f64
     ]
 }
 
-fn draw_systems(
+pub(super) fn draw_systems(
     mut g: Gizmos,
     truth: Res<Truth>,
     readouts: Res<Readouts>,
     lab: Res<Lab>,
     stage: Res<Stage>,
     layout: Res<Layout>,
-    trails: Res<super::trails::Trails>,
 ) {
     let layout = *layout;
-    trails.draw(&mut g, &lab, &stage, layout);
     let coords = coordinates(&truth, &readouts);
     let draw = |g: &mut Gizmos, c: usize, q: &[f64], color: Color| {
         if lab.draws_rod() {
