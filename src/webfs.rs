@@ -43,14 +43,18 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 /// Keeps `bytes` as the file `path` (whole: a reader sees the old or the new content).
 pub fn write(path: &Path, bytes: &[u8]) {
     let k = key(path);
-    if bytes.len() <= STORED_MAX_BYTES {
-        if let Some(s) = storage() {
-            // Full storage only loses the copy that would outlive the page.
-            let _ = s.set_item(&format!("{PREFIX}{k}"), &hex(bytes));
+    match storage() {
+        Some(s) => {
+            let item = format!("{PREFIX}{k}");
+            // Too large, or storage full: no copy outlives the page, and no older one either.
+            if bytes.len() > STORED_MAX_BYTES || s.set_item(&item, &hex(bytes)).is_err() {
+                let _ = s.remove_item(&item);
+            }
         }
+        // A worker (no storage there) hands its files to the page: recorded for `take_new`.
+        None => NEW.with(|n| n.borrow_mut().push(k.clone())),
     }
-    FILES.with(|f| f.borrow_mut().insert(k.clone(), bytes.to_vec()));
-    NEW.with(|n| n.borrow_mut().push(k));
+    FILES.with(|f| f.borrow_mut().insert(k, bytes.to_vec()));
 }
 
 /// The file's bytes, if the program wrote it (in this page, or stored by an earlier one).

@@ -22,7 +22,11 @@ for (const kind of ['hnn', 'baseline']) {
   for (let w = 0; w < 10; w++) {
     const t1 = performance.now();
     let n = 0;
-    while (n < per) n += t.work(0);
+    while (n < per) {
+      const k = t.work(0);
+      if (k === 0) throw new Error(`training stopped: ${describe(t.next_message())}`);
+      n += k;
+    }
     windows.push(((performance.now() - t1) / n).toFixed(2));
   }
   console.log(`${kind}: data and model made in ${(made / 1e3).toFixed(1)} s; ms/step per ${per} steps: ${windows.join(' ')}`);

@@ -25,7 +25,12 @@ for (const kind of ['hnn', 'baseline']) {
   assert.ok(t.running());
   const t0 = performance.now();
   let steps = 0;
-  while (steps < 300) steps += t.work(20);
+  while (steps < 300) {
+    const n = t.work(20);
+    // A trainer that stopped (diverged, a failed step) fails the test instead of hanging it.
+    assert.ok(n > 0 && t.running(), `${kind}: training stopped at step ${steps}: ${JSON.stringify(messages(t))}`);
+    steps += n;
+  }
   const ms = (performance.now() - t0) / steps;
   const got = messages(t);
   const losses = got.filter((m) => m.type === 'step').map((m) => m.loss);

@@ -37,7 +37,7 @@ function schedule() {
 }
 
 onmessage = async (e) => {
-  await ready;
+  try { await ready; } catch (err) { if (!ended) fail(err); return; }
   if (ended) return;
   try {
     if (e.data.init) {

@@ -58,6 +58,10 @@ pub struct Training {
     pub batch_size: usize,
     pub cadence: Cadence,
     pub options: ThreadOptions,
+    /// In a browser: the folder a model has saved into, offered for download once the
+    /// other model's save has answered too.
+    #[cfg(target_arch = "wasm32")]
+    pub saved: Option<std::path::PathBuf>,
 }
 
 impl Training {
@@ -91,6 +95,8 @@ pub(super) fn plugin(app: &mut App) {
             threads: 1,
             nice: 10,
         },
+        #[cfg(target_arch = "wasm32")]
+        saved: None,
     })
     // After the lab's own actions (`Frame::Train`): a new physics and a retrain in one frame
     // train on the new physics.
@@ -321,12 +327,16 @@ fn poll_trainers(
                 Progress::Files(_) => {}
                 // Only `Running` says whether it trains (a failed save does not stop it).
                 Progress::Error(e) => {
-                    m.saving = false;
+                    // A save's own failure answers it (other errors leave it pending).
+                    if e.starts_with("save to ") {
+                        m.saving = false;
+                    }
                     dead |= !m.ready; // the trainer could not be built: the thread has ended
                     m.error = Some(e);
                 }
                 Progress::Ended(e) => {
                     dead = true;
+                    m.saving = false;
                     m.running = false;
                     m.error = Some(e);
                 }
@@ -351,10 +361,18 @@ fn poll_trainers(
             }
         }
     }
-    // In a browser: the saved folder as downloads, once every model asked has saved.
+    // In a browser: the saved folder as downloads, once every model asked has answered
+    // (and at least one has saved).
     #[cfg(target_arch = "wasm32")]
-    if let Some(dir) = saved.filter(|_| training.models.iter().all(|m| !m.saving)) {
-        super::web_saves::download_folder(&dir);
+    {
+        if saved.is_some() {
+            training.saved = saved;
+        }
+        if training.models.iter().all(|m| !m.saving) {
+            if let Some(dir) = training.saved.take() {
+                super::web_saves::download_folder(&dir);
+            }
+        }
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = saved;

@@ -85,7 +85,15 @@ impl BestScores {
             },
         };
         let aside = aside_name(path);
-        match std::fs::rename(path, &aside) {
+        // In a browser the copy goes aside in the page's files and the table is written anew.
+        #[cfg(target_arch = "wasm32")]
+        let set_aside = {
+            crate::webfs::write(&aside, &bytes);
+            Ok::<(), std::io::Error>(())
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let set_aside = std::fs::rename(path, &aside);
+        match set_aside {
             Ok(()) => (
                 Self::default(),
                 Some(format!(

@@ -102,6 +102,14 @@ mod round_trip {
         let m: ModelsMeta = ron::from_str(&alone).unwrap();
         assert_eq!(m.models.keys().collect::<Vec<_>>(), [&ModelKind::Baseline]);
         assert!(merge_meta("(scene: 3", &text(b.path())).is_none());
+        // Where both name a model, the new entry wins (the save just made).
+        let mut newer = meta(&hnn);
+        newer.steps = 99;
+        save_model(b.path(), &scene, &hnn, newer).unwrap();
+        let both = merge_meta(&text(a.path()), &text(b.path())).unwrap();
+        let m: ModelsMeta = ron::from_str(&both).unwrap();
+        assert_eq!(m.models[&ModelKind::Hnn].steps, 99);
+        assert_eq!(m.models.len(), 2);
     }
 
     #[test]

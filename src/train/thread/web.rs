@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crossbeam_channel::Sender;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::wire::{decode, encode, Wire};
 use super::{Cadence, Command, Progress};
@@ -36,7 +36,7 @@ struct Link {
     worker: Worker,
     // Kept alive as long as the worker may call them.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(JsValue)>,
 }
 
 thread_local! {
@@ -82,17 +82,52 @@ pub(super) fn start<S: Wire + Send + Sync + 'static>(
             let _ = tx.send(m);
         }
     });
-    // A script that cannot load (missing, or its module fails to compile) ends up here.
-    let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+    // A script that cannot load (missing, or its module fails to compile) ends up here, as
+    // a plain event without a message; an error thrown in the worker as an `ErrorEvent`.
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        let why = js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| format!("{SCRIPT} or its module could not be loaded"));
         let _ = out.send(Progress::Running(false));
         let _ = out.send(Progress::Ended(format!(
-            "the training worker ({SCRIPT}) failed: {}",
-            e.message()
+            "the training worker failed: {why}; Start begins a new one"
         )));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
 
+    // From here on a failure ends the worker it started.
+    let sent = send_init(&worker, spec);
+    if let Err(e) = sent {
+        detach(&worker);
+        return Err(e);
+    }
+    Ok(WORKERS.with(|w| {
+        let (next, map) = &mut *w.borrow_mut();
+        *next += 1;
+        map.insert(
+            *next,
+            Link {
+                worker,
+                _on_message: on_message,
+                _on_error: on_error,
+            },
+        );
+        *next
+    }))
+}
+
+/// Stops `worker` and unhooks its callbacks first (an event already queued must not reach a
+/// dropped closure).
+fn detach(worker: &Worker) {
+    worker.set_onmessage(None);
+    worker.set_onerror(None);
+    worker.terminate();
+}
+
+/// Posts `{init: {...}}`: what the worker builds its trainer from.
+fn send_init(worker: &Worker, spec: WorkerSpec) -> Result<(), String> {
     let init = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&init, &k.into(), &v).map(|_| ());
     let kind = match spec.kind {
@@ -116,21 +151,7 @@ pub(super) fn start<S: Wire + Send + Sync + 'static>(
     set("report_ms", report_ms.into()).map_err(|e| words(&e))?;
     let msg = js_sys::Object::new();
     js_sys::Reflect::set(&msg, &"init".into(), &init).map_err(|e| words(&e))?;
-    worker.post_message(&msg).map_err(|e| words(&e))?;
-
-    Ok(WORKERS.with(|w| {
-        let (next, map) = &mut *w.borrow_mut();
-        *next += 1;
-        map.insert(
-            *next,
-            Link {
-                worker,
-                _on_message: on_message,
-                _on_error: on_error,
-            },
-        );
-        *next
-    }))
+    worker.post_message(&msg).map_err(|e| words(&e))
 }
 
 /// Posts `c` to worker `id` (nothing if it is gone: its last messages said why).
@@ -143,9 +164,10 @@ pub(super) fn post(id: u32, c: &Command) {
     });
 }
 
-/// Ends worker `id` at once (a step in progress is abandoned: its weights are not needed).
+/// Ends worker `id` at once: a step in progress is abandoned, and so is a save still queued
+/// (natively a dropped handle lets the thread finish it).
 pub(super) fn stop(id: u32) {
     if let Some(link) = WORKERS.with(|w| w.borrow_mut().1.remove(&id)) {
-        link.worker.terminate();
+        detach(&link.worker);
     }
 }

@@ -293,11 +293,19 @@ impl Wire for FieldSnapshot {
         self.scaling.put(out);
     }
     fn get(r: &mut Reader) -> Result<Self> {
-        Ok(FieldSnapshot {
+        let f = FieldSnapshot {
             kind: Wire::get(r)?,
-            mlp: Wire::get(r)?,
-            scaling: Wire::get(r)?,
-        })
+            mlp: MlpWeights::get(r)?,
+            scaling: Scaling::get(r)?,
+        };
+        if f.scaling.s.len() != f.mlp.sizes[0] {
+            bail!(
+                "a scaling of {} coordinates for a model of {} inputs",
+                f.scaling.s.len(),
+                f.mlp.sizes[0]
+            );
+        }
+        Ok(f)
     }
 }
 
@@ -461,6 +469,34 @@ mod tests {
         ] {
             assert_eq!(decode::<Command>(&encode(&c)).unwrap(), c);
         }
+    }
+
+    #[test]
+    fn pixel_weights_come_back_bit_for_bit_and_bad_shapes_are_errors() {
+        let half = |a: f32| ResidualWeights {
+            shapes: vec![(2, 3), (3, 1)],
+            w: vec![vec![a, -a, 0.5, 1e-40, 2.0, 3.0], vec![1.0, -1.0, a]],
+            b: vec![vec![0.0, 1.0, -2.0], vec![f32::MIN_POSITIVE]],
+        };
+        let p = PixelSnapshot {
+            kind: ModelKind::Baseline,
+            encoder: half(0.25),
+            decoder: half(-7.5),
+            dynamics: field(),
+        };
+        let m = Progress::Snapshot {
+            step: 7,
+            weights: Arc::new(p.clone()),
+        };
+        let back: Progress<PixelSnapshot> = decode(&encode(&m)).unwrap();
+        let Progress::Snapshot { weights, .. } = back else {
+            panic!("not a snapshot")
+        };
+        assert_eq!(*weights, p);
+        let mut bad = p;
+        bad.decoder.shapes[1] = (3, 2);
+        let e = decode::<PixelSnapshot>(&encode(&bad)).unwrap_err();
+        assert!(e.to_string().contains("shapes"), "{e}");
     }
 
     #[test]
