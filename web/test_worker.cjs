@@ -28,7 +28,7 @@ for (const kind of ['hnn', 'baseline']) {
   while (steps < 300) {
     const n = t.work(20);
     // A trainer that stopped (diverged, a failed step) fails the test instead of hanging it.
-    assert.ok(n > 0 && t.running(), `${kind}: training stopped at step ${steps}: ${JSON.stringify(messages(t))}`);
+    if (n === 0 || !t.running()) assert.fail(`${kind}: training stopped at step ${steps}: ${JSON.stringify(messages(t))}`);
     steps += n;
   }
   const ms = (performance.now() - t0) / steps;
