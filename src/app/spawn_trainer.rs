@@ -70,19 +70,35 @@ pub(super) enum Init {
     Tensors(HashMap<String, candle_core::Tensor>),
 }
 
-/// Builds a model's trainer on its own thread: data from the cache (or simulated); a pixel
-/// model continues from `start`'s weights when given.
-#[cfg(not(target_arch = "wasm32"))]
+/// Starts `kind`'s trainer (its own thread, or a Web Worker in a browser) and gives it the
+/// panel's settings, as commands too, so it keeps them across a reset. (q, p) models send
+/// weights more often: they train in seconds.
 pub(super) fn spawn_trainer(
     lab: &Lab,
     kind: ModelKind,
     init: Init,
     t: &TrainSettings,
 ) -> AnyHandle {
+    let cadence = match lab.task {
+        Task::Pixels { .. } => t.cadence,
+        Task::Field { .. } => Cadence {
+            snapshot_every: 50,
+            ..t.cadence
+        },
+    };
+    let h = start(lab, kind, init, cadence, t);
+    h.send(Command::SetLearningRate(t.learning_rate));
+    h.send(Command::SetBatchSize(t.batch_size));
+    h
+}
+
+/// On a thread of its own: data from the cache (or simulated); a pixel model continues from
+/// `init`'s weights when given.
+#[cfg(not(target_arch = "wasm32"))]
+fn start(lab: &Lab, kind: ModelKind, init: Init, cadence: Cadence, t: &TrainSettings) -> AnyHandle {
     let scene = lab.scene.clone();
     let (device, dir) = (lab.device.clone(), lab.models_dir.clone());
-    let (lr, batch) = (t.learning_rate, t.batch_size);
-    let h = match lab.task.clone() {
+    match lab.task.clone() {
         Task::Pixels { physics, data } => AnyHandle::Pixel(TrainerHandle::spawn_with(
             move || {
                 let dev = crate::device::select(&device)?;
@@ -98,7 +114,7 @@ pub(super) fn spawn_trainer(
                 }
                 Ok(tr)
             },
-            t.cadence,
+            cadence,
             t.options,
         )),
         Task::Field { .. } => AnyHandle::Field(TrainerHandle::spawn_with(
@@ -108,28 +124,16 @@ pub(super) fn spawn_trainer(
                 let data = shared_dataset(&scene)?;
                 Ok(Trainer::new(kind, &scene, &data, &dev)?)
             },
-            Cadence {
-                snapshot_every: 50,
-                ..t.cadence
-            },
+            cadence,
             t.options,
         )),
-    };
-    // As commands too, so the thread keeps them across a reset.
-    h.send(Command::SetLearningRate(lr));
-    h.send(Command::SetBatchSize(batch));
-    h
+    }
 }
 
 /// In a browser: the same trainer built in a Web Worker of its own from the scene as it is
 /// now (its physics included); a pixel model is sent the weights it continues from.
 #[cfg(target_arch = "wasm32")]
-pub(super) fn spawn_trainer(
-    lab: &Lab,
-    kind: ModelKind,
-    init: Init,
-    t: &TrainSettings,
-) -> AnyHandle {
+fn start(lab: &Lab, kind: ModelKind, init: Init, cadence: Cadence, _: &TrainSettings) -> AnyHandle {
     use crate::train::thread::web::WorkerSpec;
     let pixels = matches!(lab.task, Task::Pixels { .. });
     let weights = match init {
@@ -138,10 +142,6 @@ pub(super) fn spawn_trainer(
             .and_then(|(t, _)| tensor_bytes(&t))
             .map(Some),
         Init::Tensors(t) => tensor_bytes(&t).map(Some),
-    };
-    let cadence = Cadence {
-        snapshot_every: if pixels { t.cadence.snapshot_every } else { 50 },
-        ..t.cadence
     };
     let spec = ron::to_string(&lab.scene)
         .map_err(anyhow::Error::from)
@@ -154,15 +154,12 @@ pub(super) fn spawn_trainer(
                 cadence,
             })
         });
-    let h = match (spec, pixels) {
+    match (spec, pixels) {
         (Ok(spec), true) => AnyHandle::Pixel(TrainerHandle::spawn_worker(spec)),
         (Ok(spec), false) => AnyHandle::Field(TrainerHandle::spawn_worker(spec)),
         (Err(e), true) => AnyHandle::Pixel(TrainerHandle::failed(format!("{e:#}"))),
         (Err(e), false) => AnyHandle::Field(TrainerHandle::failed(format!("{e:#}"))),
-    };
-    h.send(Command::SetLearningRate(t.learning_rate));
-    h.send(Command::SetBatchSize(t.batch_size));
-    h
+    }
 }
 
 /// Weights as safetensors bytes, for a worker to load.
