@@ -25,6 +25,7 @@
 
 mod actions;
 mod capture;
+mod frames_and_bars;
 pub mod game;
 mod input;
 pub mod lab;
@@ -193,6 +194,7 @@ pub fn run(opts: RunOptions) -> Result<()> {
     .add_plugins(LabPlugin(opts.lab))
     .add_plugins((
         view::plugin,
+        frames_and_bars::plugin,
         trails::plugin,
         ui::plugin,
         input::plugin,

@@ -1,35 +1,28 @@
 //! The three systems side by side (or overlaid in one place), same size and scale: Truth,
 //! HNN twin, Baseline twin. Each column shows a pendulum's rod(s) (a twin's angle read off its
 //! decoded frame in pixel scenes), a mass on a spring, or orbiting bodies, with the truth as a
-//! faint ghost behind each twin and fading trails of the lower bob or of every body; in pixel
-//! scenes the 28x28 frame (observed for the truth, decoded for the twins) upscaled; and a
-//! PhET-style energy bar (kinetic, potential, total; below the line when negative, as an
-//! orbit's potential and total energy are).
+//! faint ghost behind each twin (trails: `trails`; the frame and energy bar under each
+//! column: `frames_and_bars`).
 
-use bevy::asset::RenderAssetUsages;
 use bevy::camera::ScalingMode;
-use bevy::image::ImageSampler;
 use bevy::prelude::*;
-use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use bevy::sprite::Anchor;
 
 use super::lab::Lab;
 use super::sim::Truth;
-use super::twins::{Observed, Readouts};
-use crate::truth::Observation;
+use super::twins::Readouts;
 
 /// Column centres (world units are logical pixels at the reference zoom).
 pub const COLUMNS: [f32; 3] = [-330.0, 0.0, 330.0];
 /// Where the pivots hang from, and the drawn rod length.
 pub const PIVOT_Y: f32 = 150.0;
 pub const ROD_PX: f32 = 140.0;
-const FRAME_PX: f32 = 140.0;
-const FRAME_Y: f32 = -95.0;
+pub const FRAME_PX: f32 = 140.0;
+pub const FRAME_Y: f32 = -95.0;
 /// Energy bars: offset of the first bar from the column centre, and their base line.
 pub const BAR_X: f32 = 105.0;
 pub const BAR_BASE_Y: f32 = FRAME_Y - 70.0;
-const BAR_H: f32 = 140.0;
-const BAR_W: f32 = 12.0;
+pub const BAR_H: f32 = 140.0;
+pub const BAR_W: f32 = 12.0;
 
 pub const TRUTH_COLOR: Color = Color::srgb(0.92, 0.92, 0.88);
 pub const HNN_COLOR: Color = Color::srgb(0.35, 0.65, 1.0);
@@ -39,26 +32,10 @@ pub const COLORS: [Color; 3] = [TRUTH_COLOR, HNN_COLOR, BASELINE_COLOR];
 pub const TWIN_NAMES: [&str; 2] = ["HNN twin", "Baseline twin"];
 /// Pixels per unit of a spring's displacement q.
 pub const SPRING_PX: f32 = 110.0;
-const KINETIC: Color = Color::srgb(0.3, 0.75, 0.4);
-const POTENTIAL: Color = Color::srgb(0.35, 0.55, 0.95);
-const TOTAL: Color = Color::srgb(0.95, 0.75, 0.25);
 
 /// The camera that draws the pendulums (egui has its own, over the whole window).
 #[derive(Component)]
 pub struct WorldCamera;
-
-/// The upscaled frame of each column.
-#[derive(Resource)]
-pub struct FrameImages(pub [Handle<Image>; 3]);
-
-/// One energy bar segment: column, which part (0 kinetic, 1 potential, 2 total).
-#[derive(Component)]
-struct Bar(usize, usize);
-
-/// The energy that fills a bar (J): starts from the scene, follows the truth's energy up
-/// (kicks) and back down (resets), so one wild reading cannot shrink the bars for good.
-#[derive(Resource)]
-struct BarScale(f64, f64);
 
 /// Each system in its own column, or all three in the middle one (where small differences
 /// between orbits show best).
@@ -138,22 +115,11 @@ pub(super) fn plugin(app: &mut App) {
         // After the twins are read this frame, so truth and twins are drawn at the same time.
         .add_systems(
             PostUpdate,
-            (
-                (restage, draw_systems).chain(),
-                draw_target,
-                update_frames,
-                update_bars,
-            )
-                .in_set(super::spine::PostStep::Show),
+            ((restage, draw_systems).chain(), draw_target).in_set(super::spine::PostStep::Show),
         );
 }
 
-fn setup(
-    mut commands: Commands,
-    mut images: ResMut<Assets<Image>>,
-    lab: Res<Lab>,
-    truth: Res<Truth>,
-) {
+fn setup(mut commands: Commands, lab: Res<Lab>, truth: Res<Truth>) {
     commands.spawn((
         Camera2d,
         WorldCamera,
@@ -166,57 +132,7 @@ fn setup(
         }),
         Transform::from_xyz(0.0, 60.0, 0.0),
     ));
-    let n = lab.pixels().map_or(1, |(_, d)| d.render.size as u32);
-    let handles = [0, 1, 2].map(|_| {
-        let mut img = Image::new_fill(
-            Extent3d {
-                width: n,
-                height: n,
-                depth_or_array_layers: 1,
-            },
-            TextureDimension::D2,
-            &[0, 0, 0, 255],
-            TextureFormat::Rgba8UnormSrgb,
-            RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
-        );
-        img.sampler = ImageSampler::nearest();
-        images.add(img)
-    });
-    for (c, h) in handles.iter().enumerate() {
-        let x = COLUMNS[c];
-        if lab.pixels().is_some() {
-            commands.spawn((
-                Sprite {
-                    image: h.clone(),
-                    custom_size: Some(Vec2::splat(FRAME_PX)),
-                    ..default()
-                },
-                Transform::from_xyz(x, FRAME_Y, 0.0),
-            ));
-        }
-        for part in 0..3 {
-            let color = [KINETIC, POTENTIAL, TOTAL][part];
-            commands.spawn((
-                Sprite::from_color(color, Vec2::new(BAR_W, 1.0)),
-                Anchor::BOTTOM_CENTER,
-                Transform::from_xyz(x + BAR_X + part as f32 * (BAR_W + 4.0), BAR_BASE_Y, 0.0),
-                Bar(c, part),
-            ));
-        }
-    }
-    commands.insert_resource(FrameImages(handles));
     commands.insert_resource(Stage::for_lab(&lab, &truth.0));
-    // Full bars at half again the largest energy in the training data (pixel scenes) or the
-    // start's; they grow beyond.
-    let full = match lab.pixels() {
-        Some((physics, data)) => physics.energy(data.theta_max, data.omega_max),
-        None => {
-            let (k, u) = truth.0.parts(&truth.0.state());
-            largest_part(k, u)
-        }
-    };
-    // (current scale, its floor)
-    commands.insert_resource(BarScale(1.5 * full.max(1e-6), 1.5 * full.max(1e-6)));
 }
 
 /// A rod of some thickness (parallel lines) from `a` to `b`, with a bob at `b`.
@@ -379,83 +295,6 @@ fn draw_target(
                     g.line_2d(x + Vec2::new(0.0, 24.0), x + Vec2::new(0.0, 36.0), color);
                 }
             }
-        }
-    }
-}
-
-/// The largest of |kinetic|, |potential| and |total|: what a full bar shows.
-fn largest_part(k: f64, u: f64) -> f64 {
-    k.abs().max(u.abs()).max((k + u).abs())
-}
-
-/// Writes a grayscale frame into an RGBA image, tinted with the column's colour.
-fn paint(img: &mut Image, frame: &[f32], tint: Color) {
-    let t = tint.to_srgba();
-    let data = img.data.get_or_insert_with(Vec::new);
-    data.resize(frame.len() * 4, 255);
-    for (px, &v) in data.chunks_exact_mut(4).zip(frame) {
-        let v = v.clamp(0.0, 1.0);
-        px[0] = (255.0 * v * t.red) as u8;
-        px[1] = (255.0 * v * t.green) as u8;
-        px[2] = (255.0 * v * t.blue) as u8;
-        px[3] = 255;
-    }
-}
-
-fn update_frames(
-    observed: Res<Observed>,
-    readouts: Res<Readouts>,
-    frames: Res<FrameImages>,
-    mut images: ResMut<Assets<Image>>,
-) {
-    let Observation::Pair(pair) = &observed.0 else {
-        return;
-    };
-    let p = pair.len() / 2;
-    if let Some(mut img) = images.get_mut(&frames.0[0]) {
-        paint(&mut img, &pair[p..], TRUTH_COLOR);
-    }
-    for (i, r) in readouts.0.iter().enumerate() {
-        if let (Some(r), Some(mut img)) = (r, images.get_mut(&frames.0[i + 1])) {
-            paint(&mut img, &r.pair[p..], COLORS[i + 1]);
-        }
-    }
-}
-
-fn update_bars(
-    truth: Res<Truth>,
-    readouts: Res<Readouts>,
-    lab: Res<Lab>,
-    mut scale: ResMut<BarScale>,
-    mut bars: Query<(&Bar, &mut Transform, &mut Visibility)>,
-) {
-    let mut parts: [Option<[f64; 3]>; 3] = [None; 3];
-    let (k, u) = truth.0.parts(&truth.0.state());
-    parts[0] = Some([k, u, k + u]);
-    for (i, r) in readouts.0.iter().enumerate() {
-        parts[i + 1] = r.as_ref().map(|r| [r.parts.0, r.parts.1, r.energy]);
-    }
-    // Sized by the truth alone: a twin far off (e.g. untrained, reading noise as a huge
-    // velocity) shows a full bar instead of shrinking everyone else's.
-    let want = (1.5 * largest_part(k, u)).max(scale.1);
-    if want > scale.0 || want < 0.5 * scale.0 {
-        scale.0 = want;
-    }
-    // Orbits' potential and total energy are negative: their bars hang from a middle line.
-    let (base, room, lo) = if lab.draws_orbits() {
-        (BAR_BASE_Y + BAR_H / 2.0, BAR_H as f64 / 2.0, -1.0)
-    } else {
-        (BAR_BASE_Y, BAR_H as f64, 0.0)
-    };
-    for (bar, mut tf, mut vis) in &mut bars {
-        match parts[bar.0] {
-            Some(p) => {
-                *vis = Visibility::Inherited;
-                let h = room * (p[bar.1] / scale.0).clamp(lo, 1.0);
-                tf.scale.y = (if h < 0.0 { h.min(-0.5) } else { h.max(0.5) }) as f32;
-                tf.translation.y = base;
-            }
-            None => *vis = Visibility::Hidden,
         }
     }
 }
