@@ -102,6 +102,8 @@ reals! {
     lesson_time: [0.0, 1e6], "a lesson time (s)";
     rate: [0.05, 8.0], "a time rate (simulated seconds per second)";
     energy: [-1e6, 1e6], "an energy";
+    friction: [0.0, 100.0], "a friction coefficient (1/s in the system's units)";
+    grid_extent: [-1e4, 1e4], "a grid bound";
 }
 
 reals_above! {
@@ -122,6 +124,7 @@ counts! {
     width: 1..=100_000, "a layer width";
     frames: 3..=100_000, "a number of frames per trial";
     frame_size: 4..=512, "a frame side (pixels)";
+    grid_side: 2..=1_000, "a number of grid points per coordinate";
 }
 
 /// A minibatch size, when given: 1..=10⁷ rows.

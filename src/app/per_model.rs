@@ -16,6 +16,8 @@ fn slot(kind: ModelKind) -> usize {
     match kind {
         ModelKind::Hnn => 0,
         ModelKind::Baseline => 1,
+        // The app's columns are the HNN's and the baseline's: `KINDS` never holds a D-HNN.
+        ModelKind::Dhnn => unreachable!("the app shows no D-HNN column"),
     }
 }
 

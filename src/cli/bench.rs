@@ -169,6 +169,7 @@ fn bench_scene(system: SystemSpec, data: SyntheticSpec, batch: Option<usize>) ->
     Scene {
         name: "bench".into(),
         system,
+        friction: Default::default(),
         data: DataSpec::Synthetic(data),
         model: Default::default(),
         train: TrainSpec {

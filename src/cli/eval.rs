@@ -24,14 +24,18 @@ pub struct EvalArgs {
     /// End with one line of JSON.
     #[arg(long)]
     pub json: bool,
+    /// Which models (default: the scene's `model.kinds`).
+    #[arg(long, value_enum)]
+    pub model: Option<super::Which>,
 }
 
-/// Metrics of both models of a scene.
+/// Metrics of the scene's models (`kinds`, in that order).
 pub fn evaluate_scene(
     scene: &Scene,
     models: &std::path::Path,
     data: Option<&std::path::Path>,
-) -> Result<[(ModelKind, ModelMetrics); 2]> {
+    kinds: &[ModelKind],
+) -> Result<Vec<(ModelKind, ModelMetrics)>> {
     let dataset = load_dataset(scene, data)?;
     let one = |kind| -> Result<(ModelKind, ModelMetrics)> {
         let (snap, warning) = load_snapshot(models, kind, scene)?;
@@ -40,7 +44,7 @@ pub fn evaluate_scene(
         }
         Ok((kind, evaluate(scene, &dataset, &snap)?))
     };
-    Ok([one(ModelKind::Baseline)?, one(ModelKind::Hnn)?])
+    kinds.iter().map(|&k| one(k)).collect()
 }
 
 /// Task 5 metrics of both pixel models.
@@ -138,20 +142,27 @@ pub fn run(a: EvalArgs) -> Result<()> {
         );
         return run_pixel(&scene, &dir, a.json);
     }
-    let rows = evaluate_scene(&scene, &dir, a.data.as_deref())?;
+    let kinds = super::kinds_for(a.model, &scene);
+    let rows = evaluate_scene(&scene, &dir, a.data.as_deref(), &kinds)?;
     println!(
         "{}: Table 1 metrics (x1e-3, data units; ± standard error)",
         scene.name
     );
-    println!("| model | train loss | test loss | energy MSE | VPT |");
-    println!("|---|---|---|---|---|");
+    println!("| model | train loss | test loss | energy MSE | VPT | state MSE | power error |");
+    println!("|---|---|---|---|---|---|---|");
     for (kind, m) in &rows {
         let [train, test, energy] = m.cells().map(|(v, s)| milli(v, s));
+        let power = match (m.power_mse, m.learned_power_mse) {
+            (Some(f), Some(l)) => format!("{} (learned {})", sig3(f * 1e3), sig3(l * 1e3)),
+            (Some(f), None) => sig3(f * 1e3),
+            _ => "–".into(),
+        };
         println!(
-            "| {} | {train} | {test} | {energy} | {:.3} ± {:.3} |",
+            "| {} | {train} | {test} | {energy} | {:.3} ± {:.3} | {} | {power} |",
             kind.name(),
             m.vpt,
-            m.vpt_sem
+            m.vpt_sem,
+            milli(m.state_mse, m.state_mse_sem)
         );
     }
     if a.json {
@@ -175,7 +186,7 @@ pub fn scaled(v: f64, sem: f64, exp: i32) -> String {
     format!("{} ± {}", sig3(v * k), sig3(sem * k))
 }
 
-fn sig3(x: f64) -> String {
+pub fn sig3(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }

@@ -90,7 +90,12 @@ pub enum Command {
 pub enum Which {
     Hnn,
     Baseline,
+    /// The Dissipative HNN.
+    Dhnn,
+    /// The HNN and the baseline.
     Both,
+    /// All three kinds.
+    All,
 }
 
 impl Which {
@@ -98,9 +103,26 @@ impl Which {
         match self {
             Which::Hnn => vec![ModelKind::Hnn],
             Which::Baseline => vec![ModelKind::Baseline],
+            Which::Dhnn => vec![ModelKind::Dhnn],
             Which::Both => vec![ModelKind::Baseline, ModelKind::Hnn],
+            Which::All => vec![ModelKind::Baseline, ModelKind::Hnn, ModelKind::Dhnn],
         }
     }
+}
+
+/// The models a command runs on: those asked for, or else the scene's (`model.kinds`), in
+/// the order baseline, HNN, D-HNN.
+pub fn kinds_for(which: Option<Which>, scene: &Scene) -> Vec<ModelKind> {
+    let mut k = match which {
+        Some(w) => w.kinds(),
+        None => scene.model.kinds.clone(),
+    };
+    k.sort_by_key(|k| match k {
+        ModelKind::Baseline => 0,
+        ModelKind::Hnn => 1,
+        ModelKind::Dhnn => 2,
+    });
+    k
 }
 
 /// `models/<scene name>` next to the scene's `scenes/` folder, unless given.

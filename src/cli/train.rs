@@ -15,8 +15,10 @@ use super::Which;
 pub struct TrainArgs {
     #[arg(long)]
     pub scene: PathBuf,
-    #[arg(long, value_enum, default_value = "both")]
-    pub model: Which,
+    /// Which models (default: the scene's `model.kinds`, the HNN and the baseline unless the
+    /// scene names others).
+    #[arg(long, value_enum)]
+    pub model: Option<Which>,
     /// Training steps (default: the scene's).
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000_000))]
     pub steps: Option<usize>,
@@ -56,7 +58,11 @@ pub fn run(a: TrainArgs) -> Result<()> {
         );
         eprintln!("scene {}: device {}", scene.name, device::describe(&dev));
         let data = super::train_pixel::pixel_dataset(&scene)?;
-        for kind in a.model.kinds() {
+        for kind in super::kinds_for(a.model, &scene) {
+            anyhow::ensure!(
+                kind != hnn_lab::nn::ModelKind::Dhnn,
+                "--model dhnn: the pixel D-HNN is not available yet; train hnn or baseline"
+            );
             super::train_pixel::train_one(&scene, data.clone(), kind, &dev, &out, a.quiet)?;
         }
         return Ok(());
@@ -69,7 +75,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
         data.test.len(),
         device::describe(&dev)
     );
-    for kind in a.model.kinds() {
+    for kind in super::kinds_for(a.model, &scene) {
         train_one(&scene, &data, kind, &dev, &out, a.quiet)?;
     }
     Ok(())

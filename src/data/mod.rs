@@ -18,7 +18,9 @@ pub use recorded::{fit_double_pendulum, mass_matrix_of, recorded_samples, Double
 pub use render::RenderSpec;
 pub use scaling::Scaling;
 pub use shared::shared_dataset;
-pub use synthetic::{draw_initial, initial_state, orbit_state, synthetic_dataset};
+pub use synthetic::{
+    damped_dataset, draw_initial, grid_dataset, initial_state, orbit_state, synthetic_dataset,
+};
 
 use anyhow::Result;
 
@@ -84,8 +86,18 @@ pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> R
                     scene.source.display()
                 );
             }
-            synthetic_dataset(&scene.system, spec)
+            damped_dataset(&scene.system, scene.friction, spec)
                 .map_err(|e| anyhow::anyhow!("scene {}: {e}", scene.source.display()))
+        }
+        DataSpec::Grid(spec) => {
+            if let Some(p) = data_override {
+                anyhow::bail!(
+                    "--data {} given, but scene {} samples its own grid",
+                    p.display(),
+                    scene.source.display()
+                );
+            }
+            Ok(grid_dataset(&scene.system, scene.friction, spec))
         }
         DataSpec::Pixels(_) => anyhow::bail!(
             "scene {} is a pixel task: its data are frames, not (q, p) samples",

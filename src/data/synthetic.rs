@@ -4,9 +4,9 @@
 use anyhow::Result;
 
 use crate::integrate::{dopri5, linspace, Tolerance};
-use crate::physics::{Gravity, RapierDoublePendulum, RapierDoubleSpec};
+use crate::physics::{Friction, Gravity, RapierDoublePendulum, RapierDoubleSpec};
 use crate::rng::Rng;
-use crate::scene::{InitSpec, SyntheticSpec, SystemSpec};
+use crate::scene::{GridSpec, InitSpec, SyntheticSpec, SystemSpec};
 
 use super::{Dataset, Split};
 
@@ -111,7 +111,17 @@ fn rapier_trajectory(spec: &RapierDoubleSpec, x0: &[f64], times: &[f64]) -> Vec<
 /// integrated at rtol 1e-10 (atol 1e-10), derivatives are taken from the clean states, then
 /// Gaussian noise is added to every coordinate. The leading trajectories train, the rest test.
 pub fn synthetic_dataset(system: &SystemSpec, spec: &SyntheticSpec) -> Result<Dataset> {
-    let h = system.hamiltonian();
+    damped_dataset(system, Friction::default(), spec)
+}
+
+/// `synthetic_dataset` of the system with friction: trajectories and derivatives of
+/// J∇H − Γ∇H (with no friction, the very same numbers).
+pub fn damped_dataset(
+    system: &SystemSpec,
+    friction: Friction,
+    spec: &SyntheticSpec,
+) -> Result<Dataset> {
+    let h = crate::physics::with_friction(system.hamiltonian(), friction);
     let dim = 2 * h.dof();
     let mut rng = Rng::new(spec.seed);
     let times = linspace(0.0, spec.t_end, spec.points);
@@ -144,6 +154,38 @@ pub fn synthetic_dataset(system: &SystemSpec, spec: &SyntheticSpec) -> Result<Da
         }
     }
     Ok(Dataset { train, test })
+}
+
+/// The true derivative on a regular grid of `spec.side` points per coordinate over
+/// [lo, hi]^2n (exact, no noise), shuffled by `spec.seed` (Fisher–Yates); the leading
+/// `train_fraction` of the shuffled points train, as D-HNN's damped-spring data do.
+pub fn grid_dataset(system: &SystemSpec, friction: Friction, spec: &GridSpec) -> Dataset {
+    let h = crate::physics::with_friction(system.hamiltonian(), friction);
+    let dim = 2 * h.dof();
+    let axis = linspace(spec.lo, spec.hi, spec.side);
+    let total = spec.side.pow(dim as u32);
+    let mut order: Vec<usize> = (0..total).collect();
+    let mut rng = Rng::new(spec.seed);
+    for i in (1..total).rev() {
+        let j = ((rng.uniform() * (i + 1) as f64) as usize).min(i);
+        order.swap(i, j);
+    }
+    let n_train = (spec.train_fraction * total as f64).round() as usize;
+    let (mut train, mut test) = (Split::new(dim), Split::new(dim));
+    let (mut x, mut dx) = (vec![0.0; dim], vec![0.0; dim]);
+    for (k, &flat) in order.iter().enumerate() {
+        // Coordinate c of grid point `flat`: digit c in base `side`, the first coordinate
+        // varying slowest.
+        let mut rest = flat;
+        for c in (0..dim).rev() {
+            x[c] = axis[rest % spec.side];
+            rest /= spec.side;
+        }
+        h.field(&x, &mut dx);
+        let split = if k < n_train { &mut train } else { &mut test };
+        split.push(&x, &dx, 0.0);
+    }
+    Dataset { train, test }
 }
 
 #[cfg(test)]
@@ -240,5 +282,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// D-HNN's damped-spring grid: 625 points, 531 train (85%), every point of the 25 × 25
+    /// grid once, derivatives q̇ = 2p − 2q, ṗ = −2q.
+    #[test]
+    fn damped_spring_grid_has_every_point_once_with_exact_derivatives() {
+        let spec = GridSpec {
+            side: 25,
+            lo: -1.2,
+            hi: 1.2,
+            train_fraction: 0.85,
+            seed: 0,
+        };
+        let fr = Friction {
+            gamma: 0.0,
+            gamma_q: 1.0,
+        };
+        let d = grid_dataset(&SPRING, fr, &spec);
+        assert_eq!((d.train.len(), d.test.len()), (531, 94));
+        let mut seen = std::collections::HashSet::new();
+        for s in [&d.train, &d.test] {
+            for i in 0..s.len() {
+                let x = s.x(i);
+                let idx = |v: f64| ((v + 1.2) / 0.1).round() as i64;
+                assert!(seen.insert((idx(x[0]), idx(x[1]))));
+                let want = [2.0 * x[1] - 2.0 * x[0], -2.0 * x[0]];
+                assert!((s.dx(i)[0] - want[0]).abs() < 1e-12);
+                assert!((s.dx(i)[1] - want[1]).abs() < 1e-12);
+            }
+        }
+        assert_eq!(seen.len(), 625);
+        // Shuffled: the first training points are not the grid's first row.
+        assert!((0..5).any(|i| d.train.x(i)[0] != -1.2));
     }
 }

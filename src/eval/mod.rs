@@ -2,6 +2,8 @@
 //! rollouts of the true system and the learned field from the same initial states; and the
 //! valid prediction time of those rollouts (Botev et al. 2021).
 
+#[cfg(test)]
+mod dissipation_tests;
 mod divergence_clock;
 mod latent;
 pub mod pixel;
@@ -26,7 +28,7 @@ use crate::physics::Hamiltonian;
 use crate::scene::{DataSpec, Scene};
 
 /// One model's row of Table 1, in the data's own units.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
 pub struct ModelMetrics {
     pub train_loss: f64,
     pub train_loss_sem: f64,
@@ -38,6 +40,17 @@ pub struct ModelMetrics {
     /// trajectories.
     pub vpt: f64,
     pub vpt_sem: f64,
+    /// Mean squared state error of the rollouts (over points and coordinates), ± standard
+    /// error over groups (D-HNN's "state MSE"). NaN where there are no state rollouts.
+    pub state_mse: f64,
+    pub state_mse_sem: f64,
+    /// Simulated systems: the mean squared error, along the true rollouts, of the power the
+    /// model's field puts into the true energy (∇H_true · f_θ) against the true power
+    /// (−∇Hᵀ Γ ∇H under friction, 0 without). None for recordings (their power is unknown).
+    pub power_mse: Option<f64>,
+    /// D-HNN on a simulated system: the same error for its own learned power ∇H_θ · ∇D_θ
+    /// (an HNN's is 0 by construction, so its error is the true power's mean square).
+    pub learned_power_mse: Option<f64>,
 }
 
 impl ModelMetrics {
@@ -110,6 +123,59 @@ pub fn scene_energy(scene: &Scene) -> EnergyFn {
     Box::new(move |x: &[f64]| h.energy(x))
 }
 
+/// Mean squared state error (over the 2n coordinates) per trajectory, or per time point for a
+/// single recorded trajectory, ± standard error over `splits` groups.
+pub fn state_mse(r: &Rollouts, splits: usize) -> Stat {
+    let per_point = |t: &[Vec<f64>], m: &[Vec<f64>]| -> Vec<f64> {
+        t.iter()
+            .zip(m)
+            .map(|(a, b)| {
+                a.iter().zip(b).map(|(u, v)| (u - v).powi(2)).sum::<f64>() / a.len() as f64
+            })
+            .collect()
+    };
+    let errs: Vec<Vec<f64>> = r
+        .truth
+        .iter()
+        .zip(&r.model)
+        .map(|(t, m)| per_point(t, m))
+        .collect();
+    if errs.len() == 1 {
+        grouped_sem(&errs[0], splits)
+    } else {
+        let per_traj: Vec<f64> = errs
+            .iter()
+            .map(|e| e.iter().sum::<f64>() / e.len() as f64)
+            .collect();
+        grouped_sem(&per_traj, splits)
+    }
+}
+
+/// The power errors of `ModelMetrics` over the true rollouts' states: (∇H·f_θ against the
+/// truth's power, and for an energy model its own learned power against it).
+pub fn power_errors(scene: &Scene, model: &FieldSnapshot, r: &Rollouts) -> (f64, Option<f64>) {
+    let truth = scene.dynamics();
+    let dim = 2 * truth.dof();
+    let (mut g, mut f) = (vec![0.0; dim], vec![0.0; dim]);
+    let (mut field_sq, mut learned_sq, mut count) = (0.0, 0.0, 0usize);
+    for x in r.truth.iter().flatten() {
+        let p_true = truth.power(x);
+        truth.grad(x, &mut g);
+        model.field_into(x, &mut f);
+        let p_field: f64 = g.iter().zip(&f).map(|(a, b)| a * b).sum();
+        field_sq += (p_field - p_true).powi(2);
+        if let Some(p) = model.learned_power(x) {
+            learned_sq += (p - p_true).powi(2);
+        }
+        count += 1;
+    }
+    let n = count.max(1) as f64;
+    (
+        field_sq / n,
+        model.kind.has_energy().then_some(learned_sq / n),
+    )
+}
+
 /// Energy MSE ± standard error over `splits` groups: groups of whole trajectories when there
 /// are several, contiguous time chunks of the one trajectory otherwise.
 pub fn energy_mse(energy: &dyn Fn(&[f64]) -> f64, r: &Rollouts, splits: usize) -> Stat {
@@ -133,6 +199,13 @@ pub fn evaluate(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Result<
     let r = rollouts(scene, data, model)?;
     let energy = energy_mse(energy_of.as_ref(), &r, scene.eval.splits);
     let vpt = state_vpt(&r, VPT_THRESHOLD);
+    let states = state_mse(&r, scene.eval.splits);
+    let simulated = matches!(scene.data, DataSpec::Synthetic(_) | DataSpec::Grid(_));
+    let (power, learned) = if simulated {
+        power_errors(scene, model, &r)
+    } else {
+        (f64::NAN, None)
+    };
     Ok(ModelMetrics {
         train_loss: train.mean,
         train_loss_sem: train.sem,
@@ -142,6 +215,10 @@ pub fn evaluate(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Result<
         energy_mse_sem: energy.sem,
         vpt: vpt.mean,
         vpt_sem: vpt.sem,
+        state_mse: states.mean,
+        state_mse_sem: states.sem,
+        power_mse: simulated.then_some(power),
+        learned_power_mse: learned,
     })
 }
 
@@ -178,5 +255,24 @@ mod tests {
         let s = energy_mse(&|x| h.energy(x), &one, 2);
         assert_eq!(s.mean, 4.5);
         assert!((s.sem - 4.5 / 2f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn state_mse_against_hand_computed_values() {
+        // Trajectory 1: squared errors (1 + 0)/2 and (0 + 4)/2 → mean 1.25; trajectory 2: 0.
+        let r = Rollouts {
+            times: vec![0.0, 1.0],
+            truth: vec![
+                vec![vec![1.0, 0.0], vec![0.0, 2.0]],
+                vec![vec![0.5, 0.5], vec![0.5, 0.5]],
+            ],
+            model: vec![
+                vec![vec![0.0, 0.0], vec![0.0, 0.0]],
+                vec![vec![0.5, 0.5], vec![0.5, 0.5]],
+            ],
+        };
+        let s = state_mse(&r, 2);
+        assert_eq!(s.mean, 0.625);
+        assert!((s.sem - 0.625 / 2f64.sqrt()).abs() < 1e-12);
     }
 }

@@ -264,6 +264,7 @@ pub fn evaluate_pixel(
             energy_mse_sem: energy.sem,
             vpt: vpt.mean,
             vpt_sem: vpt.sem,
+            ..Default::default()
         },
         pixel_mse_10: pix[0],
         pixel_mse_50: pix[1],

@@ -36,21 +36,36 @@ fn solve(
         .collect()
 }
 
-/// Synthetic tasks: `eval.trajectories` starts drawn like the training data's initial states
-/// (seeded by `eval.seed`), both integrated over [0, t_end] at `eval.rtol`.
+/// The rollouts' initial states: `eval.starts` when given; otherwise `eval.trajectories`
+/// starts drawn like the training data's initial states (seeded by `eval.seed`), or for grid
+/// data uniformly over the grid's box.
+pub fn starts(scene: &Scene) -> Vec<Vec<f64>> {
+    if !scene.eval.starts.is_empty() {
+        return scene.eval.starts.clone();
+    }
+    let mut rng = Rng::new(scene.eval.seed);
+    let dim = 2 * scene.system.dof();
+    (0..scene.eval.trajectories)
+        .map(|_| match &scene.data {
+            DataSpec::Synthetic(spec) => draw_initial(&mut rng, spec, &scene.system),
+            DataSpec::Grid(g) => (0..dim).map(|_| rng.range(g.lo, g.hi)).collect(),
+            _ => vec![0.0; dim],
+        })
+        .collect()
+}
+
+/// Simulated tasks: the starts above, truth (with the scene's friction) and model both
+/// integrated over [0, t_end] at `eval.rtol`.
 /// Recorded data: the measured test segment is the truth; the model starts from its first
 /// point and is integrated over the test times.
 pub fn rollouts(scene: &Scene, data: &Dataset, model: &FieldSnapshot) -> Result<Rollouts> {
     let rtol = scene.eval.rtol;
     let learned = |x: &[f64], dx: &mut [f64]| model.field_into(x, dx);
     match &scene.data {
-        DataSpec::Synthetic(spec) => {
-            let mut rng = Rng::new(scene.eval.seed);
-            let x0: Vec<Vec<f64>> = (0..scene.eval.trajectories)
-                .map(|_| draw_initial(&mut rng, spec, &scene.system))
-                .collect();
+        DataSpec::Synthetic(_) | DataSpec::Grid(_) => {
+            let x0 = starts(scene);
             let times = linspace(0.0, scene.eval.t_end, scene.eval.points);
-            let h = scene.system.hamiltonian();
+            let h = scene.dynamics();
             let truth = solve(&|x, dx| h.field(x, dx), &x0, &times, rtol, "true")?;
             let model = solve(&learned, &x0, &times, rtol, "learned")?;
             Ok(Rollouts {

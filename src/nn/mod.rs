@@ -10,7 +10,7 @@ mod pixel_snapshot;
 mod snapshot;
 
 pub use autoencoder::{Autoencoder, ResidualMlp};
-pub use field::{symplectic, FieldModel, ModelKind};
+pub use field::{symplectic, FieldModel, ModelKind, DISSIPATION_PREFIX};
 pub use init::orthogonal;
 pub use mlp::{fresh, Layer, Mlp};
 pub use pixel::{PixelLosses, PixelModel, HNN_WEIGHT};

@@ -129,6 +129,7 @@ impl PixelSnapshot {
         let dynamics = FieldSnapshot {
             kind,
             mlp: MlpWeights { sizes, w, b },
+            dissipation: None,
             scaling: Scaling::default(),
         };
         Ok(Self {

@@ -91,8 +91,19 @@ impl MlpWeights {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldSnapshot {
     pub kind: ModelKind,
+    /// The baseline's MLP, or the (D-)HNN's H.
     pub mlp: MlpWeights,
+    /// A D-HNN's dissipation potential D (None for the other kinds).
+    pub dissipation: Option<MlpWeights>,
     pub scaling: Scaling,
+}
+
+impl MlpWeights {
+    /// Whether every weight is finite (a diverged trainer's are not).
+    pub fn is_finite(&self) -> bool {
+        self.w.iter().flatten().all(|v| v.is_finite())
+            && self.b.iter().flatten().flatten().all(|v| v.is_finite())
+    }
 }
 
 impl FieldSnapshot {
@@ -100,14 +111,31 @@ impl FieldSnapshot {
         Ok(Self {
             kind: model.kind,
             mlp: MlpWeights::from_mlp(&model.mlp)?,
+            dissipation: model
+                .dissipation
+                .as_ref()
+                .map(MlpWeights::from_mlp)
+                .transpose()?,
             scaling,
         })
     }
 
     /// Whether every weight is finite (a diverged trainer's are not).
     pub fn is_finite(&self) -> bool {
-        self.mlp.w.iter().flatten().all(|v| v.is_finite())
-            && self.mlp.b.iter().flatten().flatten().all(|v| v.is_finite())
+        self.mlp.is_finite() && self.dissipation.as_ref().is_none_or(MlpWeights::is_finite)
+    }
+
+    /// The same model with its dissipation scaled by `factor`: D-HNN's way to follow a
+    /// friction it never saw (∇D × γ′/γ). Other kinds are returned as they are.
+    pub fn with_dissipation_scaled(&self, factor: f64) -> Self {
+        let mut out = self.clone();
+        if let Some(d) = &mut out.dissipation {
+            // D is linear in its last layer's weights: scaling them scales ∇D.
+            if let Some(last) = d.w.last_mut() {
+                last.iter_mut().for_each(|v| *v *= factor);
+            }
+        }
+        out
     }
 
     /// Numbers in a state (2n).
@@ -120,10 +148,14 @@ impl FieldSnapshot {
         let u = self.scaling.to_model(x);
         let du = match self.kind {
             ModelKind::Baseline => self.mlp.forward(&u),
-            ModelKind::Hnn => {
+            ModelKind::Hnn | ModelKind::Dhnn => {
                 let (_, g) = self.mlp.value_and_grad(&u);
                 let mut f = vec![0.0; g.len()];
                 crate::physics::symplectic(&g, &mut f);
+                if let Some(d) = &self.dissipation {
+                    let (_, gd) = d.value_and_grad(&u);
+                    f.iter_mut().zip(&gd).for_each(|(a, b)| *a += b);
+                }
                 f
             }
         };
@@ -142,7 +174,7 @@ impl FieldSnapshot {
     /// The learned Hamiltonian in data units (HNN only), up to an additive constant.
     pub fn energy(&self, x: &[f64]) -> Option<f64> {
         match self.kind {
-            ModelKind::Hnn => {
+            ModelKind::Hnn | ModelKind::Dhnn => {
                 Some(self.mlp.forward(&self.scaling.to_model(x))[0] * self.scaling.energy_factor())
             }
             ModelKind::Baseline => None,
@@ -152,7 +184,7 @@ impl FieldSnapshot {
     /// The learned H and its gradient in data units (HNN only).
     pub fn energy_and_grad(&self, x: &[f64]) -> Option<(f64, Vec<f64>)> {
         match self.kind {
-            ModelKind::Hnn => {
+            ModelKind::Hnn | ModelKind::Dhnn => {
                 let (v, g) = self.mlp.value_and_grad(&self.scaling.to_model(x));
                 let f = self.scaling.energy_factor();
                 let g = g
@@ -163,6 +195,23 @@ impl FieldSnapshot {
                 Some((v * f, g))
             }
             ModelKind::Baseline => None,
+        }
+    }
+
+    /// The learned power dH/dt = ∇H · ∇D (in data units) of a D-HNN at `x`: the rate at which
+    /// its dissipative part changes its own H (its conserving part leaves H alone). An HNN's
+    /// is 0; None for the baseline, which has no energy.
+    pub fn learned_power(&self, x: &[f64]) -> Option<f64> {
+        match (self.kind, &self.dissipation) {
+            (ModelKind::Baseline, _) => None,
+            (_, None) => Some(0.0),
+            (_, Some(d)) => {
+                let u = self.scaling.to_model(x);
+                let (_, gh) = self.mlp.value_and_grad(&u);
+                let (_, gd) = d.value_and_grad(&u);
+                let dot: f64 = gh.iter().zip(&gd).map(|(a, b)| a * b).sum();
+                Some(dot * self.scaling.energy_factor() / self.scaling.tau)
+            }
         }
     }
 }
@@ -194,6 +243,7 @@ mod tests {
         let snap = FieldSnapshot {
             kind: ModelKind::Hnn,
             mlp: MlpWeights::from_mlp(&m).unwrap(),
+            dissipation: None,
             scaling: Scaling {
                 s: vec![2.0, 0.3],
                 tau: 0.7,
@@ -215,6 +265,7 @@ mod tests {
         let snap = FieldSnapshot {
             kind: ModelKind::Hnn,
             mlp: MlpWeights::from_mlp(&m).unwrap(),
+            dissipation: None,
             scaling: Scaling {
                 s: vec![2.0, 0.5, 0.3, 1.2],
                 tau: 0.7,
@@ -236,5 +287,32 @@ mod tests {
         let f = snap.field(&x);
         let dot: f64 = f.iter().zip(&g).map(|(a, b)| a * b).sum();
         assert!(dot.abs() < 1e-10, "∇H · f = {dot}");
+    }
+
+    /// A D-HNN snapshot in data units: its learned power ∇H·∇D equals dH/dt along its own
+    /// field (central differences), and scaling D scales the power by the same factor.
+    #[test]
+    fn dhnn_snapshot_power_is_the_rate_of_its_energy_along_its_field() {
+        let (_vh, h) = fresh(&[2, 16, 16, 1], DType::F64, 4).unwrap();
+        let (_vd, d) = fresh(&[2, 16, 16, 1], DType::F64, 5).unwrap();
+        let snap = FieldSnapshot {
+            kind: ModelKind::Dhnn,
+            mlp: MlpWeights::from_mlp(&h).unwrap(),
+            dissipation: Some(MlpWeights::from_mlp(&d).unwrap()),
+            scaling: Scaling {
+                s: vec![2.0, 0.3],
+                tau: 0.7,
+            },
+        };
+        let x = [0.5, -0.1];
+        let f = snap.field(&x);
+        let eps = 1e-6;
+        let e = |d: f64| snap.energy(&[x[0] + d * f[0], x[1] + d * f[1]]).unwrap();
+        let rate = (e(eps) - e(-eps)) / (2.0 * eps);
+        let p = snap.learned_power(&x).unwrap();
+        assert!(p.abs() > 1e-4, "a random D should dissipate something: {p}");
+        assert!((rate - p).abs() < 1e-7 * (1.0 + p.abs()), "{rate} vs {p}");
+        let half = snap.with_dissipation_scaled(0.5);
+        assert!((half.learned_power(&x).unwrap() - 0.5 * p).abs() < 1e-12 * (1.0 + p.abs()));
     }
 }

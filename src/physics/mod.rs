@@ -5,6 +5,7 @@
 //! spring and the pendulum are the case n = 1.
 
 mod double_pendulum;
+mod friction;
 mod gravity;
 mod pendulum;
 pub mod rapier_double;
@@ -12,6 +13,7 @@ pub mod rapier_pendulum;
 mod spring;
 
 pub use double_pendulum::DoublePendulum;
+pub use friction::{with_friction, Damped, Friction};
 pub use gravity::Gravity;
 pub use pendulum::Pendulum;
 pub use rapier_double::{RapierDoublePendulum, RapierDoubleSpec};
@@ -46,6 +48,10 @@ pub trait Hamiltonian: Send + Sync {
         p_only[n..].copy_from_slice(&x[n..2 * n]);
         q_only[..n].copy_from_slice(&x[..n]);
         (self.energy(&p_only) - h0, self.energy(&q_only) - h0)
+    }
+    /// dH/dt along the true field: 0 for a Hamiltonian system, negative under friction.
+    fn power(&self, _x: &[f64]) -> f64 {
+        0.0
     }
 }
 

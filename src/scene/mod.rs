@@ -6,16 +6,19 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::physics::{Friction, Hamiltonian};
 use crate::ranges;
 
 mod cue;
 mod lines;
+mod model_kind;
 mod pixel_spec;
 mod system;
 mod validate;
 mod view_spec;
 pub(crate) use cue::check_cues;
 pub use cue::{Cue, LessonAction};
+pub use model_kind::ModelKind;
 pub use pixel_spec::{PixelDataSpec, RenderSpec};
 pub use system::SystemSpec;
 pub(crate) use validate::line_of;
@@ -54,6 +57,10 @@ pub struct Scene {
     pub name: String,
     /// The energy function that defines the truth (and, for recorded data, the metric).
     pub system: SystemSpec,
+    /// Friction on the simulated system (none by default; not written when there is none,
+    /// so frictionless scenes keep their hash and their trained models).
+    #[serde(default, skip_serializing_if = "Friction::is_none")]
+    pub friction: Friction,
     pub data: DataSpec,
     #[serde(default)]
     pub model: ModelSpec,
@@ -83,6 +90,25 @@ pub enum DataSpec {
     Recorded(RecordedSpec),
     /// Rendered frames of the rapier pendulum (the paper's Task 5).
     Pixels(PixelDataSpec),
+    /// Exact derivatives on a regular grid over the state space, shuffled (the Dissipative
+    /// HNN paper's damped-spring data).
+    Grid(GridSpec),
+}
+
+/// A `side`^2n grid of states over [lo, hi] in every coordinate, with the true derivative at
+/// each; shuffled by `seed`, the leading `train_fraction` trains.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GridSpec {
+    #[serde(deserialize_with = "ranges::grid_side")]
+    pub side: usize,
+    #[serde(deserialize_with = "ranges::grid_extent")]
+    pub lo: f64,
+    #[serde(deserialize_with = "ranges::grid_extent")]
+    pub hi: f64,
+    #[serde(deserialize_with = "ranges::fraction_closed")]
+    pub train_fraction: f64,
+    pub seed: u64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -220,6 +246,11 @@ pub struct ModelSpec {
         deserialize_with = "ranges::width"
     )]
     pub ae_hidden: usize,
+    /// The models the scene trains, evaluates and shows (by default the paper's two; a
+    /// damped scene adds `Dhnn`). Which models are trained never changes how one is, so
+    /// this is not part of the scene's hash.
+    #[serde(skip_serializing, deserialize_with = "model_kind::checked_kinds")]
+    pub kinds: Vec<ModelKind>,
 }
 
 fn is_default_ae_hidden(v: &usize) -> bool {
@@ -231,6 +262,7 @@ impl Default for ModelSpec {
         Self {
             hidden: vec![200, 200],
             ae_hidden: 200,
+            kinds: vec![ModelKind::Hnn, ModelKind::Baseline],
         }
     }
 }
@@ -287,6 +319,10 @@ pub struct EvalSpec {
     /// notebook's q² + p² for the pendulum, to compare with its numbers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub energy: Option<SystemSpec>,
+    /// Rollout starts given outright (e.g. D-HNN's (0.85, 0.25)); when empty, `trajectories`
+    /// starts are drawn like the training data's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub starts: Vec<Vec<f64>>,
 }
 
 impl Default for EvalSpec {
@@ -299,6 +335,7 @@ impl Default for EvalSpec {
             splits: 5,
             seed: 1,
             energy: None,
+            starts: Vec::new(),
         }
     }
 }
@@ -330,6 +367,12 @@ impl Scene {
         scene.source = name.to_path_buf();
         scene.validate(src)?;
         Ok(scene)
+    }
+
+    /// The true dynamics: the system's H with the scene's friction (J∇H − Γ∇H; the system
+    /// itself when there is no friction).
+    pub fn dynamics(&self) -> Box<dyn Hamiltonian> {
+        crate::physics::with_friction(self.system.hamiltonian(), self.friction)
     }
 
     /// A path from the scene file resolved against the scene's folder.

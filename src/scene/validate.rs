@@ -69,6 +69,37 @@ impl Scene {
                 ));
             }
         }
+        if !self.friction.is_none() {
+            // Friction is a property of a simulated system: a recording has whatever friction
+            // it had, and the rapier truths and orbits have no damped model here yet.
+            let simulated = matches!(self.data, DataSpec::Synthetic(_) | DataSpec::Grid(_));
+            let damped_system = matches!(
+                self.system,
+                SystemSpec::Spring { .. }
+                    | SystemSpec::Pendulum { .. }
+                    | SystemSpec::DoublePendulum { .. }
+            );
+            if !simulated || !damped_system {
+                return Err(fail(
+                    "friction",
+                    "friction applies to a simulated Spring, Pendulum or DoublePendulum (Synthetic or Grid data)".into(),
+                ));
+            }
+        }
+        for (i, start) in self.eval.starts.iter().enumerate() {
+            let want = 2 * self.system.dof();
+            if start.len() != want || start.iter().any(|v| !v.is_finite() || v.abs() > 1e4) {
+                return Err(fail(
+                    "eval.starts",
+                    format!(
+                        "start {i} {start:?} must be {want} finite numbers (q₁…qₙ, p₁…pₙ) within ±1e4"
+                    ),
+                ));
+            }
+        }
+        if self.eval.starts.len() > 100_000 {
+            return Err(fail("eval.starts", "at most 100000 starts".into()));
+        }
         let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
         let pixel_data = matches!(self.data, DataSpec::Pixels(_));
         if pixel_system != pixel_data {
@@ -79,6 +110,35 @@ impl Scene {
         }
         match &self.data {
             DataSpec::Pixels(_) => {}
+            DataSpec::Grid(g) => {
+                if !(g.lo < g.hi) {
+                    return Err(fail(
+                        "data.lo",
+                        format!("the grid's lo {} must be below its hi {}", g.lo, g.hi),
+                    ));
+                }
+                if matches!(self.system, SystemSpec::RapierDoublePendulum(_)) {
+                    return Err(fail(
+                        "data",
+                        "Grid data need an analytic system (rapier has no field to sample)".into(),
+                    ));
+                }
+                let dim = 2 * self.system.dof() as i32;
+                let samples = (g.side as f64).powi(dim);
+                if 16.0 * samples * dim as f64 > MAX_DATA_BYTES {
+                    return Err(fail(
+                        "data.side",
+                        format!("{}^{dim} grid points are too many", g.side),
+                    ));
+                }
+                let n_train = (g.train_fraction * samples).round();
+                if n_train < 1.0 || n_train >= samples {
+                    return Err(fail(
+                        "data.train_fraction",
+                        format!("{} leaves an empty train or test set", g.train_fraction),
+                    ));
+                }
+            }
             DataSpec::Synthetic(d) => {
                 if let crate::scene::InitSpec::Orbits { noise } = d.init {
                     let SystemSpec::Gravity { masses, .. } = &self.system else {

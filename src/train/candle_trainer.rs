@@ -150,7 +150,7 @@ mod tests {
     fn both_models_learn_the_spring() {
         let scene = tiny_scene();
         let d = data(&scene);
-        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+        for kind in ModelKind::ALL {
             let mut t = CandleTrainer::new(kind, &scene, &d, &Device::Cpu).unwrap();
             let first = t.train_step().unwrap();
             for _ in 0..199 {

@@ -55,7 +55,7 @@ fn spring_weights_are_identical_on_one_and_two_threads() {
         crate::train::fused::slices(rows, super::fused::MIN_ROWS_PER_SLICE).len() >= 2,
         "{rows} rows"
     );
-    for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+    for kind in ModelKind::ALL {
         let run = |threads| {
             in_pool(threads, || {
                 let mut t = Trainer::new(kind, &scene, &data, &Device::Cpu).unwrap();

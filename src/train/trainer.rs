@@ -103,12 +103,19 @@ impl Trainer {
             Backend::Candle => None,
             Backend::Fused => {
                 let init = MlpWeights::from_mlp(&candle.model.mlp)?;
+                let init_d = candle
+                    .model
+                    .dissipation
+                    .as_ref()
+                    .map(MlpWeights::from_mlp)
+                    .transpose()?;
                 let (x, y) = candle.train_tensors();
                 let (xt, yt) = candle.test_tensors();
                 let (x, y, x_test, y_test) = (flat(x)?, flat(y)?, flat(xt)?, flat(yt)?);
-                let net = FusedNet::new(
+                let net = FusedNet::with_dissipation(
                     kind,
                     &init,
+                    init_d.as_ref(),
                     batch,
                     scene.train.learning_rate,
                     scene.train.weight_decay,
@@ -202,33 +209,48 @@ impl Trainer {
             Some(f) => Ok(FieldSnapshot {
                 kind: self.kind,
                 mlp: f.net.weights(),
+                dissipation: f.net.dissipation_weights(),
                 scaling: self.scaling.clone(),
             }),
             None => self.candle.snapshot(),
         }
     }
 
-    /// Named tensors to save (`l{i}.weight`, `l{i}.bias`), whichever backend holds them.
+    /// Named tensors to save (`l{i}.weight`, `l{i}.bias`; a D-HNN's D network as
+    /// `d.l{i}.weight`, `d.l{i}.bias`), whichever backend holds them.
     pub fn tensors(&self) -> Result<HashMap<String, Tensor>> {
         match &self.fused {
             None => Ok(crate::nn::named_tensors(&self.candle.varmap)),
             Some(f) => {
-                let p = &f.net.params;
                 let mut out = HashMap::new();
-                for (i, w) in p.w.iter().enumerate() {
-                    out.insert(
-                        format!("l{i}.weight"),
-                        Tensor::from_slice(w, (p.sizes[i], p.sizes[i + 1]), &Device::Cpu)?,
-                    );
-                }
-                for (i, b) in p.b.iter().enumerate() {
-                    out.insert(
-                        format!("l{i}.bias"),
-                        Tensor::from_slice(b, p.sizes[i + 1], &Device::Cpu)?,
-                    );
+                put_params(&mut out, "", &f.net.params)?;
+                if let Some(d) = &f.net.dissipation {
+                    let prefix = format!("{}.", crate::nn::DISSIPATION_PREFIX);
+                    put_params(&mut out, &prefix, &d.params)?;
                 }
                 Ok(out)
             }
         }
     }
+}
+
+/// A network's buffers as named tensors under `prefix`.
+fn put_params(
+    out: &mut HashMap<String, Tensor>,
+    prefix: &str,
+    p: &super::fused::Params,
+) -> Result<()> {
+    for (i, w) in p.w.iter().enumerate() {
+        out.insert(
+            format!("{prefix}l{i}.weight"),
+            Tensor::from_slice(w, (p.sizes[i], p.sizes[i + 1]), &Device::Cpu)?,
+        );
+    }
+    for (i, b) in p.b.iter().enumerate() {
+        out.insert(
+            format!("{prefix}l{i}.bias"),
+            Tensor::from_slice(b, p.sizes[i + 1], &Device::Cpu)?,
+        );
+    }
+    Ok(())
 }

@@ -181,7 +181,12 @@ impl TruthSystem {
                 let (theta, omega) = p.state();
                 **p = crate::physics::RapierDoublePendulum::new(*spec, theta, omega);
             }
-            (TruthKind::Analytic(a), s) => a.h = std::sync::Arc::from(s.hamiltonian()),
+            (TruthKind::Analytic(a), s) => {
+                a.h = std::sync::Arc::from(crate::physics::with_friction(
+                    s.hamiltonian(),
+                    self.friction,
+                ))
+            }
             _ => bail!("this truth's physics cannot change"),
         }
         self.system = system.clone();

@@ -51,6 +51,8 @@ pub struct TruthSystem {
     pub kind: TruthKind,
     /// The system simulated (its constants change with `set_system`).
     pub system: SystemSpec,
+    /// The friction it is simulated with (the scene's, until changed).
+    pub friction: crate::physics::Friction,
     /// Seconds per step.
     pub dt: f64,
     pub time: f64,
@@ -97,7 +99,7 @@ impl TruthSystem {
                 })
             }
             _ => TruthKind::Analytic(Analytic {
-                h: Arc::from(scene.system.hamiltonian()),
+                h: Arc::from(scene.dynamics()),
                 x: start.to_vec(),
             }),
         };
@@ -109,6 +111,7 @@ impl TruthSystem {
         Ok(Self {
             kind,
             system: scene.system.clone(),
+            friction: scene.friction,
             dt,
             time: 0.0,
         })

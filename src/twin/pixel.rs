@@ -71,7 +71,7 @@ impl PixelTwin {
     /// Returns false for a baseline twin, which has no H, or where ∇H vanishes.
     pub fn add_energy(&mut self, dh: f64) -> bool {
         let mlp = &self.model.dynamics.mlp;
-        if self.model.kind != crate::nn::ModelKind::Hnn {
+        if !self.model.kind.has_energy() {
             return false;
         }
         let f = |z: &[f64]| mlp.value_and_grad(z);

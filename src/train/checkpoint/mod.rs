@@ -245,8 +245,6 @@ pub fn load_snapshot(
         scene_hash,
     } = load_stored(dir, kind)?;
     let n = m.sizes.len() - 1;
-    let mut w = Vec::with_capacity(n);
-    let mut b = Vec::with_capacity(n);
     let get = |name: &str, shape: &[usize]| -> Result<Vec<f64>> {
         let t: &Tensor = tensors
             .get(name)
@@ -265,20 +263,38 @@ pub fn load_snapshot(
         }
         Ok(v)
     };
-    for i in 0..n {
-        w.push(get(&format!("l{i}.weight"), &[m.sizes[i], m.sizes[i + 1]])?);
-        b.push(if i + 1 < n {
-            Some(get(&format!("l{i}.bias"), &[m.sizes[i + 1]])?)
-        } else {
-            None
-        });
-    }
-    if tensors.len() != 2 * n - 1 {
+    // One MLP's layers under `prefix` (a D-HNN's D network under `d.`).
+    let network = |prefix: &str| -> Result<MlpWeights> {
+        let (mut w, mut b) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for i in 0..n {
+            w.push(get(
+                &format!("{prefix}l{i}.weight"),
+                &[m.sizes[i], m.sizes[i + 1]],
+            )?);
+            b.push(if i + 1 < n {
+                Some(get(&format!("{prefix}l{i}.bias"), &[m.sizes[i + 1]])?)
+            } else {
+                None
+            });
+        }
+        Ok(MlpWeights {
+            sizes: m.sizes.clone(),
+            w,
+            b,
+        })
+    };
+    let mlp = network("")?;
+    let dissipation = match kind {
+        ModelKind::Dhnn => Some(network(&format!("{}.", crate::nn::DISSIPATION_PREFIX))?),
+        _ => None,
+    };
+    let networks = if dissipation.is_some() { 2 } else { 1 };
+    if tensors.len() != networks * (2 * n - 1) {
         bail!(
-            "{}: holds {} tensors, expected {} for layer sizes {:?}",
+            "{}: holds {} tensors, expected {} for {networks} network(s) of layer sizes {:?}",
             path.display(),
             tensors.len(),
-            2 * n - 1,
+            networks * (2 * n - 1),
             m.sizes
         );
     }
@@ -314,11 +330,8 @@ pub fn load_snapshot(
     });
     let snap = FieldSnapshot {
         kind,
-        mlp: MlpWeights {
-            sizes: m.sizes.clone(),
-            w,
-            b,
-        },
+        mlp,
+        dissipation,
         scaling: m.scaling,
     };
     Ok((snap, warning))

@@ -10,7 +10,7 @@ mod pixel;
 mod residual;
 
 pub use kernels::sgemm_peak_gflops;
-pub use net::{loss_grad, Params, Workspace};
+pub use net::{dhnn_loss_grad, loss_grad, Params, Workspace};
 pub use pixel::{FusedPixel, MIN_PAIRS_PER_SLICE};
 pub use residual::ResParams;
 
@@ -23,12 +23,23 @@ struct AdamState {
     t: i32,
 }
 
+/// A D-HNN's second network (the dissipation potential D) with its Adam moments.
+pub struct DissipationNet {
+    pub params: Params,
+    m: Params,
+    v: Params,
+}
+
 /// A model trained full-batch on (x, y) rows with the fused kernels.
 pub struct FusedNet {
     pub kind: ModelKind,
+    /// The baseline's MLP, or the (D-)HNN's H.
     pub params: Params,
+    /// A D-HNN's D (None for the other kinds).
+    pub dissipation: Option<DissipationNet>,
     adam: AdamState,
-    chunks: Vec<(std::ops::Range<usize>, Workspace)>,
+    /// Each slice's rows, its workspace, and for a D-HNN the D network's workspace.
+    chunks: Vec<(std::ops::Range<usize>, Workspace, Option<Workspace>)>,
     pub lr: f32,
     pub weight_decay: f32,
 }
@@ -93,7 +104,177 @@ impl FusedNet {
         lr: f64,
         weight_decay: f64,
     ) -> Self {
-        let params = Params {
+        Self::with_dissipation(kind, init, None, rows, lr, weight_decay)
+    }
+
+    /// A D-HNN (`kind` Dhnn) from its H and D weights; the other kinds take `init_d` None.
+    pub fn with_dissipation(
+        kind: ModelKind,
+        init: &MlpWeights,
+        init_d: Option<&MlpWeights>,
+        rows: usize,
+        lr: f64,
+        weight_decay: f64,
+    ) -> Self {
+        assert_eq!(
+            kind == ModelKind::Dhnn,
+            init_d.is_some(),
+            "a D-HNN, and only a D-HNN, has a dissipation network"
+        );
+        let params = Params::from_weights(init);
+        let dissipation = init_d.map(|w| {
+            let params = Params::from_weights(w);
+            DissipationNet {
+                m: Params::zeros(&params.sizes),
+                v: Params::zeros(&params.sizes),
+                params,
+            }
+        });
+        let chunks = slices(rows, MIN_ROWS_PER_SLICE)
+            .into_iter()
+            .map(|r| {
+                let ws = Workspace::new(&params.sizes, r.len());
+                let wsd = dissipation
+                    .as_ref()
+                    .map(|d| Workspace::new(&d.params.sizes, r.len()));
+                (r, ws, wsd)
+            })
+            .collect();
+        let adam = AdamState {
+            m: Params::zeros(&params.sizes),
+            v: Params::zeros(&params.sizes),
+            t: 0,
+        };
+        Self {
+            kind,
+            params,
+            dissipation,
+            adam,
+            chunks,
+            lr: lr as f32,
+            weight_decay: weight_decay as f32,
+        }
+    }
+
+    /// Mean squared error and its gradient over the whole batch (summed over the chunks in
+    /// `self.chunks[0]`'s workspaces).
+    fn loss_and_grad(&mut self, x: &[f32], y: &[f32]) -> f32 {
+        let d = self.params.sizes[0];
+        let total = (x.len()) as f32;
+        let scale = 1.0 / total;
+        let (kind, params) = (self.kind, &self.params);
+        let dparams = self.dissipation.as_ref().map(|n| &n.params);
+        type Chunk = (std::ops::Range<usize>, Workspace, Option<Workspace>);
+        let run = |(r, ws, wsd): &mut Chunk| {
+            let (xs, ys) = (&x[r.start * d..r.end * d], &y[r.start * d..r.end * d]);
+            ws.grad.fill(0.0);
+            match (dparams, wsd) {
+                (Some(pd), Some(wsd)) => {
+                    wsd.grad.fill(0.0);
+                    dhnn_loss_grad(params, pd, xs, ys, scale, ws, wsd)
+                }
+                _ => loss_grad(kind, params, xs, ys, scale, ws),
+            }
+        };
+        // The slices' sums are added in slice order (a parallel `sum` would add them in an
+        // order that depends on the threads).
+        let sse: f32 = if self.chunks.len() == 1 {
+            run(&mut self.chunks[0])
+        } else {
+            use rayon::prelude::*;
+            let parts: Vec<f32> = self.chunks.par_iter_mut().map(run).collect();
+            parts.iter().sum()
+        };
+        let (first, rest) = self.chunks.split_at_mut(1);
+        for (_, ws, wsd) in rest {
+            for (a, b) in first[0].1.grad.buffers_mut().zip(ws.grad.buffers()) {
+                kernels::add_assign(a, b);
+            }
+            if let (Some(fd), Some(wsd)) = (&mut first[0].2, wsd) {
+                for (a, b) in fd.grad.buffers_mut().zip(wsd.grad.buffers()) {
+                    kernels::add_assign(a, b);
+                }
+            }
+        }
+        sse * scale
+    }
+
+    /// Loss only (no update), e.g. on the test set.
+    pub fn loss(&self, x: &[f32], y: &[f32]) -> f32 {
+        let d = self.params.sizes[0];
+        let rows = x.len() / d;
+        let mut ws = Workspace::new(&self.params.sizes, rows);
+        let sse = match &self.dissipation {
+            Some(n) => {
+                let mut wsd = Workspace::new(&n.params.sizes, rows);
+                dhnn_loss_grad(&self.params, &n.params, x, y, 1.0, &mut ws, &mut wsd)
+            }
+            None => loss_grad(self.kind, &self.params, x, y, 1.0, &mut ws),
+        };
+        sse / x.len() as f32
+    }
+
+    /// The gradient of the mean loss at the current parameters (for tests): the main (or H)
+    /// network's, and a D-HNN's D network's.
+    pub fn gradient(&mut self, x: &[f32], y: &[f32]) -> (f32, Params) {
+        let (l, g, _) = self.gradients(x, y);
+        (l, g)
+    }
+
+    /// As `gradient`, with the D network's gradient too (D-HNN).
+    pub fn gradients(&mut self, x: &[f32], y: &[f32]) -> (f32, Params, Option<Params>) {
+        let l = self.loss_and_grad(x, y);
+        let c = &self.chunks[0];
+        (l, c.1.grad.clone(), c.2.as_ref().map(|w| w.grad.clone()))
+    }
+
+    /// One Adam step on the full batch; returns the loss before the step.
+    pub fn step(&mut self, x: &[f32], y: &[f32]) -> f32 {
+        let loss = self.loss_and_grad(x, y);
+        let a = &mut self.adam;
+        a.t += 1;
+        let (bc1, bc2) = bias_corrections(a.t);
+        let (lr, wd) = (self.lr, self.weight_decay);
+        let step = AdamStep { lr, wd, bc1, bc2 };
+        let grad = &self.chunks[0].1.grad;
+        for (((p, g), m), v) in self
+            .params
+            .buffers_mut()
+            .zip(grad.buffers())
+            .zip(a.m.buffers_mut())
+            .zip(a.v.buffers_mut())
+        {
+            adam_update(p, g, m, v, step);
+        }
+        if let (Some(n), Some(wsd)) = (&mut self.dissipation, &self.chunks[0].2) {
+            for (((p, g), m), v) in n
+                .params
+                .buffers_mut()
+                .zip(wsd.grad.buffers())
+                .zip(n.m.buffers_mut())
+                .zip(n.v.buffers_mut())
+            {
+                adam_update(p, g, m, v, step);
+            }
+        }
+        loss
+    }
+
+    /// An f64 copy for inference (the main or H network).
+    pub fn weights(&self) -> MlpWeights {
+        self.params.to_weights()
+    }
+
+    /// An f64 copy of a D-HNN's D network.
+    pub fn dissipation_weights(&self) -> Option<MlpWeights> {
+        self.dissipation.as_ref().map(|n| n.params.to_weights())
+    }
+}
+
+impl Params {
+    /// f32 buffers from f64 weights (the last layer has no bias).
+    pub fn from_weights(init: &MlpWeights) -> Self {
+        Params {
             sizes: init.sizes.clone(),
             w: init
                 .w
@@ -106,116 +287,21 @@ impl FusedNet {
                 .flatten()
                 .map(|b| b.iter().map(|&v| v as f32).collect())
                 .collect(),
-        };
-        let chunks = slices(rows, MIN_ROWS_PER_SLICE)
-            .into_iter()
-            .map(|r| {
-                let ws = Workspace::new(&params.sizes, r.len());
-                (r, ws)
-            })
-            .collect();
-        let adam = AdamState {
-            m: Params::zeros(&params.sizes),
-            v: Params::zeros(&params.sizes),
-            t: 0,
-        };
-        Self {
-            kind,
-            params,
-            adam,
-            chunks,
-            lr: lr as f32,
-            weight_decay: weight_decay as f32,
         }
-    }
-
-    /// Mean squared error and its gradient over the whole batch (summed over the chunks in
-    /// `self.chunks[0].1.grad`).
-    fn loss_and_grad(&mut self, x: &[f32], y: &[f32]) -> f32 {
-        let d = self.params.sizes[0];
-        let total = (x.len()) as f32;
-        let scale = 1.0 / total;
-        let (kind, params) = (self.kind, &self.params);
-        let run = |(r, ws): &mut (std::ops::Range<usize>, Workspace)| {
-            ws.grad.fill(0.0);
-            loss_grad(
-                kind,
-                params,
-                &x[r.start * d..r.end * d],
-                &y[r.start * d..r.end * d],
-                scale,
-                ws,
-            )
-        };
-        // The slices' sums are added in slice order (a parallel `sum` would add them in an
-        // order that depends on the threads).
-        let sse: f32 = if self.chunks.len() == 1 {
-            run(&mut self.chunks[0])
-        } else {
-            use rayon::prelude::*;
-            let parts: Vec<f32> = self.chunks.par_iter_mut().map(run).collect();
-            parts.iter().sum()
-        };
-        let (first, rest) = self.chunks.split_at_mut(1);
-        for (_, ws) in rest {
-            for (a, b) in first[0].1.grad.buffers_mut().zip(ws.grad.buffers()) {
-                kernels::add_assign(a, b);
-            }
-        }
-        sse * scale
-    }
-
-    /// Loss only (no update), e.g. on the test set.
-    pub fn loss(&self, x: &[f32], y: &[f32]) -> f32 {
-        let d = self.params.sizes[0];
-        let mut ws = Workspace::new(&self.params.sizes, x.len() / d);
-        loss_grad(self.kind, &self.params, x, y, 1.0, &mut ws) / x.len() as f32
-    }
-
-    /// The gradient of the mean loss at the current parameters (for tests).
-    pub fn gradient(&mut self, x: &[f32], y: &[f32]) -> (f32, Params) {
-        let l = self.loss_and_grad(x, y);
-        (l, self.chunks[0].1.grad.clone())
-    }
-
-    /// One Adam step on the full batch; returns the loss before the step.
-    pub fn step(&mut self, x: &[f32], y: &[f32]) -> f32 {
-        let loss = self.loss_and_grad(x, y);
-        let a = &mut self.adam;
-        a.t += 1;
-        let (bc1, bc2) = bias_corrections(a.t);
-        let (lr, wd) = (self.lr, self.weight_decay);
-        let grad = &self.chunks[0].1.grad;
-        for (((p, g), m), v) in self
-            .params
-            .buffers_mut()
-            .zip(grad.buffers())
-            .zip(a.m.buffers_mut())
-            .zip(a.v.buffers_mut())
-        {
-            adam_update(p, g, m, v, AdamStep { lr, wd, bc1, bc2 });
-        }
-        loss
     }
 
     /// An f64 copy for inference.
-    pub fn weights(&self) -> MlpWeights {
-        let n = self.params.w.len();
+    pub fn to_weights(&self) -> MlpWeights {
+        let n = self.w.len();
         MlpWeights {
-            sizes: self.params.sizes.clone(),
+            sizes: self.sizes.clone(),
             w: self
-                .params
                 .w
                 .iter()
                 .map(|w| w.iter().map(|&v| v as f64).collect())
                 .collect(),
             b: (0..n)
-                .map(|i| {
-                    self.params
-                        .b
-                        .get(i)
-                        .map(|b| b.iter().map(|&v| v as f64).collect())
-                })
+                .map(|i| self.b.get(i).map(|b| b.iter().map(|&v| v as f64).collect()))
                 .collect(),
         }
     }
@@ -245,6 +331,8 @@ pub fn step_flops(kind: ModelKind, sizes: &[usize], rows: usize) -> f64 {
                 + 2.0 * mm(sizes[0], sizes[1]);
             hidden_fwd + chain + chain_bwd + hidden_bwd
         }
+        // Two HNN-shaped networks.
+        ModelKind::Dhnn => 2.0 * step_flops(ModelKind::Hnn, sizes, rows),
     }
 }
 

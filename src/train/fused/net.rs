@@ -111,6 +111,7 @@ pub fn loss_grad(
     let sse = match kind {
         ModelKind::Hnn => hnn_backward(p, x, y, scale, ws),
         ModelKind::Baseline => baseline_backward(p, x, y, scale, ws),
+        ModelKind::Dhnn => panic!("a D-HNN has two networks: use dhnn_loss_grad"),
     };
     if let Some(dx) = &mut ws.dx {
         // a_0 = x W_0 + b_0, and ws.back[0] now holds ∂loss/∂a_0.
@@ -217,15 +218,13 @@ fn baseline_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Work
     sse
 }
 
-/// The HNN: g = ∇ₓH by the chain δ_last = s_last ⊙ w_Lᵀ, δ_{i−1} = s_{i−1} ⊙ (δ_i W_iᵀ),
-/// g = δ_0 W_0ᵀ; field f = (g_p, −g_q); then the exact gradient of Σ (f − y)² through it.
-fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace) -> f32 {
+/// g = ∇ₓH into `ws.out` by the chain δ_last = s_last ⊙ w_Lᵀ, δ_{i−1} = s_{i−1} ⊙ (δ_i W_iᵀ),
+/// g = δ_0 W_0ᵀ (after `forward`).
+fn input_grad_chain(p: &Params, ws: &mut Workspace) {
     let l = p.sizes.len() - 1;
     let nh = l - 1;
     let d = p.sizes[0];
-    let n = d / 2;
     let w_last = &p.w[l - 1]; // n_last × 1: a row vector for broadcasting
-                              // Input-gradient chain.
     kernels::mul_row(&mut ws.delta[nh - 1], &ws.s[nh - 1], w_last);
     for i in (1..nh).rev() {
         let (n_in, n_out) = (p.sizes[i], p.sizes[i + 1]);
@@ -244,25 +243,16 @@ fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace
         View::new(&p.w[0], d, n0).t(),
         false,
     );
-    // Loss on f = (g_p, −g_q) for n degrees of freedom; G = ∂L/∂g = (−∂L/∂f_p, ∂L/∂f_q).
-    let mut sse = 0.0;
-    for (((g, o), t), res) in ws
-        .dout
-        .chunks_exact_mut(d)
-        .zip(ws.out.chunks_exact(d))
-        .zip(y.chunks_exact(d))
-        .zip(ws.residual.chunks_exact_mut(d))
-    {
-        for i in 0..n {
-            let rq = o[n + i] - t[i];
-            let rp = -o[i] - t[n + i];
-            sse += rq * rq + rp * rp;
-            g[i] = -2.0 * scale * rp;
-            g[n + i] = 2.0 * scale * rq;
-            res[i] = rq;
-            res[n + i] = rp;
-        }
-    }
+}
+
+/// The exact parameter gradient through g = ∇ₓH, given G = ∂L/∂g in `ws.dout`, accumulated
+/// into `ws.grad` (after `input_grad_chain`).
+fn input_grad_backward(p: &Params, x: &[f32], ws: &mut Workspace) {
+    let l = p.sizes.len() - 1;
+    let nh = l - 1;
+    let d = p.sizes[0];
+    let n0 = p.sizes[1];
+    let w_last = &p.w[l - 1];
     // Back through g = δ_0 W_0ᵀ: dW_0 += Gᵀ δ_0, Δ_0 = G W_0.
     matmul(
         &mut ws.grad.w[0],
@@ -309,5 +299,78 @@ fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace
         false,
     );
     backprop_hidden(p, x, ws, true);
+}
+
+/// The HNN: g = ∇ₓH, field f = (g_p, −g_q); then the exact gradient of Σ (f − y)² through it.
+fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace) -> f32 {
+    let d = p.sizes[0];
+    let n = d / 2;
+    input_grad_chain(p, ws);
+    // Loss on f = (g_p, −g_q) for n degrees of freedom; G = ∂L/∂g = (−∂L/∂f_p, ∂L/∂f_q).
+    let mut sse = 0.0;
+    for (((g, o), t), res) in ws
+        .dout
+        .chunks_exact_mut(d)
+        .zip(ws.out.chunks_exact(d))
+        .zip(y.chunks_exact(d))
+        .zip(ws.residual.chunks_exact_mut(d))
+    {
+        for i in 0..n {
+            let rq = o[n + i] - t[i];
+            let rp = -o[i] - t[n + i];
+            sse += rq * rq + rp * rp;
+            g[i] = -2.0 * scale * rp;
+            g[n + i] = 2.0 * scale * rq;
+            res[i] = rq;
+            res[n + i] = rp;
+        }
+    }
+    input_grad_backward(p, x, ws);
+    sse
+}
+
+/// The D-HNN's loss Σ (f − y)² · `scale` with f = J∇H + ∇D, H and D two scalar networks
+/// (`ph`, `pd`) with a workspace each: their gradients go into `wsh.grad` and `wsd.grad`, the
+/// residual into `wsh.residual`. Returns Σ (f − y)².
+pub fn dhnn_loss_grad(
+    ph: &Params,
+    pd: &Params,
+    x: &[f32],
+    y: &[f32],
+    scale: f32,
+    wsh: &mut Workspace,
+    wsd: &mut Workspace,
+) -> f32 {
+    let d = ph.sizes[0];
+    let n = d / 2;
+    forward(ph, x, wsh);
+    forward(pd, x, wsd);
+    input_grad_chain(ph, wsh);
+    input_grad_chain(pd, wsd);
+    // f = (gH_p + gD_q, −gH_q + gD_p); r = f − y. ∂L/∂gD = 2·scale·r;
+    // ∂L/∂gH = (−2·scale·r_p, 2·scale·r_q).
+    let mut sse = 0.0;
+    for ((((gh, gd), (oh, od)), t), res) in wsh
+        .dout
+        .chunks_exact_mut(d)
+        .zip(wsd.dout.chunks_exact_mut(d))
+        .zip(wsh.out.chunks_exact(d).zip(wsd.out.chunks_exact(d)))
+        .zip(y.chunks_exact(d))
+        .zip(wsh.residual.chunks_exact_mut(d))
+    {
+        for i in 0..n {
+            let rq = oh[n + i] + od[i] - t[i];
+            let rp = -oh[i] + od[n + i] - t[n + i];
+            sse += rq * rq + rp * rp;
+            gh[i] = -2.0 * scale * rp;
+            gh[n + i] = 2.0 * scale * rq;
+            gd[i] = 2.0 * scale * rq;
+            gd[n + i] = 2.0 * scale * rp;
+            res[i] = rq;
+            res[n + i] = rp;
+        }
+    }
+    input_grad_backward(ph, x, wsh);
+    input_grad_backward(pd, x, wsd);
     sse
 }

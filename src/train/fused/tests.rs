@@ -32,7 +32,11 @@ fn fused_gradient_matches_candle_autograd() {
     ];
     for (kind, sizes) in cases {
         let (varmap, mlp) = fresh(&sizes, DType::F64, 3).unwrap();
-        let model = FieldModel { kind, mlp };
+        let model = FieldModel {
+            kind,
+            mlp,
+            dissipation: None,
+        };
         let rows = 2 * MIN_ROWS_PER_SLICE + 10;
         let dim = sizes[0];
         let (x, y) = batch_of(rows, dim, 7);
@@ -68,6 +72,97 @@ fn fused_gradient_matches_candle_autograd() {
     }
 }
 
+/// The D-HNN's hand-written gradients (both networks) against candle's autograd of the same
+/// loss (f64), for one and two degrees of freedom and depths 1 and 2, on a batch cut into
+/// slices; and the loss against a central finite difference in one weight of each network.
+#[test]
+fn fused_dhnn_gradient_matches_candle_autograd_and_finite_differences() {
+    for sizes in [vec![2, 16, 1], vec![2, 24, 20, 1], vec![4, 20, 16, 1]] {
+        let dim = sizes[0];
+        let hidden = &sizes[1..sizes.len() - 1];
+        let mut varmap = candle_nn::VarMap::new();
+        let vb = candle_nn::VarBuilder::from_varmap(&varmap, DType::F64, &Device::Cpu);
+        let model = FieldModel::new(
+            ModelKind::Dhnn,
+            &mut varmap,
+            vb,
+            dim,
+            hidden,
+            &mut Rng::new(11),
+        )
+        .unwrap();
+        let rows = 2 * MIN_ROWS_PER_SLICE + 6;
+        let (x, y) = batch_of(rows, dim, 8);
+        let xt = Tensor::from_slice(&x, (rows, dim), &Device::Cpu).unwrap();
+        let yt = Tensor::from_slice(&y, (rows, dim), &Device::Cpu).unwrap();
+        let loss = model.mse(&xt, &yt).unwrap();
+        let grads = loss.backward().unwrap();
+
+        let init = MlpWeights::from_mlp(&model.mlp).unwrap();
+        let init_d = MlpWeights::from_mlp(model.dissipation.as_ref().unwrap()).unwrap();
+        let mut net =
+            FusedNet::with_dissipation(ModelKind::Dhnn, &init, Some(&init_d), rows, 1e-3, 0.0);
+        assert!(net.chunks.len() >= 2);
+        let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let yf: Vec<f32> = y.iter().map(|&v| v as f32).collect();
+        let (l, gh, gd) = net.gradients(&xf, &yf);
+        let gd = gd.unwrap();
+        let want = loss.to_scalar::<f64>().unwrap();
+        assert!(
+            ((l as f64) - want).abs() < 1e-5 * want,
+            "{sizes:?}: {l} vs {want}"
+        );
+        let data = varmap.data().lock().unwrap();
+        let n = sizes.len() - 1;
+        for (prefix, g) in [("", &gh), ("d.", &gd)] {
+            for i in 0..n {
+                let mut pairs = vec![(format!("{prefix}l{i}.weight"), &g.w[i])];
+                if i + 1 < n {
+                    pairs.push((format!("{prefix}l{i}.bias"), &g.b[i]));
+                }
+                for (name, ours) in pairs {
+                    let label = format!("D-HNN {sizes:?} {name}");
+                    assert_matches_autograd(&grads, &data[&name], ours, 1e-12, 2e-4, &label);
+                }
+            }
+        }
+        drop(data);
+        // Finite differences of the f64 loss in the first weight of each network.
+        for (net_i, g) in [(0usize, &gh), (1, &gd)] {
+            let eps = 1e-6;
+            let loss_at = |delta: f64| -> f64 {
+                let mut h = init.clone();
+                let mut d = init_d.clone();
+                if net_i == 0 {
+                    h.w[0][0] += delta;
+                } else {
+                    d.w[0][0] += delta;
+                }
+                let snap = crate::nn::FieldSnapshot {
+                    kind: ModelKind::Dhnn,
+                    mlp: h,
+                    dissipation: Some(d),
+                    scaling: crate::data::Scaling::identity(dim),
+                };
+                let mut sse = 0.0;
+                for r in 0..rows {
+                    let f = snap.field(&x[r * dim..(r + 1) * dim]);
+                    for c in 0..dim {
+                        sse += (f[c] - y[r * dim + c]).powi(2);
+                    }
+                }
+                sse / (rows * dim) as f64
+            };
+            let fd = (loss_at(eps) - loss_at(-eps)) / (2.0 * eps);
+            let ours = g.w[0][0] as f64;
+            assert!(
+                (fd - ours).abs() < 1e-3 * fd.abs().max(1e-3),
+                "{sizes:?} network {net_i}: fd {fd} vs {ours}"
+            );
+        }
+    }
+}
+
 #[test]
 fn flop_counts_of_the_paper_models() {
     // Six (HNN) and three (baseline) 750×200×200 products dominate.
@@ -88,6 +183,7 @@ fn fused_adam_steps_match_candle() {
     let model = FieldModel {
         kind: ModelKind::Hnn,
         mlp,
+        dissipation: None,
     };
     let rows = 200;
     let (x, y) = batch(rows, 9);

@@ -130,10 +130,7 @@ fn detach(worker: &Worker) {
 fn send_init(worker: &Worker, spec: WorkerSpec) -> Result<(), String> {
     let init = js_sys::Object::new();
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&init, &k.into(), &v).map(|_| ());
-    let kind = match spec.kind {
-        ModelKind::Hnn => "hnn",
-        ModelKind::Baseline => "baseline",
-    };
+    let kind = spec.kind.name();
     set("scene", spec.scene.into()).map_err(|e| words(&e))?;
     set("name", spec.name.into()).map_err(|e| words(&e))?;
     set("kind", kind.into()).map_err(|e| words(&e))?;

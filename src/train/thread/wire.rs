@@ -189,16 +189,23 @@ impl Wire for Duration {
     }
 }
 
+/// One byte: 0 baseline, 1 HNN (as the boolean "is HNN" it once was), 2 D-HNN.
 impl Wire for ModelKind {
     fn put(&self, out: &mut Vec<u8>) {
-        (*self == ModelKind::Hnn).put(out)
+        let b: u8 = match self {
+            ModelKind::Baseline => 0,
+            ModelKind::Hnn => 1,
+            ModelKind::Dhnn => 2,
+        };
+        b.put(out)
     }
     fn get(r: &mut Reader) -> Result<Self> {
-        Ok(if bool::get(r)? {
-            ModelKind::Hnn
-        } else {
-            ModelKind::Baseline
-        })
+        match u8::get(r)? {
+            0 => Ok(ModelKind::Baseline),
+            1 => Ok(ModelKind::Hnn),
+            2 => Ok(ModelKind::Dhnn),
+            b => bail!("model kind byte {b}"),
+        }
     }
 }
 
@@ -290,14 +297,29 @@ impl Wire for FieldSnapshot {
     fn put(&self, out: &mut Vec<u8>) {
         self.kind.put(out);
         self.mlp.put(out);
+        self.dissipation.put(out);
         self.scaling.put(out);
     }
     fn get(r: &mut Reader) -> Result<Self> {
         let f = FieldSnapshot {
             kind: Wire::get(r)?,
             mlp: MlpWeights::get(r)?,
+            dissipation: Wire::get(r)?,
             scaling: Scaling::get(r)?,
         };
+        match (&f.dissipation, f.kind) {
+            (Some(d), ModelKind::Dhnn) if d.sizes == f.mlp.sizes => {}
+            (None, ModelKind::Hnn | ModelKind::Baseline) => {}
+            _ => bail!(
+                "a {} snapshot with {} dissipation network",
+                f.kind.name(),
+                if f.dissipation.is_some() {
+                    "a mismatched"
+                } else {
+                    "no"
+                }
+            ),
+        }
         if f.scaling.s.len() != f.mlp.sizes[0] {
             bail!(
                 "a scaling of {} coordinates for a model of {} inputs",

@@ -12,10 +12,40 @@ fn field() -> FieldSnapshot {
             ],
             b: vec![Some(vec![0.0, 1e-300, -0.0]), None],
         },
+        dissipation: None,
         scaling: Scaling {
             s: vec![1.5, 0.25],
             tau: 0.7,
         },
+    }
+}
+
+/// A D-HNN snapshot: the H network of `field`, and a D network of the same sizes.
+fn dhnn() -> FieldSnapshot {
+    let mut f = field();
+    f.kind = ModelKind::Dhnn;
+    let mut d = f.mlp.clone();
+    d.w[1][0] = -3.5;
+    f.dissipation = Some(d);
+    f
+}
+
+/// A kind and its dissipation network must agree: a D-HNN without one, or an HNN with one,
+/// is an error, not a model that quietly drops or invents half of itself.
+#[test]
+fn dhnn_snapshots_need_their_dissipation_network() {
+    let mut lonely = dhnn();
+    lonely.dissipation = None;
+    let mut extra = field();
+    extra.dissipation = dhnn().dissipation;
+    let mut mismatched = dhnn();
+    mismatched.dissipation.as_mut().unwrap().sizes[1] = 4;
+    for bad in [lonely, extra, mismatched] {
+        let bytes = encode(&Progress::Snapshot {
+            step: 1,
+            weights: Arc::new(bad),
+        });
+        assert!(decode::<Progress<FieldSnapshot>>(&bytes).is_err());
     }
 }
 
@@ -36,6 +66,10 @@ fn messages_come_back_bit_for_bit() {
         Progress::Snapshot {
             step: 50,
             weights: Arc::new(field()),
+        },
+        Progress::Snapshot {
+            step: 51,
+            weights: Arc::new(dhnn()),
         },
         Progress::Running(true),
         Progress::Ready("cpu (1 training thread)".into()),

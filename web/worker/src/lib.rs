@@ -54,7 +54,8 @@ fn model_kind(kind: &str) -> anyhow::Result<ModelKind> {
     match kind {
         "hnn" => Ok(ModelKind::Hnn),
         "baseline" => Ok(ModelKind::Baseline),
-        other => anyhow::bail!("model kind {other:?}: expected \"hnn\" or \"baseline\""),
+        "dhnn" => Ok(ModelKind::Dhnn),
+        other => anyhow::bail!("model kind {other:?}: expected \"hnn\", \"baseline\" or \"dhnn\""),
     }
 }
 
