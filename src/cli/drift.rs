@@ -22,6 +22,7 @@ pub fn run(a: DriftArgs) -> Result<()> {
         a.seconds
     );
     single(a.seconds);
+    friction_table();
     println!();
     double(a.seconds);
     Ok(())
@@ -57,6 +58,30 @@ fn double(seconds: f64) {
             spec.solver_iterations,
             cells.join(" | ")
         );
+    }
+}
+
+/// Joint friction against the damped ODE: energy lost over 10 s from rest, rapier vs ODE.
+fn friction_table() {
+    println!("\nJoint friction γ (N·m·s): energy lost over 10 s from rest, rapier2d vs the damped ODE I ω̇ = −m g (l/2) sin θ − γ ω");
+    println!("| joint | substeps | γ | θ0 | rapier ΔE (J) | ODE ΔE (J) | rapier / ODE |");
+    println!("|---|---|---|---|---|---|---|");
+    for (joint, substeps) in [(JointKind::Multibody, 4), (JointKind::Impulse, 16)] {
+        for gamma in [0.02, 0.05, 0.2] {
+            for theta0 in [0.3, 1.0, 2.5] {
+                let spec = RapierSpec {
+                    joint,
+                    substeps,
+                    friction: gamma,
+                    ..RapierSpec::default()
+                };
+                let (r, o) = hnn_lab::physics::rapier_pendulum::friction_loss(spec, theta0, 10.0);
+                println!(
+                    "| {joint:?} | {substeps} | {gamma} | {theta0} | {r:.4} | {o:.4} | {:.4} |",
+                    r / o
+                );
+            }
+        }
     }
 }
 

@@ -369,10 +369,20 @@ impl Scene {
         Ok(scene)
     }
 
-    /// The true dynamics: the system's H with the scene's friction (J∇H − Γ∇H; the system
-    /// itself when there is no friction).
+    /// The true dynamics: the system's H with the scene's friction, or the system's own
+    /// (the rapier rod's joint friction): J∇H − Γ∇H, the system itself when there is none.
     pub fn dynamics(&self) -> Box<dyn Hamiltonian> {
-        crate::physics::with_friction(self.system.hamiltonian(), self.friction)
+        crate::physics::with_friction(self.system.hamiltonian(), self.total_friction())
+    }
+
+    /// The friction the truth runs with: the scene's, or the system's own.
+    pub fn total_friction(&self) -> Friction {
+        let own = self.system.own_friction();
+        if own.is_none() {
+            self.friction
+        } else {
+            own
+        }
     }
 
     /// A path from the scene file resolved against the scene's folder.

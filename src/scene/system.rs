@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ranges;
 
 use crate::physics::{
-    DoublePendulum, Gravity, Hamiltonian, Pendulum, RapierDoubleSpec, RapierSpec, Spring,
+    DoublePendulum, Friction, Gravity, Hamiltonian, Pendulum, RapierDoubleSpec, RapierSpec, Spring,
 };
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -211,6 +211,15 @@ impl SystemSpec {
             _ => return None,
         }
         Some(s)
+    }
+
+    /// Friction that is part of the system itself: the rapier rod's joint friction γ, which
+    /// is the suite's rule in (θ, p = Iω). None for the others (their friction is the scene's).
+    pub fn own_friction(&self) -> Friction {
+        match self {
+            SystemSpec::RapierPendulum(r) => Friction::momentum(r.friction),
+            _ => Friction::default(),
+        }
     }
 
     pub fn hamiltonian(&self) -> Box<dyn Hamiltonian> {

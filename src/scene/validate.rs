@@ -79,6 +79,12 @@ impl Scene {
                     | SystemSpec::Pendulum { .. }
                     | SystemSpec::DoublePendulum { .. }
             );
+            if matches!(self.system, SystemSpec::RapierPendulum(_)) {
+                return Err(fail(
+                    "friction",
+                    "the rapier rod's friction is its joint's: set `friction: γ` (N·m·s) inside RapierPendulum((...))".into(),
+                ));
+            }
             if !simulated || !damped_system {
                 return Err(fail(
                     "friction",
