@@ -176,7 +176,10 @@ fn energy_gaps(app: &mut App, n: usize) -> [f64; 2] {
         app.update();
         let e = truth(app).2;
         let r = app.world().resource::<Readouts>();
-        for (g, kind) in gap.iter_mut().zip(hnn_lab::app::KINDS) {
+        for (g, kind) in gap
+            .iter_mut()
+            .zip([hnn_lab::app::HNN, hnn_lab::app::BASELINE])
+        {
             *g += (r.0[kind].as_ref().unwrap().energy - e).abs() / n as f64;
         }
     }

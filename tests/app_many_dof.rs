@@ -244,7 +244,7 @@ fn the_poincare_section_collects_upward_crossings() {
         "{} vs {crossings}",
         s.truth.len()
     );
-    assert!(!s.twins.0[0].is_empty());
+    assert!(!s.twins.at(0).is_empty());
     for p in &s.truth {
         assert!(p[0].abs() <= std::f64::consts::PI && p[1].is_finite());
     }
@@ -253,7 +253,7 @@ fn the_poincare_section_collects_upward_crossings() {
     app.update();
     let s = app.world().resource::<Sections>();
     assert!(
-        s.twins.0.iter().all(|t| t.len() <= 1),
+        s.twins.iter().all(|t| t.len() <= 1),
         "a sync empties the twins' sections"
     );
     assert!(s.truth.len() >= kept, "and keeps the truth's");

@@ -11,21 +11,25 @@ use bevy::sprite::Anchor;
 
 use super::lab::Lab;
 use super::sim::Truth;
+use super::thermal::Thermal;
 use super::twins::{Observed, Readouts};
 use super::view::{
-    BAR_BASE_Y, BAR_H, BAR_W, BAR_X, COLORS, COLUMNS, FRAME_PX, FRAME_Y, TRUTH_COLOR,
+    column_color, column_x, BAR_BASE_Y, BAR_H, BAR_W, BAR_X, FRAME_PX, FRAME_Y, TRUTH_COLOR,
 };
 use crate::truth::Observation;
 
 const KINETIC: Color = Color::srgb(0.3, 0.75, 0.4);
 const POTENTIAL: Color = Color::srgb(0.35, 0.55, 0.95);
 const TOTAL: Color = Color::srgb(0.95, 0.75, 0.25);
+/// What friction took (PhET's thermal energy).
+pub const THERMAL: Color = Color::srgb(0.9, 0.35, 0.3);
 
 /// The upscaled frame of each column.
 #[derive(Resource)]
-pub struct FrameImages(pub [Handle<Image>; 3]);
+pub struct FrameImages(pub Vec<Handle<Image>>);
 
-/// One energy bar segment: column, which part (0 kinetic, 1 potential, 2 total).
+/// One energy bar segment: column, which part (0 kinetic, 1 potential, 2 total, 3 thermal:
+/// the energy lost to friction since the last reset or clear).
 #[derive(Component)]
 struct Bar(usize, usize);
 
@@ -48,23 +52,26 @@ fn setup(
     truth: Res<Truth>,
 ) {
     let n = lab.pixels().map_or(1, |(_, d)| d.render.size as u32);
-    let handles = [0, 1, 2].map(|_| {
-        let mut img = Image::new_fill(
-            Extent3d {
-                width: n,
-                height: n,
-                depth_or_array_layers: 1,
-            },
-            TextureDimension::D2,
-            &[0, 0, 0, 255],
-            TextureFormat::Rgba8UnormSrgb,
-            RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
-        );
-        img.sampler = ImageSampler::nearest();
-        images.add(img)
-    });
+    let columns = lab.columns();
+    let handles: Vec<Handle<Image>> = (0..columns)
+        .map(|_| {
+            let mut img = Image::new_fill(
+                Extent3d {
+                    width: n,
+                    height: n,
+                    depth_or_array_layers: 1,
+                },
+                TextureDimension::D2,
+                &[0, 0, 0, 255],
+                TextureFormat::Rgba8UnormSrgb,
+                RenderAssetUsages::MAIN_WORLD | RenderAssetUsages::RENDER_WORLD,
+            );
+            img.sampler = ImageSampler::nearest();
+            images.add(img)
+        })
+        .collect();
     for (c, h) in handles.iter().enumerate() {
-        let x = COLUMNS[c];
+        let x = column_x(c, columns);
         if lab.pixels().is_some() {
             commands.spawn((
                 Sprite {
@@ -75,8 +82,8 @@ fn setup(
                 Transform::from_xyz(x, FRAME_Y, 0.0),
             ));
         }
-        for part in 0..3 {
-            let color = [KINETIC, POTENTIAL, TOTAL][part];
+        for part in 0..4 {
+            let color = [KINETIC, POTENTIAL, TOTAL, THERMAL][part];
             commands.spawn((
                 Sprite::from_color(color, Vec2::new(BAR_W, 1.0)),
                 Anchor::BOTTOM_CENTER,
@@ -122,6 +129,7 @@ fn update_frames(
     observed: Res<Observed>,
     readouts: Res<Readouts>,
     frames: Res<FrameImages>,
+    lab: Res<Lab>,
     mut images: ResMut<Assets<Image>>,
 ) {
     let Observation::Pair(pair) = &observed.0 else {
@@ -133,7 +141,7 @@ fn update_frames(
     }
     for (i, r) in readouts.0.iter().enumerate() {
         if let (Some(r), Some(mut img)) = (r, images.get_mut(&frames.0[i + 1])) {
-            paint(&mut img, &r.pair[p..], COLORS[i + 1]);
+            paint(&mut img, &r.pair[p..], column_color(lab.kinds(), i + 1));
         }
     }
 }
@@ -142,14 +150,17 @@ fn update_bars(
     truth: Res<Truth>,
     readouts: Res<Readouts>,
     lab: Res<Lab>,
+    thermal: Res<Thermal>,
     mut scale: ResMut<BarScale>,
     mut bars: Query<(&Bar, &mut Transform, &mut Visibility)>,
 ) {
-    let mut parts: [Option<[f64; 3]>; 3] = [None; 3];
     let (k, u) = truth.0.parts(&truth.0.state());
-    parts[0] = Some([k, u, k + u]);
-    for (i, r) in readouts.0.iter().enumerate() {
-        parts[i + 1] = r.as_ref().map(|r| [r.parts.0, r.parts.1, r.energy]);
+    let mut parts: Vec<Option<[f64; 4]>> = vec![Some([k, u, k + u, thermal.truth.lost()])];
+    for ((_, r), lost) in readouts.0.each().zip(thermal.twins.iter()) {
+        parts.push(
+            r.as_ref()
+                .map(|r| [r.parts.0, r.parts.1, r.energy, lost.lost()]),
+        );
     }
     // Sized by the truth alone: a twin far off (e.g. untrained, reading noise as a huge
     // velocity) shows a full bar instead of shrinking everyone else's.
@@ -164,7 +175,11 @@ fn update_bars(
         (BAR_BASE_Y, BAR_H as f64, 0.0)
     };
     for (bar, mut tf, mut vis) in &mut bars {
-        match parts[bar.0] {
+        if bar.1 == 3 && !thermal.shown {
+            *vis = Visibility::Hidden;
+            continue;
+        }
+        match parts.get(bar.0).copied().flatten() {
             Some(p) => {
                 *vis = Visibility::Inherited;
                 let h = room * (p[bar.1] / scale.0).clamp(lo, 1.0);

@@ -213,11 +213,14 @@ fn tick(
     game.last_time = now;
     let q = truth.0.state()[0];
     let rod = in_degrees(&lab);
-    let errors = readouts.0.each_ref().map(|r| {
-        r.as_ref().map(|r| {
-            r.q_now
-                .as_ref()
-                .map(|tq| if rod { wrap_diff(q, tq[0]) } else { tq[0] - q })
+    // The game is the HNN against the baseline (a D-HNN twin, where there is one, watches).
+    let errors = [super::per_model::HNN, super::per_model::BASELINE].map(|k| {
+        readouts.0.get(k).and_then(|r| {
+            r.as_ref().map(|r| {
+                r.q_now
+                    .as_ref()
+                    .map(|tq| if rod { wrap_diff(q, tq[0]) } else { tq[0] - q })
+            })
         })
     });
     let energy = truth.0.energy();

@@ -236,7 +236,7 @@ fn drag_bob(
             let grab = if rod {
                 origin(0, Layout::SideBySide, &stage) + body_points(&lab, &stage, &[q])[0]
             } else {
-                spring_mass(0, q)
+                spring_mass(0, q, &stage)
             };
             if c.distance(grab) < 30.0 {
                 // Start from where the cursor is, at rest: no velocity from the grab offset.

@@ -58,7 +58,7 @@ pub struct Lab {
     pub scores_file: PathBuf,
     /// `auto`, `cpu` or `cuda` (the training device).
     pub device: String,
-    /// Per `KINDS` slot.
+    /// Per model of the scene (`kinds`).
     pub shipped: PerModel<ModelStatus>,
     /// The lesson to play over the scene (a lesson file, or the scene's own timeline).
     pub lesson: Option<Lesson>,
@@ -115,10 +115,7 @@ impl Lab {
             save_dir,
             scores_file: user_data_dir().join("best_scores.ron"),
             device: device.to_string(),
-            shipped: PerModel([
-                ModelStatus::Unavailable(String::new()),
-                ModelStatus::Unavailable(String::new()),
-            ]),
+            shipped: PerModel::default(),
             lesson,
             trained_on: scene_system.clone(),
             shipped_on: scene_system,
@@ -128,6 +125,16 @@ impl Lab {
         Ok(lab)
     }
 
+    /// The scene's learned models, in column order.
+    pub fn kinds(&self) -> &[ModelKind] {
+        &self.scene.model.kinds
+    }
+
+    /// Columns on screen: the truth and one per model.
+    pub fn columns(&self) -> usize {
+        1 + self.kinds().len()
+    }
+
     /// The scene's truth at its start state.
     pub fn make_truth(&self) -> Result<crate::truth::TruthSystem> {
         crate::truth::TruthSystem::for_scene(&self.scene, &self.start(), FIELD_DT)
@@ -135,7 +142,7 @@ impl Lab {
 
     /// Reloads the models from `models_dir` (the panel's "load shipped").
     pub fn reload(&mut self) {
-        self.shipped = PerModel::from_fn(|k| self.load_status(k));
+        self.shipped = PerModel::from_fn(&self.scene.model.kinds, |k| self.load_status(k));
     }
 
     fn load_status(&self, kind: ModelKind) -> ModelStatus {

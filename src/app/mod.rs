@@ -37,6 +37,7 @@ mod per_model;
 mod sim;
 mod spawn_trainer;
 mod spine;
+mod thermal;
 mod tracking;
 mod trails;
 mod trainer;
@@ -58,9 +59,10 @@ pub use messages::{
     Allowed, GameAction, LabAction, LastAction, LessonCommand, TrainAction, TwinsSynced,
 };
 pub use overlay::{latent_portrait, Portrait, Portraits, Sample, Series};
-pub use per_model::{PerModel, BASELINE, HNN, KINDS};
+pub use per_model::{PerModel, BASELINE, HNN};
 pub use sim::{SimControl, Truth, RATES};
 pub use spine::{Frame, PostStep, SimStep};
+pub use thermal::Thermal;
 pub use tracking::{Clocks, Sections};
 pub use trainer::{TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins};
@@ -124,6 +126,7 @@ impl Plugin for LabPlugin {
             trainer::plugin,
             overlay::plugin,
             tracking::plugin,
+            thermal::plugin,
         ));
     }
 }

@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::lab::{Lab, Task};
-use super::per_model::{PerModel, KINDS};
+use super::per_model::PerModel;
 use super::sim::Truth;
 use super::twins::{Readouts, Twins};
 use crate::figures::contour::contour_segments;
@@ -27,10 +27,11 @@ pub struct Sample {
     /// The truth's energy read off its own frames with the twins' estimator (pixel scenes):
     /// how much of the twins' wiggle is the reading, not the twin.
     pub truth_read: Option<f64>,
-    /// Per twin slot: energy read off its decoded frames (J), learned H, latent state.
-    pub energy: [Option<f64>; 2],
-    pub learned: [Option<f64>; 2],
-    pub z: [Option<Vec<f64>>; 2],
+    /// Per twin, in column order: energy read off its decoded frames (J), learned H, latent
+    /// state.
+    pub energy: Vec<Option<f64>>,
+    pub learned: Vec<Option<f64>>,
+    pub z: Vec<Option<Vec<f64>>>,
 }
 
 /// The recent past (the plots' window).
@@ -74,10 +75,10 @@ pub(super) fn plugin(app: &mut App) {
     let (tx, rx) = crossbeam_channel::unbounded();
     app.insert_resource(Series::default())
         .insert_resource(Portraits {
-            twins: PerModel([None, None]),
+            twins: PerModel::from_fn(lab.kinds(), |_| None),
             truth: truth_portrait(&lab),
-            for_weights: PerModel([None, None]),
-            in_flight: PerModel([false, false]),
+            for_weights: PerModel::from_fn(lab.kinds(), |_| None),
+            in_flight: PerModel::from_fn(lab.kinds(), |_| false),
             tx,
             rx,
         })
@@ -115,9 +116,12 @@ fn record(
             }
             _ => None,
         },
-        energy: KINDS.map(|k| r[k].as_ref().map(|r| r.energy)),
-        learned: KINDS.map(|k| r[k].as_ref().and_then(|r| r.learned)),
-        z: KINDS.map(|k| r[k].as_ref().map(|r| r.z.clone())),
+        energy: r.iter().map(|r| r.as_ref().map(|r| r.energy)).collect(),
+        learned: r
+            .iter()
+            .map(|r| r.as_ref().and_then(|r| r.learned))
+            .collect(),
+        z: r.iter().map(|r| r.as_ref().map(|r| r.z.clone())).collect(),
     });
     while series.samples.front().is_some_and(|s| s.t < t - WINDOW_S) {
         series.samples.pop_front();
@@ -167,7 +171,7 @@ pub fn guarded(job: impl FnOnce() -> Portrait) -> Portrait {
 
 const GRID: usize = 41;
 
-/// H contours (HNN) or field arrows (baseline) over a box around the origin that holds `z`
+/// H contours (HNN, D-HNN) and field arrows (baseline, D-HNN) over a box around the origin that holds `z`
 /// with a margin (the models were trained on states near the data's).
 pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
     let r = (z[0].hypot(z[1]) * 1.6).max(1.0);
@@ -194,7 +198,10 @@ pub fn latent_portrait(model: &dyn LearnedField, z: [f64; 2]) -> Portrait {
             p.contours
                 .extend(contour_segments(&xs, &xs, &values, level));
         }
-    } else {
+    }
+    // Arrows where the field is not the H contours' flow: a baseline's, and a D-HNN's (its
+    // dissipative part turns the flow across the contours, inwards).
+    if model.energy(&[0.0, 0.0]).is_none() || model.dissipates() {
         let step = 2.0 * r / 14.0;
         let pts: Vec<f64> = (0..15).map(|i| -r + step * i as f64).collect();
         let fields: Vec<((f64, f64), [f64; 2])> = pts

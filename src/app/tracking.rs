@@ -8,7 +8,7 @@ use bevy::prelude::*;
 
 use super::lab::{Lab, Task};
 use super::messages::{TruthMoved, TwinsSynced};
-use super::per_model::{PerModel, KINDS};
+use super::per_model::PerModel;
 use super::sim::Truth;
 use super::spine::{Frame, SimStep};
 use super::twins::{TwinIntegration, Twins};
@@ -48,12 +48,12 @@ pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();
     let truth = &app.world().resource::<Truth>().0;
     let clocks = match &lab.task {
-        Task::Field { system, .. } => {
-            let h = system.hamiltonian();
+        Task::Field { .. } => {
+            let h = lab.scene.dynamics();
             let sigma = motion_scales(h.as_ref(), &truth.state(), SCALE_SECONDS, truth.dt);
             let mut c = DivergenceClock::new(sigma, VPT_THRESHOLD);
             c.sync(truth.time);
-            Some(PerModel::from_fn(|_| c.clone()))
+            Some(PerModel::from_fn(lab.kinds(), |_| c.clone()))
         }
         Task::Pixels { .. } => None,
     };
@@ -69,6 +69,7 @@ pub(super) fn plugin(app: &mut App) {
     })
     .insert_resource(Sections {
         section,
+        twins: PerModel::from_fn(lab.kinds(), |_| Vec::new()),
         ..default()
     })
     .add_systems(PreUpdate, restart.in_set(Frame::Track))
@@ -88,7 +89,8 @@ fn restart(
         sections.last = None;
     }
     for TwinsSynced(only) in synced.read() {
-        for k in KINDS.into_iter().filter(|k| only.is_none_or(|o| o == *k)) {
+        let kinds = sections.twins.kinds();
+        for k in kinds.into_iter().filter(|k| only.is_none_or(|o| o == *k)) {
             if let Some(c) = clocks.twins.as_mut() {
                 c[k].sync(truth.0.time);
             }
@@ -115,7 +117,7 @@ fn follow(
     let x = truth.0.state();
     // A twin stepping every k physics steps is at the truth's time only when it has stepped.
     let in_step = integration.count == 0;
-    let states: PerModel<Option<Vec<f64>>> = PerModel::from_fn(|k| match &twins.0[k] {
+    let states: PerModel<Option<Vec<f64>>> = twins.0.map(|_, t| match t {
         Some(Twin::Field(f)) if in_step => Some(f.x.clone()),
         _ => None,
     });
@@ -148,9 +150,8 @@ fn follow(
         }
     }
     // A twin that did not step this time keeps its last state for the next crossing test.
-    let next = PerModel::from_fn(|k| {
-        states[k]
-            .clone()
+    let next = states.map(|k, s| {
+        s.clone()
             .or_else(|| previous.as_ref().and_then(|(_, z)| z[k].clone()))
     });
     sections.last = Some((x, next));

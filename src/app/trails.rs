@@ -11,13 +11,15 @@ use super::lab::Lab;
 use super::messages::{TruthMoved, TwinsSynced};
 use super::sim::Truth;
 use super::twins::Readouts;
-use super::view::{body_points, coordinates, draw_systems, origin, restage, Layout, Stage, COLORS};
+use super::view::{
+    body_points, column_color, coordinates, draw_systems, origin, restage, Layout, Stage,
+};
 
 /// Recent positions of the lower bob (chains of two or more) or of every body (orbits), per
 /// column, relative to the column's origin.
 #[derive(Resource, Default)]
 pub(super) struct Trails {
-    columns: [Vec<VecDeque<(f64, Vec2)>>; 3],
+    columns: Vec<Vec<VecDeque<(f64, Vec2)>>>,
     last_t: f64,
 }
 
@@ -71,11 +73,12 @@ impl Trails {
             return;
         }
         let t = truth.0.time;
+        trails.columns.resize_with(lab.columns(), Vec::new);
         if t < trails.last_t {
             trails.columns.iter_mut().for_each(Vec::clear);
         }
         for TwinsSynced(only) in synced.read() {
-            for (c, k) in super::KINDS.into_iter().enumerate() {
+            for (c, &k) in lab.kinds().iter().enumerate() {
                 if only.is_none_or(|o| o == k) {
                     trails.columns[c + 1].clear();
                 }
@@ -120,7 +123,8 @@ impl Trails {
                 let now = t.back().map_or(0.0, |(at, _)| *at);
                 g.linestrip_gradient_2d(t.iter().map(|(at, p)| {
                     let fresh = (1.0 - (now - at) / span).clamp(0.0, 1.0) as f32;
-                    (o + *p, COLORS[c].with_alpha(0.05 + 0.6 * fresh))
+                    let color = column_color(lab.kinds(), c);
+                    (o + *p, color.with_alpha(0.05 + 0.6 * fresh))
                 }));
             }
         }

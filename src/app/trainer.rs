@@ -14,7 +14,7 @@ use bevy::prelude::*;
 use super::game::GameRound;
 use super::lab::{Lab, ModelStatus, Task};
 use super::messages::{TrainAction, TwinsSynced};
-use super::per_model::{PerModel, KINDS};
+use super::per_model::PerModel;
 use super::sim::Truth;
 use super::spine::Frame;
 use super::twins::{swap_weights, Twins};
@@ -83,7 +83,7 @@ impl Training {
 pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();
     app.insert_resource(Training {
-        models: Default::default(),
+        models: PerModel::from_fn(lab.kinds(), |_| TrainerView::default()),
         learning_rate: lab.scene.train.learning_rate,
         batch_size: lab.scene.train.batch_size.unwrap_or(200),
         cadence: Cadence {
@@ -114,7 +114,7 @@ fn apply_train_actions(
     for a in actions.read() {
         match a {
             TrainAction::Start => {
-                for kind in KINDS {
+                for kind in lab.kinds().to_vec() {
                     let i = kind;
                     if training.models[i].handle.is_none() {
                         let h =
@@ -133,7 +133,7 @@ fn apply_train_actions(
             }
             TrainAction::Pause => training.models.iter().for_each(|m| send(m, Command::Pause)),
             TrainAction::ResetFromScratch => {
-                for kind in KINDS {
+                for kind in lab.kinds().to_vec() {
                     let i = kind;
                     if training.models[i].handle.is_none() {
                         let h = spawn_trainer(&lab, kind, Init::Scratch, &training.settings());
@@ -153,7 +153,7 @@ fn apply_train_actions(
                 lab.reload();
                 lab.trained_on = lab.shipped_on.clone();
                 let obs = truth.0.observe();
-                for kind in KINDS {
+                for kind in lab.kinds().to_vec() {
                     let i = kind;
                     // A running trainer would overwrite the twin with its own weights:
                     // restart it from the shipped ones.
@@ -215,7 +215,7 @@ fn apply_train_actions(
             TrainAction::Retrain { from_scratch } => {
                 // The (q, p) trainers always start from scratch (as `Start` does there).
                 let from_scratch = *from_scratch || lab.pixels().is_none();
-                for kind in KINDS {
+                for kind in lab.kinds().to_vec() {
                     let i = kind;
                     let init = match (&twins.0[i], from_scratch) {
                         (Some(Twin::Pixel(t)), false) => match t.model.to_tensors() {

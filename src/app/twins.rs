@@ -13,7 +13,7 @@ use crate::nn::ModelKind;
 use crate::truth::Observation;
 use crate::twin::{Integrator, Twin, TwinWeights};
 
-/// One twin per `KINDS` slot; `None` until weights exist (loaded or trained).
+/// One twin per model of the scene; `None` until weights exist (loaded or trained).
 #[derive(Resource, Default)]
 pub struct Twins(pub PerModel<Option<Twin>>);
 
@@ -48,13 +48,13 @@ pub struct Observed(pub Observation);
 pub(super) fn plugin(app: &mut App) {
     let lab = app.world().resource::<Lab>().clone();
     let obs = app.world().resource::<Truth>().0.observe();
-    let twins = Twins(PerModel::from_fn(|k| match &lab.shipped[k] {
+    let twins = Twins(lab.shipped.map(|_, s| match s {
         ModelStatus::Loaded { weights, .. } => Twin::new(weights.clone(), &obs),
         ModelStatus::Unavailable(_) => None,
     }));
     app.insert_resource(twins)
         .init_resource::<TwinIntegration>()
-        .init_resource::<Readouts>()
+        .insert_resource(Readouts(PerModel::from_fn(lab.kinds(), |_| None)))
         .insert_resource(Observed(obs))
         .add_systems(FixedUpdate, step_twins.in_set(SimStep::Twins))
         .add_systems(PostUpdate, read_twins.in_set(PostStep::ReadTwins));
@@ -105,7 +105,10 @@ pub(super) fn read_twins(
 ) {
     observed.0 = truth.0.observe();
     for (i, t) in twins.0.each() {
-        out.0[i] = t.as_ref().map(|t| {
+        let Some(slot) = out.0.get_mut(i) else {
+            continue;
+        };
+        *slot = t.as_ref().map(|t| {
             let (pair, q_now, state) = match (t, lab.pixels()) {
                 (Twin::Pixel(p), Some((_, data))) => {
                     let pair = p.decode();

@@ -1,5 +1,5 @@
-//! The three systems side by side (or overlaid in one place), same size and scale: Truth,
-//! HNN twin, Baseline twin. Each column shows a pendulum's rod(s) (a twin's angle read off its
+//! The systems side by side (or overlaid in one place), same size and scale: Truth, then
+//! each twin the scene names (HNN and Baseline; on damped scenes the D-HNN first). Each column shows a pendulum's rod(s) (a twin's angle read off its
 //! decoded frame in pixel scenes), a mass on a spring, or orbiting bodies, with the truth as a
 //! faint ghost behind each twin (trails: `trails`; the frame and energy bar under each
 //! column: `frames_and_bars`).
@@ -10,9 +10,15 @@ use bevy::prelude::*;
 use super::lab::Lab;
 use super::sim::Truth;
 use super::twins::Readouts;
+use crate::nn::ModelKind;
 
-/// Column centres (world units are logical pixels at the reference zoom).
-pub const COLUMNS: [f32; 3] = [-330.0, 0.0, 330.0];
+/// Distance between column centres (world units are logical pixels at the reference zoom).
+pub const COLUMN_GAP: f32 = 330.0;
+
+/// The centre of column `c` of `n` (the truth's is 0, then one per twin), symmetric about 0.
+pub fn column_x(c: usize, n: usize) -> f32 {
+    (c as f32 - (n as f32 - 1.0) / 2.0) * COLUMN_GAP
+}
 /// Where the pivots hang from, and the drawn rod length.
 pub const PIVOT_Y: f32 = 150.0;
 pub const ROD_PX: f32 = 140.0;
@@ -27,9 +33,33 @@ pub const BAR_W: f32 = 12.0;
 pub const TRUTH_COLOR: Color = Color::srgb(0.92, 0.92, 0.88);
 pub const HNN_COLOR: Color = Color::srgb(0.35, 0.65, 1.0);
 pub const BASELINE_COLOR: Color = Color::srgb(1.0, 0.5, 0.3);
-pub const COLORS: [Color; 3] = [TRUTH_COLOR, HNN_COLOR, BASELINE_COLOR];
-/// Titles of the twin columns (the truth's depends on the scene: `Lab::truth_name`).
-pub const TWIN_NAMES: [&str; 2] = ["HNN twin", "Baseline twin"];
+pub const DHNN_COLOR: Color = Color::srgb(0.45, 0.85, 0.45);
+
+/// Each model's colour, wherever it is drawn or plotted.
+pub fn kind_color(kind: ModelKind) -> Color {
+    match kind {
+        ModelKind::Hnn => HNN_COLOR,
+        ModelKind::Baseline => BASELINE_COLOR,
+        ModelKind::Dhnn => DHNN_COLOR,
+    }
+}
+
+/// Column `c`'s colour: the truth's (c = 0), then the twins' in `kinds` order.
+pub fn column_color(kinds: &[ModelKind], c: usize) -> Color {
+    match c {
+        0 => TRUTH_COLOR,
+        c => kinds.get(c - 1).map_or(TRUTH_COLOR, |k| kind_color(*k)),
+    }
+}
+
+/// Title of a twin's column (the truth's depends on the scene: `Lab::truth_name`).
+pub fn twin_name(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Hnn => "HNN twin",
+        ModelKind::Baseline => "Baseline twin",
+        ModelKind::Dhnn => "D-HNN twin",
+    }
+}
 /// Pixels per unit of a spring's displacement q.
 pub const SPRING_PX: f32 = 110.0;
 
@@ -52,11 +82,14 @@ pub enum Layout {
 pub struct Stage {
     pub origin_y: f32,
     pub px: f32,
+    /// How many columns (the truth and one per twin).
+    pub columns: usize,
 }
 
 impl Stage {
     fn for_lab(lab: &Lab, truth: &crate::truth::TruthSystem) -> Self {
         let system = &lab.scene.system;
+        let columns = lab.columns();
         if lab.draws_orbits() {
             let x = truth.state();
             let widest = system
@@ -67,16 +100,19 @@ impl Stage {
             Self {
                 origin_y: 45.0,
                 px: (95.0 / (1.4 * widest)) as f32,
+                columns,
             }
         } else if system.dof() > 1 {
             Self {
                 origin_y: 75.0,
                 px: 150.0 / system.reach() as f32,
+                columns,
             }
         } else {
             Self {
                 origin_y: PIVOT_Y,
                 px: ROD_PX / system.reach() as f32,
+                columns,
             }
         }
     }
@@ -93,8 +129,8 @@ pub(super) fn restage(lab: Res<Lab>, truth: Res<Truth>, mut stage: ResMut<Stage>
 /// Column `c`'s origin (pivot, or centre of mass) under `layout`.
 pub fn origin(c: usize, layout: Layout, stage: &Stage) -> Vec2 {
     let x = match layout {
-        Layout::SideBySide => COLUMNS[c],
-        Layout::Overlaid => COLUMNS[1],
+        Layout::SideBySide => column_x(c, stage.columns),
+        Layout::Overlaid => 0.0,
     };
     Vec2::new(x, stage.origin_y)
 }
@@ -124,8 +160,9 @@ fn setup(mut commands: Commands, lab: Res<Lab>, truth: Res<Truth>) {
         Camera2d,
         WorldCamera,
         Projection::Orthographic(OrthographicProjection {
+            // Every column in view: three at the reference zoom, a fourth zooms out.
             scaling_mode: ScalingMode::AutoMin {
-                min_width: 1000.0,
+                min_width: COLUMN_GAP * lab.columns() as f32 + 10.0,
                 min_height: 480.0,
             },
             ..OrthographicProjection::default_2d()
@@ -171,13 +208,16 @@ fn draw_bodies(g: &mut Gizmos, origin: Vec2, bodies: &[Vec2], color: Color) {
 }
 
 /// Where a spring's mass sits in column `c` for displacement q.
-pub fn spring_mass(c: usize, q: f64) -> Vec2 {
-    Vec2::new(COLUMNS[c] + SPRING_PX * q as f32, PIVOT_Y - 60.0)
+pub fn spring_mass(c: usize, q: f64, stage: &Stage) -> Vec2 {
+    Vec2::new(
+        column_x(c, stage.columns) + SPRING_PX * q as f32,
+        PIVOT_Y - 60.0,
+    )
 }
 
-fn draw_spring(g: &mut Gizmos, c: usize, q: f64, color: Color) {
-    let wall = Vec2::new(COLUMNS[c] - 150.0, PIVOT_Y - 60.0);
-    let mass = spring_mass(c, q);
+fn draw_spring(g: &mut Gizmos, c: usize, q: f64, color: Color, stage: &Stage) {
+    let wall = Vec2::new(column_x(c, stage.columns) - 150.0, PIVOT_Y - 60.0);
+    let mass = spring_mass(c, q, stage);
     g.line_2d(
         wall + Vec2::new(0.0, -30.0),
         wall + Vec2::new(0.0, 30.0),
@@ -202,16 +242,18 @@ fn draw_spring(g: &mut Gizmos, c: usize, q: f64, color: Color) {
     g.rect_2d(mass, Vec2::splat(32.0), color);
 }
 
-/// The truth's and each twin's coordinates to draw now (None: a twin without weights or
-/// whose frame showed nothing readable).
-pub(super) fn coordinates(truth: &Truth, readouts: &Readouts) -> [Option<Vec<f64>>; 3] {
+/// The truth's and each twin's coordinates to draw now, by column (None: a twin without
+/// weights or whose frame showed nothing readable).
+pub(super) fn coordinates(truth: &Truth, readouts: &Readouts) -> Vec<Option<Vec<f64>>> {
     let x = truth.0.state();
-    let r = &readouts.0;
-    [
-        Some(x[..x.len() / 2].to_vec()),
-        r.0[0].as_ref().and_then(|r| r.q_now.clone()),
-        r.0[1].as_ref().and_then(|r| r.q_now.clone()),
-    ]
+    std::iter::once(Some(x[..x.len() / 2].to_vec()))
+        .chain(
+            readouts
+                .0
+                .iter()
+                .map(|r| r.as_ref().and_then(|r| r.q_now.clone())),
+        )
+        .collect()
 }
 
 pub(super) fn draw_systems(
@@ -240,21 +282,23 @@ pub(super) fn draw_systems(
                 color,
             );
         } else {
-            draw_spring(g, c, q[0], color);
+            draw_spring(g, c, q[0], color, &stage);
         }
     };
+    let kinds = lab.kinds();
     let Some(q) = coords[0].clone() else {
         return;
     };
-    for c in 1..3 {
+    for c in 1..coords.len() {
         if layout == Layout::SideBySide {
             // The truth as a faint ghost, to compare at a glance.
             draw(&mut g, c, &q, TRUTH_COLOR.with_alpha(0.18));
         }
+        let color = column_color(kinds, c);
         match &coords[c] {
-            Some(z) => draw(&mut g, c, z, COLORS[c]),
+            Some(z) => draw(&mut g, c, z, color),
             None => {
-                g.circle_2d(origin(c, layout, &stage), 20.0, COLORS[c].with_alpha(0.4));
+                g.circle_2d(origin(c, layout, &stage), 20.0, color.with_alpha(0.4));
             }
         }
     }
@@ -277,7 +321,7 @@ fn draw_target(
     let gold = Color::srgb(0.95, 0.8, 0.2);
     // Where the last bob of a chain hanging straight at the target angle would be.
     let reach = stage.px * lab.scene.system.reach() as f32;
-    for c in 0..COLUMNS.len() {
+    for c in 0..stage.columns {
         let color = if c == 0 { gold } else { gold.with_alpha(0.3) };
         for side in [-1.0, 1.0] {
             if lab.draws_rod() {
@@ -291,7 +335,7 @@ fn draw_target(
                 }
             } else {
                 for q in [a, b] {
-                    let x = spring_mass(c, side * q);
+                    let x = spring_mass(c, side * q, &stage);
                     g.line_2d(x + Vec2::new(0.0, 24.0), x + Vec2::new(0.0, 36.0), color);
                 }
             }

@@ -13,7 +13,6 @@ use wasm_bindgen::JsValue;
 use web_time::Instant;
 
 use super::lab::Lab;
-use super::per_model::KINDS;
 use super::sim::{SimControl, Truth};
 use super::trainer::Training;
 use super::twins::Readouts;
@@ -152,7 +151,7 @@ fn publish(
     cost.last_published = Some(Instant::now());
     let mut twins = serde_json::Map::new();
     let mut trainers = serde_json::Map::new();
-    for kind in KINDS {
+    for kind in readouts.0.kinds() {
         let name = kind.name().to_string();
         let energy = readouts.0[kind].as_ref().map(|r| r.energy);
         twins.insert(name.clone(), json!({ "energy": energy }));

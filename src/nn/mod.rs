@@ -35,6 +35,10 @@ pub trait LearnedField: Send + Sync {
     fn dim(&self) -> usize;
     fn field(&self, z: &[f64], dz: &mut [f64]);
     fn energy(&self, z: &[f64]) -> Option<f64>;
+    /// Whether the field has a learned dissipative part (a D-HNN's ∇D).
+    fn dissipates(&self) -> bool {
+        false
+    }
 }
 
 impl LearnedField for FieldSnapshot {
@@ -46,6 +50,9 @@ impl LearnedField for FieldSnapshot {
     }
     fn energy(&self, z: &[f64]) -> Option<f64> {
         FieldSnapshot::energy(self, z)
+    }
+    fn dissipates(&self) -> bool {
+        self.dissipation.is_some()
     }
 }
 

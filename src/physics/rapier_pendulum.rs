@@ -255,7 +255,7 @@ pub fn energy_drift(spec: RapierSpec, theta0: f64, seconds: f64) -> (f64, f64) {
 /// solver's damping follows the physics it stands for.
 pub fn friction_loss(spec: RapierSpec, theta0: f64, seconds: f64) -> (f64, f64) {
     use crate::integrate::{dopri5, linspace, Tolerance};
-    use crate::physics::{with_friction, Friction, Hamiltonian, Pendulum};
+    use crate::physics::{with_friction, Friction, Pendulum};
     let mut p = RapierPendulum::new(spec, theta0, 0.0);
     let e0 = p.energy();
     for _ in 0..(seconds / spec.dt).round() as usize {

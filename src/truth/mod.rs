@@ -4,6 +4,9 @@
 //! recording played back (the real pendulum). Bevy-free; the app steps it.
 
 mod kick;
+mod ledger;
+
+pub use ledger::EnergyLedger;
 
 use std::sync::Arc;
 

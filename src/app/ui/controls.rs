@@ -7,7 +7,7 @@ use bevy_egui::egui;
 
 use super::c32;
 use crate::app::capture::TakeScreenshot;
-use crate::app::view::{Layout, COLORS};
+use crate::app::view::{column_color, Layout};
 use crate::app::{
     Clocks, Lab, LabAction, LastAction, Readouts, SimControl, Training, Truth, RATES,
 };
@@ -34,6 +34,7 @@ pub struct ControlsParams<'w> {
     pub training: Res<'w, Training>,
     pub clocks: Res<'w, Clocks>,
     pub layout: ResMut<'w, Layout>,
+    pub thermal: ResMut<'w, crate::app::Thermal>,
 }
 
 /// A body's name on the buttons: the bobs of a chain, or numbered bodies.
@@ -178,15 +179,18 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
     let x = p.truth.0.state();
     let n = x.len() / 2;
     let truth_row = (x.clone(), p.truth.0.energy(), None);
-    let rows = [
-        Some(truth_row),
-        p.readouts.0[crate::app::HNN]
-            .as_ref()
-            .map(|r| (r.state.clone(), r.energy, r.learned)),
-        p.readouts.0[crate::app::BASELINE]
-            .as_ref()
-            .map(|r| (r.state.clone(), r.energy, r.learned)),
-    ];
+    let kinds = p.lab.kinds();
+    let rows: Vec<_> = std::iter::once(Some(truth_row))
+        .chain(
+            p.readouts
+                .0
+                .iter()
+                .map(|r| r.as_ref().map(|r| (r.state.clone(), r.energy, r.learned))),
+        )
+        .collect();
+    let row_names: Vec<&str> = std::iter::once("Truth")
+        .chain(kinds.iter().map(|k| k.label()))
+        .collect();
     let (q, v, e) = p.lab.units();
     let energy = format!("E ({e})");
     // One degree of freedom: the state itself; more: the energies and the clocks.
@@ -202,7 +206,7 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
         }
         ui.end_row();
         for (c, row) in rows.iter().enumerate() {
-            ui.label(egui::RichText::new(["Truth", "HNN", "Baseline"][c]).color(c32(COLORS[c])));
+            ui.label(egui::RichText::new(row_names[c]).color(c32(column_color(kinds, c))));
             match row {
                 Some((s, e, h)) => {
                     if n == 1 {
@@ -215,7 +219,7 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
                         ui.label(if c == 0 {
                             String::new()
                         } else {
-                            clock_text(p, crate::app::KINDS[c - 1], now).0
+                            clock_text(p, kinds[c - 1], now).0
                         });
                     }
                 }
@@ -226,6 +230,30 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
             ui.end_row();
         }
     });
+}
+
+/// What column `c` (0 the truth, then the twins) reads out under its energy bars: the energy
+/// friction took (thermal, with a D-HNN twin's own learned account).
+pub fn column_readings(p: &ControlsParams, c: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let th = &p.thermal;
+    if th.shown {
+        let (_, _, unit) = p.lab.units();
+        let lost = if c == 0 {
+            Some(th.truth.lost())
+        } else {
+            th.twins.0.get(c - 1).map(|(_, l)| l.lost())
+        };
+        if let Some(q) = lost {
+            lines.push(format!("thermal {q:.3} {unit}"));
+        }
+        if let Some((crate::nn::ModelKind::Dhnn, l)) =
+            (c > 0).then(|| th.learned.0.get(c - 1)).flatten()
+        {
+            lines.push(format!("its own account {:.3}", l.lost()));
+        }
+    }
+    lines
 }
 
 /// A twin's divergence clock in words, and whether it has left the truth.
@@ -266,13 +294,14 @@ pub fn status_overlay(ctx: &egui::Context, p: &ControlsParams, _view: Vec2) {
 /// Why a trainer stopped, in red between the caption and the pendulums: a diverged trainer
 /// must be seen, not found in a scrolled panel (which holds the full message).
 pub fn trainer_alerts(ctx: &egui::Context, p: &ControlsParams) {
-    let alerts: Vec<String> = ["HNN", "Baseline"]
-        .iter()
-        .zip(&p.training.models)
-        .filter_map(|(name, m)| {
+    let alerts: Vec<String> = p
+        .training
+        .models
+        .each()
+        .filter_map(|(kind, m)| {
             m.error
                 .as_deref()
-                .map(|e| format!("{name}: {}", headline(e)))
+                .map(|e| format!("{}: {}", kind.label(), headline(e)))
         })
         .collect();
     if alerts.is_empty() {

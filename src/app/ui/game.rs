@@ -7,7 +7,10 @@ use bevy_egui::egui;
 
 use super::c32;
 use crate::app::game::{target_text, BestScoreTable, GameRound};
-use crate::app::view::COLORS;
+use crate::app::view::{BASELINE_COLOR, HNN_COLOR, TRUTH_COLOR};
+
+/// The players' colours: you (the truth's), the HNN's, the baseline's.
+const COLORS: [bevy::prelude::Color; 3] = [TRUTH_COLOR, HNN_COLOR, BASELINE_COLOR];
 use crate::app::GameAction;
 use crate::app::{Lab, Truth};
 use crate::game::{Outcome, PLAYERS};

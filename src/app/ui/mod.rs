@@ -22,8 +22,7 @@ use bevy_egui::{
     egui, EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext,
 };
 
-use super::view::{WorldCamera, BAR_BASE_Y, BAR_X, COLORS, COLUMNS, PIVOT_Y, TWIN_NAMES};
-use super::KINDS;
+use super::view::{column_color, column_x, twin_name, WorldCamera, BAR_BASE_Y, BAR_X, PIVOT_Y};
 use crate::scene::SystemSpec;
 
 pub(super) fn plugin(app: &mut App) {
@@ -187,17 +186,21 @@ fn layout(
 
     // Column titles above the pivots; under each twin's, its divergence clock. Overlaid,
     // the three titles stand together over the one picture.
-    let names = [controls.lab.truth_name(), TWIN_NAMES[0], TWIN_NAMES[1]];
+    let kinds = controls.lab.kinds().to_vec();
+    let columns = controls.lab.columns();
+    let names: Vec<&str> = std::iter::once(controls.lab.truth_name())
+        .chain(kinds.iter().map(|k| twin_name(*k)))
+        .collect();
     let overlaid = *controls.layout == super::view::Layout::Overlaid;
     let now = controls.truth.0.time;
-    for c in 0..3 {
+    for c in 0..columns {
         let world = if overlaid {
-            Vec3::new(COLUMNS[1] - 330.0, PIVOT_Y + 36.0 - 26.0 * c as f32, 0.0)
+            Vec3::new(-330.0, PIVOT_Y + 36.0 - 26.0 * c as f32, 0.0)
         } else {
-            Vec3::new(COLUMNS[c], PIVOT_Y + 36.0, 0.0)
+            Vec3::new(column_x(c, columns), PIVOT_Y + 36.0, 0.0)
         };
         if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
-            let clock = (c > 0).then(|| controls::clock_text(&controls, KINDS[c - 1], now));
+            let clock = (c > 0).then(|| controls::clock_text(&controls, kinds[c - 1], now));
             egui::Area::new(egui::Id::new(("column", c)))
                 .fixed_pos(egui::pos2(p.x - 70.0, p.y))
                 .interactable(false)
@@ -206,7 +209,7 @@ fn layout(
                         egui::RichText::new(names[c])
                             .size(17.0)
                             .strong()
-                            .color(c32(COLORS[c])),
+                            .color(c32(column_color(&kinds, c))),
                     );
                     if let Some((text, left)) = clock.filter(|(t, _)| !t.is_empty()) {
                         let color = if left {
@@ -223,11 +226,11 @@ fn layout(
         }
     }
     // A twin without weights says so where it would be drawn.
-    for (i, kind) in KINDS.into_iter().enumerate() {
-        if controls.readouts.0[kind].is_some() {
+    for (i, kind) in kinds.iter().enumerate() {
+        if controls.readouts.0[*kind].is_some() {
             continue;
         }
-        let world = Vec3::new(COLUMNS[i + 1] - 60.0, PIVOT_Y - 150.0, 0.0);
+        let world = Vec3::new(column_x(i + 1, columns) - 60.0, PIVOT_Y - 150.0, 0.0);
         if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
             egui::Area::new(egui::Id::new(("no model", i)))
                 .fixed_pos(egui::pos2(p.x, p.y))
@@ -235,20 +238,46 @@ fn layout(
                 .show(&ctx, |ui| {
                     ui.label(
                         egui::RichText::new("no model loaded:\ntrain one in the panel (right)")
-                            .color(c32(COLORS[i + 1])),
+                            .color(c32(column_color(&kinds, i + 1))),
                     );
                 });
         }
     }
-    // Energy bar captions under the bars (see `view`).
-    for (c, x) in COLUMNS.iter().enumerate() {
+    // Energy bar captions under the bars (see `view`), with the thermal bar's, and under
+    // each column what its timers and ledgers read.
+    let thermal = controls.thermal.shown;
+    for c in 0..columns {
+        let x = column_x(c, columns);
         let world = Vec3::new(x + BAR_X - 8.0, BAR_BASE_Y - 4.0, 0.0);
         if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
             egui::Area::new(egui::Id::new(("bars", c)))
                 .fixed_pos(egui::pos2(p.x, p.y))
                 .interactable(false)
                 .show(&ctx, |ui| {
-                    ui.label(egui::RichText::new("K  U  E").small().monospace().weak());
+                    let caption = if thermal { "K  U  E  Q" } else { "K  U  E" };
+                    ui.label(egui::RichText::new(caption).small().monospace().weak());
+                });
+        }
+        let lines = controls::column_readings(&controls, c);
+        if lines.is_empty() {
+            continue;
+        }
+        let world = Vec3::new(x - 140.0, BAR_BASE_Y - 4.0, 0.0);
+        if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
+            egui::Area::new(egui::Id::new(("readings", c)))
+                .fixed_pos(egui::pos2(p.x, p.y))
+                .interactable(false)
+                .show(&ctx, |ui| {
+                    for l in lines {
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(l)
+                                    .small()
+                                    .color(c32(column_color(&kinds, c))),
+                            )
+                            .extend(),
+                        );
+                    }
                 });
         }
     }

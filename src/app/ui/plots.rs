@@ -2,7 +2,6 @@
 //! HNN's learned H in its latent units, the true phase plane with energy contours, and each
 //! twin's latent plane with its learned H contours (HNN) or vector field (baseline), with trails.
 
-use crate::app::KINDS;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui;
@@ -10,7 +9,7 @@ use egui_plot::{Arrows, Legend, Line, Plot, PlotPoints, Points};
 
 use super::c32;
 use crate::app::overlay::{Portrait, Portraits, Series};
-use crate::app::view::COLORS;
+use crate::app::view::{column_color, TRUTH_COLOR};
 
 #[derive(SystemParam)]
 pub struct PlotParams<'w> {
@@ -31,24 +30,34 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
     // Less than the panel offers (titles, spacing): content that fills it exactly makes a
     // resizable panel creep taller frame by frame.
     let h = (ui.available_height() - 40.0).max(80.0);
-    let w = ((ui.available_width() - 5.0 * ui.spacing().item_spacing.x - 24.0) / 5.0).max(60.0);
+    let kinds = p.lab.kinds().to_vec();
+    // The energy plot (1.2 slots), the learned H (0.8), the truth's plane and one per twin.
+    let slots = 3.0 + kinds.len() as f32;
+    let w = ((ui.available_width() - slots * ui.spacing().item_spacing.x - 24.0) / slots).max(60.0);
     let s = &p.series.samples;
     let pixels = p.lab.pixels().is_some();
-    let (energy_title, learned_title, truth_title, twin_titles) = if pixels {
+    let (energy_title, learned_title, truth_title) = if pixels {
         (
             "Energy (J); twins read off their frames",
-            "HNN's learned H (latent units)",
+            "Learned H (latent units)",
             "Truth: (θ, ω) and H contours",
-            ["HNN latent: learned H", "Baseline latent: field"],
         )
     } else {
         (
             "True energy H of each state",
-            "HNN's learned H",
+            "Learned H",
             "Truth: (q, p) and H contours",
-            ["HNN: learned H in (q, p)", "Baseline: field in (q, p)"],
         )
     };
+    let plane = if pixels { "latent" } else { "in (q, p)" };
+    let twin_titles: Vec<String> = kinds
+        .iter()
+        .map(|k| match k {
+            crate::nn::ModelKind::Hnn => format!("HNN {plane}: learned H"),
+            crate::nn::ModelKind::Baseline => format!("Baseline {plane}: field"),
+            crate::nn::ModelKind::Dhnn => format!("D-HNN {plane}: H and field"),
+        })
+        .collect();
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
             ui.label(energy_title);
@@ -62,16 +71,20 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
                     let read = pts(s.iter().filter_map(|x| x.truth_read.map(|e| [x.t, e])));
                     plot.line(
                         Line::new("Truth read off its frames", read)
-                            .color(c32(COLORS[0]).gamma_multiply(0.35)),
+                            .color(c32(TRUTH_COLOR).gamma_multiply(0.35)),
                     );
                     plot.line(
                         Line::new("Truth", pts(s.iter().map(|x| [x.t, x.truth_energy])))
-                            .color(c32(COLORS[0]))
+                            .color(c32(TRUTH_COLOR))
                             .width(2.0),
                     );
-                    for (i, name) in ["HNN", "Baseline"].into_iter().enumerate() {
-                        let v = pts(s.iter().filter_map(|x| x.energy[i].map(|e| [x.t, e])));
-                        plot.line(Line::new(name, v).color(c32(COLORS[i + 1])));
+                    for (i, kind) in kinds.iter().enumerate() {
+                        let v = pts(s
+                            .iter()
+                            .filter_map(|x| x.energy.get(i).copied().flatten().map(|e| [x.t, e])));
+                        plot.line(
+                            Line::new(kind.label(), v).color(c32(column_color(&kinds, i + 1))),
+                        );
                     }
                     if let Some(r) = &p.game.round {
                         let gold = egui::Color32::from_rgb(240, 200, 50);
@@ -88,11 +101,16 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
                 .height(h)
                 .x_axis_label("t (s)")
                 // RK4 keeps H to ~1e-7: without a floor on the range, that noise fills the plot.
-                .include_y(s.back().and_then(|x| x.learned[0]).unwrap_or(0.0) - 0.05)
-                .include_y(s.back().and_then(|x| x.learned[0]).unwrap_or(0.0) + 0.05)
+                .include_y(last_learned(s) - 0.05)
+                .include_y(last_learned(s) + 0.05)
                 .show(ui, |plot| {
-                    let v = pts(s.iter().filter_map(|x| x.learned[0].map(|e| [x.t, e])));
-                    plot.line(Line::new("learned H", v).color(c32(COLORS[1])));
+                    for (i, kind) in kinds.iter().enumerate().filter(|(_, k)| k.has_energy()) {
+                        let v = pts(s
+                            .iter()
+                            .filter_map(|x| x.learned.get(i).copied().flatten().map(|e| [x.t, e])));
+                        let name = format!("{} H", kind.label());
+                        plot.line(Line::new(name, v).color(c32(column_color(&kinds, i + 1))));
+                    }
                 });
         });
         if p.lab.scene.system.dof() > 1 {
@@ -103,12 +121,21 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
             ui.label(truth_title);
             let trail = pts(s.iter().map(|x| [x.truth[0], x.truth[1]]));
             let now = s.back().map(|x| [x.truth[0], x.truth[1]]);
-            phase(ui, "phase_truth", &p.portraits.truth, trail, now, 0, w, h);
+            phase(
+                ui,
+                "phase_truth",
+                &p.portraits.truth,
+                trail,
+                now,
+                TRUTH_COLOR,
+                w,
+                h,
+            );
         });
-        for (i, (kind, name)) in KINDS.into_iter().zip(twin_titles).enumerate() {
+        for (i, (kind, name)) in kinds.iter().zip(&twin_titles).enumerate() {
             ui.vertical(|ui| {
                 ui.label(name);
-                match &p.portraits.twins[kind] {
+                match &p.portraits.twins[*kind] {
                     Some(Portrait {
                         failed: Some(why), ..
                     }) => {
@@ -121,9 +148,12 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
                     Some(portrait) => {
                         let trail = pts(s
                             .iter()
-                            .filter_map(|x| x.z[i].as_ref().map(|z| [z[0], z[1]])));
-                        let now = s.back().and_then(|x| x.z[i].as_ref().map(|z| [z[0], z[1]]));
-                        phase(ui, name, portrait, trail, now, i + 1, w, h);
+                            .filter_map(|x| x.z.get(i)?.as_ref().map(|z| [z[0], z[1]])));
+                        let now = s
+                            .back()
+                            .and_then(|x| x.z.get(i)?.as_ref().map(|z| [z[0], z[1]]));
+                        let color = column_color(&kinds, i + 1);
+                        phase(ui, name, portrait, trail, now, color, w, h);
                     }
                     None => {
                         ui.label("no model yet");
@@ -155,20 +185,25 @@ fn many(
     }
     let k = choice.0;
     let section = poincare && k == n;
-    let titles = if section {
-        [
-            format!(
-                "Truth: {}, {} at {} = 0, rising",
-                names[1],
-                names[n + 1],
-                names[0]
-            ),
-            "HNN twin, since the sync".to_string(),
-            "Baseline twin, since the sync".to_string(),
-        ]
+    let kinds = lab.kinds();
+    let titles: Vec<String> = if section {
+        std::iter::once(format!(
+            "Truth: {}, {} at {} = 0, rising",
+            names[1],
+            names[n + 1],
+            names[0]
+        ))
+        .chain(
+            kinds
+                .iter()
+                .map(|k| format!("{}, since the sync", crate::app::view::twin_name(*k))),
+        )
+        .collect()
     } else {
-        ["Truth", "HNN twin", "Baseline twin"]
+        std::iter::once("Truth")
+            .chain(kinds.iter().map(|k| crate::app::view::twin_name(*k)))
             .map(|t| format!("{t}: ({}, {})", names[k], names[n + k]))
+            .collect()
     };
     let pair = |x: &Vec<f64>| [x[k], x[n + k]];
     let truth: Vec<[f64; 2]> = if section {
@@ -176,7 +211,7 @@ fn many(
     } else {
         s.iter().map(|x| pair(&x.truth)).collect()
     };
-    for c in 0..3 {
+    for c in 0..lab.columns() {
         ui.vertical(|ui| {
             if c == 0 {
                 let label = |i: usize| {
@@ -200,20 +235,20 @@ fn many(
             ui.label(&titles[c]);
             let mine: Vec<[f64; 2]> = match (c, section) {
                 (0, _) => truth.clone(),
-                (_, true) => sections.twins.0[c - 1].clone(),
+                (_, true) => sections.twins.at(c - 1).clone(),
                 (_, false) => s
                     .iter()
-                    .filter_map(|x| x.z[c - 1].as_ref().map(pair))
+                    .filter_map(|x| x.z.get(c - 1)?.as_ref().map(pair))
                     .collect(),
             };
-            let color = c32(COLORS[c]);
+            let color = c32(column_color(kinds, c));
             Plot::new(("phase_many", c))
                 .width(w)
                 .height(h - 18.0)
                 .allow_scroll(false)
                 .show(ui, |plot| {
                     if c > 0 {
-                        let ghost = c32(COLORS[0]).gamma_multiply(0.3);
+                        let ghost = c32(TRUTH_COLOR).gamma_multiply(0.3);
                         if section {
                             plot.points(
                                 Points::new("truth", truth.clone()).radius(1.5).color(ghost),
@@ -240,6 +275,13 @@ fn many(
     }
 }
 
+/// The newest learned H of any energy model (the plot's range is kept around it).
+fn last_learned(s: &std::collections::VecDeque<crate::app::Sample>) -> f64 {
+    s.back()
+        .and_then(|x| x.learned.iter().flatten().next().copied())
+        .unwrap_or(0.0)
+}
+
 fn pts(it: impl Iterator<Item = [f64; 2]>) -> PlotPoints<'static> {
     PlotPoints::from(it.collect::<Vec<_>>())
 }
@@ -251,12 +293,12 @@ fn phase(
     portrait: &Portrait,
     trail: PlotPoints<'static>,
     now: Option<[f64; 2]>,
-    column: usize,
+    color: Color,
     w: f32,
     h: f32,
 ) {
     let [[x0, x1], [y0, y1]] = portrait.bounds;
-    let color = c32(COLORS[column]);
+    let color = c32(color);
     Plot::new(id)
         .width(w)
         .height(h)

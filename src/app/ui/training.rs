@@ -7,7 +7,7 @@ use bevy_egui::egui;
 use egui_plot::{Legend, Line, Plot};
 
 use super::c32;
-use crate::app::view::COLORS;
+use crate::app::view::kind_color;
 use crate::app::{Lab, ModelStatus, TrainAction, Training};
 
 #[derive(SystemParam)]
@@ -80,9 +80,9 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
     {
         p.actions.write(TrainAction::SetBatchSize(batch));
     }
-    for (i, (kind, m)) in t.models.each().enumerate() {
-        let name = ["HNN", "Baseline"][i];
-        let color = c32(COLORS[i + 1]);
+    for (kind, m) in t.models.each() {
+        let name = kind.label();
+        let color = c32(kind_color(kind));
         let status = if m.handle.is_none() {
             "idle".to_string()
         } else if !m.ready {
@@ -139,9 +139,9 @@ fn loss_plot(ui: &mut egui::Ui, t: &Training) {
         .y_axis_label("log10 loss")
         .allow_scroll(false)
         .show(ui, |plot| {
-            for (i, m) in t.models.iter().enumerate() {
-                let name = ["HNN", "Base"][i];
-                let color = c32(COLORS[i + 1]);
+            for (kind, m) in t.models.each() {
+                let name = kind.label();
+                let color = c32(kind_color(kind));
                 let term = |f: fn(&crate::train::LossValues) -> f64| -> Vec<[f64; 2]> {
                     m.losses
                         .iter()
