@@ -27,6 +27,7 @@ pub mod nn;
 pub mod observed;
 pub mod physics;
 pub(crate) mod ranges;
+pub mod recording;
 pub mod rng;
 pub mod scene;
 pub mod textfile;

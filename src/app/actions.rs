@@ -46,6 +46,49 @@ fn apply_actions(
                 Ok(false) => last.0 = "a recording's physics cannot change".into(),
                 Err(e) => last.0 = format!("physics refused: {e:#}"),
             },
+            LabAction::SetFriction(strength) => {
+                let s = strength.clamp(0.0, 100.0);
+                let taken =
+                    match &lab.scene.system {
+                        crate::scene::SystemSpec::RapierPendulum(r) => {
+                            let spec = crate::scene::SystemSpec::RapierPendulum(
+                                crate::physics::RapierSpec { friction: s, ..*r },
+                            );
+                            match truth.0.set_system(&spec) {
+                                Ok(true) => {
+                                    lab.set_physics(spec);
+                                    true
+                                }
+                                _ => false,
+                            }
+                        }
+                        _ => {
+                            let f = lab.scene.total_friction().with_strength(s);
+                            match truth.0.set_friction(f) {
+                                Ok(true) => {
+                                    lab.set_friction(f);
+                                    true
+                                }
+                                _ => false,
+                            }
+                        }
+                    };
+                if taken {
+                    let scale = lab.dissipation_scale();
+                    for t in twins.0.iter_mut().flatten() {
+                        t.set_dissipation_scale(scale);
+                    }
+                    last.0 = if twins.0.has(crate::nn::ModelKind::Dhnn) {
+                        format!(
+                            "friction {s:.3}; the D-HNN twin's dissipation ×{scale:.2}, untrained"
+                        )
+                    } else {
+                        format!("friction {s:.3}")
+                    };
+                } else {
+                    last.0 = "this truth's friction cannot change".into();
+                }
+            }
             LabAction::SetIntegrator(i) => {
                 integration.integrator = *i;
                 for t in twins.0.iter_mut().flatten() {
@@ -59,7 +102,8 @@ fn apply_actions(
                 last.0 = format!("twin step: {} physics steps", integration.every);
             }
             LabAction::AddEnergy(dh) => {
-                last.0 = match twins.0[HNN].as_mut().map(|t| t.add_energy(*dh)) {
+                let hnn = twins.0.get_mut(HNN).and_then(|t| t.as_mut());
+                last.0 = match hnn.map(|t| t.add_energy(*dh)) {
                     Some(true) => format!("HNN twin: learned H {dh:+.3}"),
                     Some(false) => "HNN twin: its learned H is flat here, no energy added".into(),
                     None => "no HNN twin yet".into(),

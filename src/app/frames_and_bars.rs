@@ -164,7 +164,10 @@ fn update_bars(
     }
     // Sized by the truth alone: a twin far off (e.g. untrained, reading noise as a huge
     // velocity) shows a full bar instead of shrinking everyone else's.
-    let want = (1.5 * largest_part(k, u)).max(scale.1);
+    // With friction, what the truth has plus what it lost (its energy at the last reset):
+    // the bars then share one scale as the energy moves from motion to heat.
+    let held = largest_part(k, u).max(k + u + thermal.truth.lost());
+    let want = (1.5 * held).max(scale.1);
     if want > scale.0 || want < 0.5 * scale.0 {
         scale.0 = want;
     }

@@ -97,7 +97,10 @@ fn rules(
                     last.0 = "no kicks left in this round".into();
                 }
             }
-            LabAction::AddTrueEnergy(..) | LabAction::AddEnergy(_) | LabAction::SetPhysics(_) => {
+            LabAction::AddTrueEnergy(..)
+            | LabAction::AddEnergy(_)
+            | LabAction::SetPhysics(_)
+            | LabAction::SetFriction(_) => {
                 last.0 = "not during a round: kicks only".into();
             }
             LabAction::Sync => {

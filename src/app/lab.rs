@@ -12,7 +12,7 @@ use super::per_model::PerModel;
 use crate::data::PixelDataSpec;
 use crate::lesson::Lesson;
 use crate::nn::{ModelKind, PixelSnapshot};
-use crate::physics::RapierSpec;
+use crate::physics::{Friction, RapierSpec};
 use crate::scene::{DataSpec, GameSpec, Scene, SystemSpec};
 use crate::train::{load_pixel_tensors, load_snapshot};
 use crate::twin::TwinWeights;
@@ -45,6 +45,36 @@ pub enum Task {
     Field { system: SystemSpec, recorded: bool },
 }
 
+/// What the truth obeys: the system's constants and the scene's friction (the rapier rod's
+/// friction is in its system's spec).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Physics {
+    pub system: SystemSpec,
+    pub friction: Friction,
+}
+
+impl Physics {
+    /// The friction in effect (the scene's, or the system's own).
+    pub fn total_friction(&self) -> Friction {
+        let own = self.system.own_friction();
+        if own.is_none() {
+            self.friction
+        } else {
+            own
+        }
+    }
+
+    /// In words, for the panel.
+    pub fn describe(&self) -> String {
+        let f = self.total_friction();
+        if f.is_none() {
+            format!("{} without friction", self.system.describe())
+        } else {
+            format!("{}, friction {:.3}", self.system.describe(), f.strength())
+        }
+    }
+}
+
 /// The scene and its models: the app's configuration.
 #[derive(Resource, Clone, Debug)]
 pub struct Lab {
@@ -64,9 +94,9 @@ pub struct Lab {
     pub lesson: Option<Lesson>,
     /// The physics the twins' weights learned (the scene's, until a retrain on new physics):
     /// when the truth's differ, the twins are outside their training data.
-    pub trained_on: SystemSpec,
+    pub trained_on: Physics,
     /// The physics of the scene as read (what the shipped models learned).
-    pub shipped_on: SystemSpec,
+    pub shipped_on: Physics,
 }
 
 impl Lab {
@@ -99,7 +129,10 @@ impl Lab {
                 recorded: matches!(data, DataSpec::Recorded(_)),
             },
         };
-        let scene_system = scene.system.clone();
+        let scene_physics = Physics {
+            system: scene.system.clone(),
+            friction: scene.friction,
+        };
         let models_dir = match models {
             Some(p) => p.to_path_buf(),
             None => scene
@@ -117,8 +150,8 @@ impl Lab {
             device: device.to_string(),
             shipped: PerModel::default(),
             lesson,
-            trained_on: scene_system.clone(),
-            shipped_on: scene_system,
+            trained_on: scene_physics.clone(),
+            shipped_on: scene_physics,
         };
         lab.reload();
         lab.make_truth()?; // a recording that cannot be read fails here, before any window
@@ -179,7 +212,29 @@ impl Lab {
 
     /// Whether the truth's physics differ from those the twins learned.
     pub fn physics_changed(&self) -> bool {
-        self.scene.system != self.trained_on
+        self.physics() != self.trained_on
+    }
+
+    /// The physics the truth obeys now (the scene follows the truth).
+    pub fn physics(&self) -> Physics {
+        Physics {
+            system: self.scene.system.clone(),
+            friction: self.scene.friction,
+        }
+    }
+
+    /// New friction (the truth took it): the scene follows.
+    pub fn set_friction(&mut self, friction: Friction) {
+        self.scene.friction = friction;
+    }
+
+    /// The factor a D-HNN twin's ∇D is scaled by to follow the truth's friction from the one
+    /// it learned (1 when it learned none: there is no ∇D to scale).
+    pub fn dissipation_scale(&self) -> f64 {
+        self.scene
+            .total_friction()
+            .ratio_to(&self.trained_on.total_friction())
+            .unwrap_or(1.0)
     }
 
     /// The energy-target game's rules for this scene (None: a recording cannot be kicked).

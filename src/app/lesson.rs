@@ -26,6 +26,8 @@ pub struct LessonPlayer {
     /// The lesson's own settings, which a restart puts back: the rapier pendulum's physics
     /// (a lesson may change gravity) and the time rate.
     physics: Option<SystemSpec>,
+    /// The scene's friction strength, which a restart puts back (a lesson may move it).
+    friction: Option<f64>,
     rate: f64,
     /// Set when a (re)start was just asked for: the cues wait one frame, until the reset
     /// it sends has been applied (else a round started at t = 0 would be abandoned by it).
@@ -47,6 +49,7 @@ pub(super) fn plugin(app: &mut App) {
         ),
         lesson: lab.lesson.clone(),
         physics: physics_of(&lab.scene),
+        friction: friction_of(&lab.scene),
         rate: lab.scene.view.time_rate,
         ..default()
     };
@@ -87,6 +90,20 @@ fn physics_of(scene: &crate::scene::Scene) -> Option<SystemSpec> {
     (!fixed).then(|| scene.system.clone())
 }
 
+/// The friction strength a lesson restart puts back: the scene's own, for a simulated system
+/// that has one to change.
+fn friction_of(scene: &crate::scene::Scene) -> Option<f64> {
+    let simulated = !matches!(scene.data, crate::scene::DataSpec::Recorded(_));
+    let damped_kind = matches!(
+        scene.system,
+        SystemSpec::Spring { .. }
+            | SystemSpec::Pendulum { .. }
+            | SystemSpec::DoublePendulum { .. }
+            | SystemSpec::RapierPendulum(_)
+    );
+    (simulated && damped_kind).then(|| scene.total_friction().strength())
+}
+
 /// Puts everything a lesson may have changed back to the lesson's start, and holds the
 /// cues until that has been applied.
 fn begin(lp: &mut LessonPlayer, actions: &mut MessageWriter<LabAction>) {
@@ -97,6 +114,9 @@ fn begin(lp: &mut LessonPlayer, actions: &mut MessageWriter<LabAction>) {
     actions.write(LabAction::Reset);
     if let Some(p) = &lp.physics {
         actions.write(LabAction::SetPhysics(p.clone()));
+    }
+    if let Some(f) = lp.friction {
+        actions.write(LabAction::SetFriction(f));
     }
     actions.write(LabAction::SetRate(lp.rate));
     actions.write(LabAction::SetIntegrator(Integrator::Rk4));
@@ -116,6 +136,7 @@ fn lesson_commands(
                 Ok((lesson, scene)) if scene.name == lab.scene.name => {
                     // The lesson's start state (not part of the scene's identity).
                     lp.physics = physics_of(&scene);
+                    lp.friction = friction_of(&scene);
                     lp.rate = scene.view.time_rate;
                     lab.scene.view = scene.view;
                     lp.player = Player::new(lesson.cues.clone());
@@ -179,6 +200,7 @@ fn play(
             LessonAction::Play => LabAction::SetPaused(false),
             LessonAction::SetRate(r) => LabAction::SetRate(r),
             LessonAction::SetIntegrator(i) => LabAction::SetIntegrator(i),
+            LessonAction::SetFriction(f) => LabAction::SetFriction(f),
             LessonAction::SetTwinStep(n) => LabAction::SetTwinStep(n),
             LessonAction::SetGravity(g) if physics.is_none() => {
                 match truth.0.system().with_gravity(g) {

@@ -38,6 +38,9 @@ pub enum LabAction {
     /// New constants (gravity, lengths, masses) for the truth's system (the twins keep what
     /// they learned).
     SetPhysics(crate::scene::SystemSpec),
+    /// The truth's friction at this strength (γ, on the scene's rule; the rapier rod's joint
+    /// friction in N·m·s); a D-HNN twin follows by scaling its ∇D (γ′/γ), untrained.
+    SetFriction(f64),
     /// How the twins integrate their learned dynamics, and how many physics steps one twin
     /// step spans.
     SetIntegrator(Integrator),

@@ -28,6 +28,7 @@ mod capture;
 mod frames_and_bars;
 pub mod game;
 mod input;
+pub mod instruments;
 pub mod lab;
 pub mod lesson;
 mod loss_history;
@@ -127,6 +128,7 @@ impl Plugin for LabPlugin {
             overlay::plugin,
             tracking::plugin,
             thermal::plugin,
+            instruments::plugin,
         ));
     }
 }

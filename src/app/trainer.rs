@@ -12,14 +12,13 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::game::GameRound;
-use super::lab::{Lab, ModelStatus, Task};
+use super::lab::{Lab, ModelStatus, Physics, Task};
 use super::messages::{TrainAction, TwinsSynced};
 use super::per_model::PerModel;
 use super::sim::Truth;
 use super::spine::Frame;
 use super::twins::{swap_weights, Twins};
 use crate::nn::ModelKind;
-use crate::scene::SystemSpec;
 use crate::train::thread::{Cadence, Command, Progress, ThreadOptions};
 use crate::train::LossValues;
 use crate::twin::{Twin, TwinWeights};
@@ -42,7 +41,7 @@ pub struct TrainerView {
     /// A reset was asked for: progress from before it is dropped until it is done.
     pub resetting: bool,
     /// The physics this trainer learns (its weights, once in a twin, are trained on them).
-    pub learns: Option<SystemSpec>,
+    pub learns: Option<Physics>,
     /// Weights that arrived during a game round, swapped in when it ends (new weights
     /// re-sync a twin, which would help it in the round).
     pub pending: Option<TwinWeights>,
@@ -124,7 +123,7 @@ fn apply_train_actions(
                             handle: Some(h),
                             note: Some("preparing data and model…".into()),
                             // A new trainer learns the truth's physics as they are now.
-                            learns: Some(lab.scene.system.clone()),
+                            learns: Some(lab.physics()),
                             ..Default::default()
                         };
                     }
@@ -138,7 +137,7 @@ fn apply_train_actions(
                     if training.models[i].handle.is_none() {
                         let h = spawn_trainer(&lab, kind, Init::Scratch, &training.settings());
                         training.models[i].handle = Some(h);
-                        training.models[i].learns = Some(lab.scene.system.clone());
+                        training.models[i].learns = Some(lab.physics());
                     }
                     let m = &mut training.models[i];
                     m.losses.clear();
@@ -152,6 +151,7 @@ fn apply_train_actions(
             TrainAction::LoadShipped => {
                 lab.reload();
                 lab.trained_on = lab.shipped_on.clone();
+                let scale = lab.dissipation_scale();
                 let obs = truth.0.observe();
                 for kind in lab.kinds().to_vec() {
                     let i = kind;
@@ -166,9 +166,12 @@ fn apply_train_actions(
                     match lab.shipped[i].clone() {
                         ModelStatus::Loaded { weights, .. } => {
                             swap_weights(&mut twins, i, weights, &obs);
+                            if let Some(t) = twins.0[i].as_mut() {
+                                t.set_dissipation_scale(scale);
+                            }
                             training.models[i] = TrainerView {
                                 note: Some(format!("loaded {}", lab.models_dir.display())),
-                                learns: Some(lab.scene.system.clone()),
+                                learns: Some(lab.physics()),
                                 ..Default::default()
                             };
                             if restart {
@@ -230,7 +233,7 @@ fn apply_train_actions(
                     h.send(Command::Start);
                     training.models[i] = TrainerView {
                         handle: Some(h),
-                        learns: Some(lab.scene.system.clone()),
+                        learns: Some(lab.physics()),
                         note: Some(format!(
                             "new data on the new physics, {}…",
                             if from_scratch {
@@ -355,8 +358,13 @@ fn poll_trainers(
                     synced.write(TwinsSynced(Some(i))); // a new twin, made on the truth
                 }
                 swap_weights(&mut twins, i, w, o);
-                if let Some(sys) = m.learns.clone() {
-                    lab.trained_on = sys;
+                if let Some(physics) = m.learns.clone() {
+                    lab.trained_on = physics;
+                }
+                // Weights trained on the truth's friction need no scaling (or the old one).
+                let scale = lab.dissipation_scale();
+                if let Some(t) = twins.0[i].as_mut() {
+                    t.set_dissipation_scale(scale);
                 }
             }
         }

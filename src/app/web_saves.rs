@@ -42,7 +42,7 @@ pub fn download_folder(dir: &std::path::Path) {
     }
 }
 
-fn download(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+pub(super) fn download(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;

@@ -6,6 +6,7 @@
 mod dissipation_tests;
 mod divergence_clock;
 mod latent;
+mod period;
 pub mod pixel;
 mod poincare;
 mod rollout;
@@ -14,6 +15,7 @@ mod vpt;
 
 pub use divergence_clock::{motion_scales, DivergenceClock};
 pub use latent::linear_r2;
+pub use period::{pendulum_period, PeriodTimer};
 pub use poincare::Section;
 pub use rollout::{rollouts, Rollouts};
 pub use stats::{grouped_sem, mean_sem, Stat};

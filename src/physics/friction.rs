@@ -53,6 +53,37 @@ impl Friction {
         }
     }
 
+    /// The coefficient a slider moves: γ, or γ_q where only that one is set.
+    pub fn strength(&self) -> f64 {
+        if self.gamma == 0.0 && self.gamma_q != 0.0 {
+            self.gamma_q
+        } else {
+            self.gamma
+        }
+    }
+
+    /// The same rule (on p, or on q where that is this friction's only one) at strength `s`.
+    pub fn with_strength(&self, s: f64) -> Self {
+        if self.gamma == 0.0 && self.gamma_q != 0.0 {
+            Self {
+                gamma: 0.0,
+                gamma_q: s,
+            }
+        } else {
+            Self {
+                gamma: s,
+                gamma_q: self.gamma_q,
+            }
+        }
+    }
+
+    /// How much stronger this friction is than `trained` (the factor a D-HNN's ∇D is scaled
+    /// by to follow it); None when `trained` has none to scale.
+    pub fn ratio_to(&self, trained: &Friction) -> Option<f64> {
+        let t = trained.strength();
+        (t > 0.0).then(|| self.strength() / t)
+    }
+
     /// −Γ g for a gradient g = ∇H of 2n numbers, added into `dx`.
     pub fn add_drag(&self, g: &[f64], dx: &mut [f64]) {
         let n = g.len() / 2;
@@ -185,6 +216,20 @@ mod tests {
                 "ΔH {lost} vs ∫ power {integral}"
             );
         }
+    }
+
+    #[test]
+    fn strength_and_ratio() {
+        let suite = Friction::momentum(0.05);
+        assert_eq!(suite.with_strength(0.1), Friction::momentum(0.1));
+        assert!((suite.with_strength(0.1).ratio_to(&suite).unwrap() - 2.0).abs() < 1e-15);
+        let dhnn = Friction {
+            gamma: 0.0,
+            gamma_q: 1.0,
+        };
+        assert_eq!(dhnn.with_strength(0.5).gamma_q, 0.5);
+        assert_eq!(dhnn.with_strength(0.5).ratio_to(&dhnn), Some(0.5));
+        assert_eq!(suite.ratio_to(&Friction::default()), None);
     }
 
     #[test]

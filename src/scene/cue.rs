@@ -64,6 +64,9 @@ pub enum LessonAction {
     SetLength(#[serde(deserialize_with = "ranges::physical")] f64),
     /// Rod mass (kg) of the rapier pendulum.
     SetMass(#[serde(deserialize_with = "ranges::physical")] f64),
+    /// The truth's friction strength γ (the scene's rule; the rapier rod's joint friction in
+    /// N·m·s); a D-HNN twin follows by scaling its ∇D, the others keep what they learned.
+    SetFriction(#[serde(deserialize_with = "ranges::friction")] f64),
     /// How both twins integrate their learned dynamics.
     SetIntegrator(Integrator),
     /// Physics steps per twin step (1 = the truth's own step).
@@ -109,6 +112,14 @@ pub fn check_cues(cues: &[Cue], src: &str, path: &Path, system: &SystemSpec) -> 
             LessonAction::SetState(..) if dim != 2 => Some(format!(
                 "SetState(q, p) is for one degree of freedom; this system needs SetStateOf([...]) with {dim} numbers"
             )),
+            LessonAction::SetFriction(_)
+                if matches!(
+                    system,
+                    SystemSpec::Gravity { .. } | SystemSpec::RapierDoublePendulum(_)
+                ) =>
+            {
+                Some("this system has no friction to set".to_string())
+            }
             _ => None,
         };
         if let Some(why) = unfit {

@@ -192,4 +192,20 @@ impl TruthSystem {
         self.system = system.clone();
         Ok(true)
     }
+
+    /// New friction for an analytic truth (the rapier rod's is part of its physics: use
+    /// `set_system`). Ok(false): this truth has no friction to set (a recording, rapier).
+    pub fn set_friction(&mut self, friction: crate::physics::Friction) -> Result<bool> {
+        match &mut self.kind {
+            TruthKind::Analytic(a) => {
+                self.friction = friction;
+                a.h = std::sync::Arc::from(crate::physics::with_friction(
+                    self.system.hamiltonian(),
+                    friction,
+                ));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
 }

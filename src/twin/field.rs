@@ -9,7 +9,12 @@ use crate::nn::FieldSnapshot;
 /// field in the data's units (the spring, pendulum, real-pendulum and n-body scenes).
 #[derive(Clone, Debug)]
 pub struct FieldTwin {
+    /// The model in use: the trained one, its dissipation scaled by `dissipation_scale`.
     pub model: Arc<FieldSnapshot>,
+    /// The weights as trained.
+    pub trained: Arc<FieldSnapshot>,
+    /// D-HNN's "unseen friction": ∇D times this (γ′/γ for a friction γ′ it never saw).
+    pub dissipation_scale: f64,
     pub x: Vec<f64>,
     pub integrator: Integrator,
 }
@@ -17,10 +22,33 @@ pub struct FieldTwin {
 impl FieldTwin {
     pub fn new(model: Arc<FieldSnapshot>, x: Vec<f64>) -> Self {
         Self {
+            trained: model.clone(),
             model,
+            dissipation_scale: 1.0,
             x,
             integrator: Integrator::Rk4,
         }
+    }
+
+    /// New trained weights, with the dissipation scale kept.
+    pub fn set_model(&mut self, model: Arc<FieldSnapshot>) {
+        self.trained = model;
+        self.rescale();
+    }
+
+    /// Scales a D-HNN's dissipation by `factor` from its trained weights (no-op for the other
+    /// kinds, which have none); the state is kept.
+    pub fn set_dissipation_scale(&mut self, factor: f64) {
+        self.dissipation_scale = factor;
+        self.rescale();
+    }
+
+    fn rescale(&mut self) {
+        self.model = if self.dissipation_scale == 1.0 || self.trained.dissipation.is_none() {
+            self.trained.clone()
+        } else {
+            Arc::new(self.trained.with_dissipation_scaled(self.dissipation_scale))
+        };
     }
 
     /// Moves the state forward by `dt` time units.

@@ -100,7 +100,7 @@ impl Twin {
     pub fn set_weights(&mut self, weights: TwinWeights, obs: &Observation) {
         match (self, weights, obs) {
             (Twin::Pixel(t), TwinWeights::Pixel(w), Observation::Pair(p)) => t.set_model(w, p),
-            (Twin::Field(t), TwinWeights::Field(w), _) => t.model = w,
+            (Twin::Field(t), TwinWeights::Field(w), _) => t.set_model(w),
             _ => {}
         }
     }
@@ -161,6 +161,14 @@ impl Twin {
         match self {
             Twin::Pixel(t) => t.z.to_vec(),
             Twin::Field(t) => t.x.clone(),
+        }
+    }
+
+    /// D-HNN's way to follow a friction it never saw: its ∇D scaled by `factor` (= γ′/γ).
+    /// Other twins have no dissipative part; pixel twins keep theirs as trained.
+    pub fn set_dissipation_scale(&mut self, factor: f64) {
+        if let Twin::Field(t) = self {
+            t.set_dissipation_scale(factor);
         }
     }
 

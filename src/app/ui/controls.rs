@@ -35,6 +35,7 @@ pub struct ControlsParams<'w> {
     pub clocks: Res<'w, Clocks>,
     pub layout: ResMut<'w, Layout>,
     pub thermal: ResMut<'w, crate::app::Thermal>,
+    pub instruments: ResMut<'w, crate::app::instruments::Instruments>,
 }
 
 /// A body's name on the buttons: the bobs of a chain, or numbered bodies.
@@ -236,6 +237,9 @@ fn readout_table(ui: &mut egui::Ui, p: &ControlsParams) {
 /// friction took (thermal, with a D-HNN twin's own learned account).
 pub fn column_readings(p: &ControlsParams, c: usize) -> Vec<String> {
     let mut lines = Vec::new();
+    if let Some(t) = p.instruments.timers.get(c).and_then(|t| t.period()) {
+        lines.push(format!("period {t:.3} s"));
+    }
     let th = &p.thermal;
     if th.shown {
         let (_, _, unit) = p.lab.units();
@@ -254,6 +258,64 @@ pub fn column_readings(p: &ControlsParams, c: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The instruments: the stopwatch on simulated time, and the last minute as CSV.
+pub fn instruments(ui: &mut egui::Ui, p: &mut ControlsParams) {
+    let now = p.truth.0.time;
+    ui.horizontal(|ui| {
+        let sw = &mut p.instruments.stopwatch;
+        ui.label(
+            egui::RichText::new(format!("⏱ {:.2} s", sw.reading(now)))
+                .monospace()
+                .size(16.0),
+        );
+        let label = if sw.started.is_some() {
+            "Stop"
+        } else {
+            "Start"
+        };
+        if ui
+            .button(label)
+            .on_hover_text("a stopwatch on the simulation's clock")
+            .clicked()
+        {
+            sw.toggle(now);
+        }
+        if ui.button("Reset").clicked() {
+            sw.reset();
+        }
+    });
+    if p.instruments.timed {
+        ui.label(
+            egui::RichText::new(
+                "Period timers under each column: the time between two crossings of the \
+                 rest position in the same direction.",
+            )
+            .small()
+            .weak(),
+        );
+    }
+    ui.horizontal(|ui| {
+        let rows = p.instruments.recording.len();
+        if ui
+            .button("Export CSV")
+            .on_hover_text(format!(
+                "the truth's and the twins' states and energies over the last {:.0} s ({rows} rows)",
+                crate::app::instruments::EXPORT_SPAN_S
+            ))
+            .clicked()
+        {
+            let done = crate::app::instruments::export_csv(&p.lab, &p.instruments.recording);
+            p.instruments.exported = Some(match done {
+                Ok(w) => format!("saved {w}"),
+                Err(e) => format!("export failed: {e:#}"),
+            });
+        }
+    });
+    if let Some(e) = &p.instruments.exported {
+        ui.label(egui::RichText::new(e).small());
+    }
 }
 
 /// A twin's divergence clock in words, and whether it has left the truth.

@@ -141,14 +141,30 @@ fn layout(
                         system,
                         SystemSpec::Spring { .. } | SystemSpec::Pendulum { .. }
                     );
+                let changed = physics.lab.physics_changed();
                 if adjustable {
-                    let changed = physics.lab.physics_changed();
                     section(ui, "Physics", false, changed, |ui| {
                         physics::physics(ui, &physics, &system, &mut out)
                     });
                 }
+                let interactive = physics.truth.0.interactive();
+                if physics::has_friction(&physics.lab, &system, interactive) {
+                    // Open from the start where friction is the point of the scene.
+                    let damped = !physics.lab.shipped_on.total_friction().is_none();
+                    let thermal = &mut controls.thermal;
+                    section(ui, "Friction", damped, changed && !adjustable, |ui| {
+                        physics::friction(ui, &physics, thermal, &mut out);
+                        if !adjustable {
+                            physics::retrain_notice(ui, &physics, &mut out);
+                        }
+                    });
+                }
+
                 section(ui, "Twins' integrator", false, false, |ui| {
                     physics::integration(ui, &physics, &mut out)
+                });
+                section(ui, "Instruments", false, false, |ui| {
+                    controls::instruments(ui, &mut controls)
                 });
                 section(ui, "Training", true, false, |ui| {
                     training::show(ui, &mut training)
@@ -255,14 +271,18 @@ fn layout(
                 .interactable(false)
                 .show(&ctx, |ui| {
                     let caption = if thermal { "K  U  E  Q" } else { "K  U  E" };
-                    ui.label(egui::RichText::new(caption).small().monospace().weak());
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(caption).small().monospace().weak())
+                            .extend(),
+                    );
                 });
         }
         let lines = controls::column_readings(&controls, c);
         if lines.is_empty() {
             continue;
         }
-        let world = Vec3::new(x - 140.0, BAR_BASE_Y - 4.0, 0.0);
+        // Below the bars' captions, from the column's centre.
+        let world = Vec3::new(x - 20.0, BAR_BASE_Y - 22.0, 0.0);
         if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
             egui::Area::new(egui::Id::new(("readings", c)))
                 .fixed_pos(egui::pos2(p.x, p.y))

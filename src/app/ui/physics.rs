@@ -91,6 +91,12 @@ pub fn physics(ui: &mut egui::Ui, p: &PhysicsParams, system: &SystemSpec, out: &
     if &s != system {
         out.actions.write(LabAction::SetPhysics(s));
     }
+    retrain_notice(ui, p, out);
+}
+
+/// When the truth's physics (friction included) left what the twins learned: says so, and
+/// offers a retrain on the new physics.
+pub fn retrain_notice(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
     if p.lab.physics_changed() {
         let learned = p.lab.trained_on.describe();
         egui::Frame::new()
@@ -125,6 +131,74 @@ pub fn physics(ui: &mut egui::Ui, p: &PhysicsParams, system: &SystemSpec, out: &
                 });
             });
     }
+}
+
+/// Whether the truth has a friction to set here: a simulated spring, pendulum or double
+/// pendulum, or the rapier rod (not a recording, not orbits, not the rapier double pendulum).
+pub fn has_friction(lab: &Lab, system: &SystemSpec, interactive: bool) -> bool {
+    interactive
+        && !lab.draws_orbits()
+        && matches!(
+            system,
+            SystemSpec::Spring { .. }
+                | SystemSpec::Pendulum { .. }
+                | SystemSpec::DoublePendulum { .. }
+                | SystemSpec::RapierPendulum(_)
+        )
+}
+
+/// Friction, as PhET's slider: the truth slows; a D-HNN twin follows at once by scaling its
+/// learned dissipation (γ′/γ), untrained; the HNN cannot. And the thermal energy's "clear".
+pub fn friction(
+    ui: &mut egui::Ui,
+    p: &PhysicsParams,
+    thermal: &mut crate::app::Thermal,
+    out: &mut Senders,
+) {
+    let now = p.lab.scene.total_friction().strength();
+    let trained = p.lab.trained_on.total_friction().strength();
+    let top = (3.0 * trained).max(0.5);
+    let mut v = now;
+    let unit = if p.lab.pixels().is_some() {
+        " (N·m·s)"
+    } else {
+        ""
+    };
+    let r = ui.add(
+        egui::Slider::new(&mut v, 0.0..=top)
+            .clamping(egui::SliderClamping::Edits)
+            .text(format!("friction γ{unit}")),
+    );
+    if r.changed() && v != now {
+        out.actions.write(LabAction::SetFriction(v));
+    }
+    let mut lines = vec![format!(
+        "The twins learned γ = {trained:.3}; the truth now has γ = {now:.3}."
+    )];
+    if p.lab.kinds().contains(&crate::nn::ModelKind::Dhnn) {
+        lines.push(format!(
+            "The D-HNN twin follows by scaling its learned dissipation by {:.2}, untrained; the HNN \
+             twin cannot lose energy at all.",
+            p.lab.dissipation_scale()
+        ));
+    }
+    ui.label(egui::RichText::new(lines.join(" ")).small());
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(format!(
+                "thermal (Q): {:.3} taken from the truth",
+                thermal.truth.lost()
+            ))
+            .small(),
+        );
+        if ui
+            .button("Clear")
+            .on_hover_text("start counting the thermal energy again")
+            .clicked()
+        {
+            thermal.clear();
+        }
+    });
 }
 
 pub fn integration(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
