@@ -431,3 +431,117 @@ fn the_integrator_toggle_and_step_reach_the_twins_and_show_in_the_energy() {
         "RK4 drift {rk4_end} vs leapfrog's worst {lf_worst}"
     );
 }
+
+/// The damped pendulum: four columns (truth, D-HNN, HNN, baseline); over 20 s the truth's
+/// thermal energy is what its energy lost (K + U + Q stays the start's), the D-HNN twin
+/// loses energy with it while the HNN twin cannot, and each column's period timer reads the
+/// damped pendulum's period (≈ 2π/√6 · (1 + amplitude correction)).
+#[test]
+fn the_damped_pendulum_shows_where_the_energy_goes() {
+    use hnn_lab::app::instruments::Instruments;
+    use hnn_lab::app::{Readouts, Thermal, BASELINE};
+    use hnn_lab::nn::ModelKind;
+    let lab = Lab::load(&root().join("scenes/damped_pendulum.ron"), None, "cpu").unwrap();
+    assert_eq!(lab.columns(), 4);
+    let mut app = headless_app(lab);
+    app.update();
+    let e0 = energy(&app);
+    for _ in 0..1200 {
+        app.update();
+    }
+    let th = app.world().resource::<Thermal>();
+    assert!(th.shown);
+    let lost = th.truth.lost();
+    assert!(lost > 0.3 * e0, "lost {lost} of {e0}");
+    assert!(
+        (energy(&app) + lost - e0).abs() < 1e-6 * e0,
+        "E + Q = {} vs E0 = {e0}",
+        energy(&app) + lost
+    );
+    let d = th.twins[ModelKind::Dhnn].lost();
+    let h = th.twins[HNN].lost();
+    let b = th.twins[BASELINE].lost();
+    assert!(
+        d > 0.5 * lost && b > 0.5 * lost,
+        "D-HNN {d}, baseline {b}, truth {lost}"
+    );
+    assert!(h.abs() < 0.1 * lost, "the HNN twin lost {h}");
+    // Its own account: the D-HNN's learned H falls too.
+    assert!(th.learned[ModelKind::Dhnn].lost() > 0.3 * lost);
+    let r = app.world().resource::<Readouts>();
+    assert_eq!(r.0.len(), 3);
+    // Small-angle period 2π/√(2mk) = 2.565 s; at this amplitude longer (elliptic), and it
+    // shortens as the swing dies down.
+    let ins = app.world().resource::<Instruments>();
+    let t = ins.timers[0].period().unwrap();
+    assert!(t > 2.565 && t < 3.6, "truth's period {t}");
+    // The recording holds the last minute: t, 2 + 1 numbers per column.
+    assert_eq!(ins.recording.columns.len(), 1 + 4 * 3);
+    assert!(ins.recording.len() > 1000);
+}
+
+/// The friction slider: tripling the truth's friction scales the D-HNN twin's dissipation by
+/// three (its learned power ∇H·∇D triples), untrained; the other twins keep their weights; the panel
+/// reports physics the twins did not learn. Back to the trained friction, back to ×1.
+#[test]
+fn a_new_friction_scales_the_dhnn_twins_dissipation() {
+    use hnn_lab::nn::ModelKind;
+    use hnn_lab::twin::Twin;
+    let lab = Lab::load(&root().join("scenes/damped_pendulum.ron"), None, "cpu").unwrap();
+    let mut app = headless_app(lab);
+    app.update();
+    let power = |app: &App| -> f64 {
+        let Some(Twin::Field(t)) = &app.world().resource::<Twins>().0[ModelKind::Dhnn] else {
+            panic!("a (q, p) D-HNN twin")
+        };
+        t.model.learned_power(&[1.0, 0.5]).unwrap()
+    };
+    // (Its learned split need not match the truth's point by point: only the scaling is
+    // checked here; the table reports the learned power's error.)
+    let p0 = power(&app);
+    assert!(
+        p0.abs() > 1e-3,
+        "the trained D-HNN has a dissipative part: {p0}"
+    );
+    app.world_mut().write_message(LabAction::SetFriction(0.15));
+    app.update();
+    let p1 = power(&app);
+    assert!((p1 - 3.0 * p0).abs() < 1e-9 * p0.abs(), "{p1} vs 3 × {p0}");
+    let lab = app.world().resource::<Lab>();
+    assert!(lab.physics_changed());
+    assert!((lab.scene.friction.gamma - 0.15).abs() < 1e-12);
+    assert!((app.world().resource::<Truth>().0.friction.gamma - 0.15).abs() < 1e-12);
+    app.world_mut().write_message(LabAction::SetFriction(0.05));
+    app.update();
+    assert!((power(&app) - p0).abs() < 1e-12 * p0.abs());
+    assert!(!app.world().resource::<Lab>().physics_changed());
+}
+
+/// The lesson "a friction it never saw" moves the truth's friction and back to none; the rod
+/// of the pixel scene takes a friction as its joint's.
+#[test]
+fn the_friction_lesson_and_the_rods_joint_friction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = headless_app(lesson_lab("a_friction_it_never_saw.ron", dir.path()));
+    app.update();
+    run_until(&mut app, 6.0);
+    let f = app.world().resource::<Truth>().0.friction;
+    assert!((f.gamma - 0.15).abs() < 1e-12, "{f:?}");
+    run_until(&mut app, 21.0);
+    assert!(app.world().resource::<Truth>().0.friction.is_none());
+    // The rapier rod: its joint friction is part of its physics.
+    let mut app = headless_app(plain_lab(dir.path()));
+    app.update();
+    app.world_mut().write_message(LabAction::SetFriction(0.2));
+    app.update();
+    let hnn_lab::scene::SystemSpec::RapierPendulum(r) = app.world().resource::<Lab>().scene.system
+    else {
+        panic!("the pixel scene's system")
+    };
+    assert_eq!(r.friction, 0.2);
+    let e0 = energy(&app);
+    for _ in 0..300 {
+        app.update();
+    }
+    assert!(energy(&app) < 0.9 * e0, "{} vs {e0}", energy(&app));
+}

@@ -289,13 +289,13 @@ pub(super) fn draw_systems(
     let Some(q) = coords[0].clone() else {
         return;
     };
-    for c in 1..coords.len() {
+    for (c, coord) in coords.iter().enumerate().skip(1) {
         if layout == Layout::SideBySide {
             // The truth as a faint ghost, to compare at a glance.
             draw(&mut g, c, &q, TRUTH_COLOR.with_alpha(0.18));
         }
         let color = column_color(kinds, c);
-        match &coords[c] {
+        match coord {
             Some(z) => draw(&mut g, c, z, color),
             None => {
                 g.circle_2d(origin(c, layout, &stage), 20.0, color.with_alpha(0.4));

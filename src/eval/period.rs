@@ -80,8 +80,8 @@ mod tests {
     /// against the elliptic integral (where the small-angle formula is 18% off).
     #[test]
     fn measures_a_pendulums_period_small_and_large() {
-        let (k, m) = (3.0, 1.0);
-        let omega0 = (2.0 * m * k as f64).sqrt();
+        let (k, m) = (3.0f64, 1.0f64);
+        let omega0 = (2.0 * m * k).sqrt();
         let h = Pendulum::new(k, m);
         for theta0 in [0.05, 2.5] {
             let mut x = vec![theta0, 0.0];

@@ -211,7 +211,7 @@ fn many(
     } else {
         s.iter().map(|x| pair(&x.truth)).collect()
     };
-    for c in 0..lab.columns() {
+    for (c, title) in titles.iter().enumerate() {
         ui.vertical(|ui| {
             if c == 0 {
                 let label = |i: usize| {
@@ -232,7 +232,7 @@ fn many(
             } else {
                 ui.label(" ");
             }
-            ui.label(&titles[c]);
+            ui.label(title);
             let mine: Vec<[f64; 2]> = match (c, section) {
                 (0, _) => truth.clone(),
                 (_, true) => sections.twins.at(c - 1).clone(),
