@@ -595,3 +595,124 @@ fn an_unwritable_output_folder_fails_before_training() {
     // Nothing trained: no progress of either model was printed.
     assert!(!String::from_utf8_lossy(&out.stderr).contains("steps in"));
 }
+
+/// Another Schmidt & Lipson recording on the real-pendulum scene: its split (samples
+/// [444, 554)) does not fit a file of 492 samples, so a chronological 80/20 split is used and
+/// said in one line; a file whose columns do not fit the scene's named ones is read by its own
+/// header's state columns, also said; one whose state does not fit the system at all is
+/// still refused, naming both reasons.
+#[test]
+fn another_recording_trains_on_its_own_columns_and_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("m");
+    let out = run(&[
+        "train",
+        "--scene",
+        repo("scenes/real_pendulum.ron").to_str().unwrap(),
+        "--data",
+        repo("assets/data/lipson/pendulum_h_1.txt")
+            .to_str()
+            .unwrap(),
+        "--model",
+        "hnn",
+        "--steps",
+        "20",
+        "--quiet",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("using a chronological 80/20 split"), "{err}");
+    assert!(err.contains("393 train / 99 test"), "{err}");
+    // Renamed columns: the file's own state columns are used.
+    let text = std::fs::read_to_string(repo("assets/data/lipson/real_pend_h_1.txt")).unwrap();
+    let renamed = write(dir.path(), "renamed.txt", &text.replacen("%o v", "%x y", 1));
+    let out = run(&[
+        "train",
+        "--scene",
+        repo("scenes/real_pendulum.ron").to_str().unwrap(),
+        "--data",
+        &renamed,
+        "--model",
+        "baseline",
+        "--steps",
+        "10",
+        "--quiet",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("using the file's own state columns"), "{err}");
+    // A double pendulum's file cannot be a pendulum's state.
+    let out = run(&[
+        "train",
+        "--scene",
+        repo("scenes/real_pendulum.ron").to_str().unwrap(),
+        "--data",
+        repo("assets/data/lipson/double_pend_h_1.txt")
+            .to_str()
+            .unwrap(),
+        "--quiet",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    fails_with(
+        &out,
+        &[
+            "double_pend_h_1.txt",
+            "nor do the file's own state columns fit",
+        ],
+    );
+}
+
+/// `train --model dhnn` on a small damped grid scene saves a D-HNN whose `eval --json` holds a
+/// `dhnn` object with the learned-power error; `--model all` trains the three kinds.
+#[test]
+fn dhnn_trains_and_evaluates_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = write(
+        dir.path(),
+        "ds.ron",
+        r#"Scene(name: "ds", system: Spring(k: 1.0, m: 1.0),
+            friction: (gamma_q: 1.0),
+            data: Grid((side: 9, lo: -1.2, hi: 1.2, train_fraction: 0.85, seed: 0)),
+            model: (hidden: [32, 32], kinds: [Dhnn, Hnn, Baseline]),
+            train: (steps: 300, learning_rate: 3e-3, weight_decay: 0.0, seed: 0, batch_size: Some(32)),
+            eval: (starts: [[0.85, 0.25]], t_end: 4.0, points: 200, rtol: 1e-9, splits: 5))"#,
+    );
+    let models = dir.path().join("m");
+    let m = models.to_str().unwrap();
+    let out = run(&[
+        "train", "--scene", &scene, "--model", "all", "--quiet", "--out", m,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for k in ["hnn", "baseline", "dhnn"] {
+        assert!(models.join(format!("{k}.safetensors")).exists());
+    }
+    let out = run(&["eval", "--scene", &scene, "--models", m, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let d = &json["dhnn"];
+    assert!(d["learned_power_mse"].as_f64().unwrap() >= 0.0);
+    assert!(d["state_mse"].as_f64().unwrap() < json["hnn"]["state_mse"].as_f64().unwrap());
+    assert!(json["baseline"]["learned_power_mse"].is_null());
+    // A D-HNN file is not an HNN: loading it as one fails cleanly.
+    std::fs::copy(
+        models.join("dhnn.safetensors"),
+        models.join("hnn.safetensors"),
+    )
+    .unwrap();
+    let out = run(&["eval", "--scene", &scene, "--models", m, "--model", "hnn"]);
+    fails_with(&out, &["hnn.safetensors"]);
+}

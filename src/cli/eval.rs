@@ -4,7 +4,6 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::json;
 
-use hnn_lab::data::load_dataset;
 use hnn_lab::eval::pixel::{evaluate_pixel, PixelEvalSet, PixelMetrics};
 use hnn_lab::eval::{evaluate, ModelMetrics};
 use hnn_lab::nn::ModelKind;
@@ -36,7 +35,7 @@ pub fn evaluate_scene(
     data: Option<&std::path::Path>,
     kinds: &[ModelKind],
 ) -> Result<Vec<(ModelKind, ModelMetrics)>> {
-    let dataset = load_dataset(scene, data)?;
+    let dataset = super::dataset(scene, data)?;
     let one = |kind| -> Result<(ModelKind, ModelMetrics)> {
         let (snap, warning) = load_snapshot(models, kind, scene)?;
         if let Some(w) = warning {

@@ -3,7 +3,6 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use hnn_lab::data::load_dataset;
 use hnn_lab::figures::scene_figure;
 use hnn_lab::nn::ModelKind;
 use hnn_lab::scene::Scene;
@@ -44,7 +43,7 @@ pub fn run(a: FiguresArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let data = load_dataset(&scene, a.data.as_deref())?;
+    let data = super::dataset(&scene, a.data.as_deref())?;
     let (baseline, _) = load_snapshot(&dir, ModelKind::Baseline, &scene)?;
     let (hnn, _) = load_snapshot(&dir, ModelKind::Hnn, &scene)?;
     let path = scene_figure(&scene, &data, &baseline, &hnn, &a.out)?;

@@ -125,6 +125,16 @@ pub fn kinds_for(which: Option<Which>, scene: &Scene) -> Vec<ModelKind> {
     k
 }
 
+/// The scene's dataset (or the `--data` file's), saying in one line each what was read
+/// differently from the scene (another recording's own columns, a chronological split).
+pub fn dataset(scene: &Scene, data: Option<&Path>) -> Result<hnn_lab::data::Dataset> {
+    let (d, notes) = hnn_lab::data::load_dataset_with_notes(scene, data)?;
+    for n in notes {
+        eprintln!("{n}");
+    }
+    Ok(d)
+}
+
 /// `models/<scene name>` next to the scene's `scenes/` folder, unless given.
 pub fn models_dir(scene: &Scene, given: Option<&Path>) -> PathBuf {
     match given {

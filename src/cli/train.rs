@@ -4,7 +4,6 @@ use std::time::Instant;
 use anyhow::Result;
 use clap::Args;
 
-use hnn_lab::data::load_dataset;
 use hnn_lab::device;
 use hnn_lab::scene::Scene;
 use hnn_lab::train::{save_model, ModelMeta, Trainer};
@@ -67,7 +66,7 @@ pub fn run(a: TrainArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let data = load_dataset(&scene, a.data.as_deref())?;
+    let data = super::dataset(&scene, a.data.as_deref())?;
     eprintln!(
         "scene {}: {} train / {} test samples, device {}",
         scene.name,

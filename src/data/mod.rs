@@ -77,6 +77,17 @@ pub struct Dataset {
 
 /// Builds the scene's dataset; `data_override` replaces a recorded scene's file (CLI `--data`).
 pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> Result<Dataset> {
+    load_dataset_with_notes(scene, data_override).map(|(d, _)| d)
+}
+
+/// As `load_dataset`, with what was done differently from the scene, one line each: a file
+/// given with `--data` whose columns or split do not fit the scene's is read with its own
+/// header's state columns and a chronological 80/20 split instead of being refused.
+pub fn load_dataset_with_notes(
+    scene: &Scene,
+    data_override: Option<&std::path::Path>,
+) -> Result<(Dataset, Vec<String>)> {
+    let none = |d: Dataset| (d, Vec::new());
     match &scene.data {
         DataSpec::Synthetic(spec) => {
             if let Some(p) = data_override {
@@ -87,6 +98,7 @@ pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> R
                 );
             }
             damped_dataset(&scene.system, scene.friction, spec)
+                .map(none)
                 .map_err(|e| anyhow::anyhow!("scene {}: {e}", scene.source.display()))
         }
         DataSpec::Grid(spec) => {
@@ -97,22 +109,68 @@ pub fn load_dataset(scene: &Scene, data_override: Option<&std::path::Path>) -> R
                     scene.source.display()
                 );
             }
-            Ok(grid_dataset(&scene.system, scene.friction, spec))
+            Ok(none(grid_dataset(&scene.system, scene.friction, spec)))
         }
         DataSpec::Pixels(_) => anyhow::bail!(
             "scene {} is a pixel task: its data are frames, not (q, p) samples",
             scene.source.display()
         ),
-        DataSpec::Recorded(spec) => {
-            let path = match data_override {
-                Some(p) => p.to_path_buf(),
-                None => scene.resolve(&spec.file),
-            };
-            let all = recorded_samples(&scene.system, spec, &path)?;
-            Ok(
-                lipson::split_recorded(all, spec.test_start, spec.test_fraction, spec.test_indices)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            )
-        }
+        DataSpec::Recorded(spec) => recorded_dataset(scene, spec, data_override),
     }
+}
+
+/// A recording's dataset: the scene's file and columns, or a file given with `--data`, read
+/// with the file's own state columns and a chronological 80/20 split where the scene's do not
+/// fit it (each such change noted).
+fn recorded_dataset(
+    scene: &Scene,
+    spec: &crate::scene::RecordedSpec,
+    data_override: Option<&std::path::Path>,
+) -> Result<(Dataset, Vec<String>)> {
+    let path = match data_override {
+        Some(p) => p.to_path_buf(),
+        None => scene.resolve(&spec.file),
+    };
+    let here = path.display();
+    let mut notes = Vec::new();
+    let named = !(spec.q.names().is_empty() && spec.p.names().is_empty());
+    let all = match recorded_samples(&scene.system, spec, &path) {
+        Ok(all) => all,
+        Err(e) if data_override.is_some() && named => {
+            let own = crate::scene::RecordedSpec {
+                q: Default::default(),
+                p: Default::default(),
+                ..spec.clone()
+            };
+            let all = recorded_samples(&scene.system, &own, &path).map_err(|e2| {
+                anyhow::anyhow!("{e:#}; nor do the file's own state columns fit: {e2:#}")
+            })?;
+            notes.push(format!(
+                "{here}: the scene's columns do not fit ({e:#}); using the file's own state columns"
+            ));
+            all
+        }
+        Err(e) => return Err(e),
+    };
+    let split = lipson::split_recorded(
+        all.clone(),
+        spec.test_start,
+        spec.test_fraction,
+        spec.test_indices,
+    );
+    let d = match split {
+        Ok(d) => d,
+        Err(e) if data_override.is_some() => {
+            notes.push(format!(
+                "{here}: the scene's split does not fit ({e}); using a chronological 80/20 split"
+            ));
+            // The first 80% train, the rest (to the last sample) test.
+            let n = all.len();
+            let a = (0.8 * n as f64).floor() as usize;
+            lipson::split_recorded(all, 0.8, 0.2, Some((a, n)))
+                .map_err(|e| anyhow::anyhow!("{here}: {e}"))?
+        }
+        Err(e) => anyhow::bail!("{here}: {e}"),
+    };
+    Ok((d, notes))
 }
