@@ -189,6 +189,51 @@ pub fn forward_differences_mapped(
     Ok(out)
 }
 
+/// Central differences, as the Dissipative HNN's real-pendulum data: each trial's first row
+/// is dropped; the others have dx = (x₊ − x₋) / (t₊ − t₋) over their neighbours, and the
+/// trial's last row, which has no row after it, the backward difference. States are mapped
+/// by `map` first (as in `forward_differences_mapped`).
+pub fn central_differences_mapped(
+    table: &Table,
+    cols: &[usize],
+    map: impl Fn(&mut [f64]),
+) -> Result<Split> {
+    let d = cols.len();
+    let mut out = Split::new(d);
+    let row = |i: usize| -> Vec<f64> {
+        let mut x: Vec<f64> = cols.iter().map(|&c| table.rows[i][c]).collect();
+        map(&mut x);
+        x
+    };
+    let n = table.rows.len();
+    let same_trial = |a: usize, b: usize| table.rows[a][0] == table.rows[b][0];
+    let mut dx = vec![0.0; d];
+    for i in 1..n {
+        if !same_trial(i - 1, i) {
+            continue; // a trial's first row
+        }
+        let (t0, t) = (table.rows[i - 1][1], table.rows[i][1]);
+        let last = i + 1 == n || !same_trial(i, i + 1);
+        let (a, b, ta, tb) = if last {
+            (row(i - 1), row(i), t0, t)
+        } else {
+            (row(i - 1), row(i + 1), t0, table.rows[i + 1][1])
+        };
+        if !(tb > ta && t > t0) {
+            bail!(
+                "rows {} to {}: time does not increase",
+                i + 1,
+                i + 2 + usize::from(!last)
+            );
+        }
+        for k in 0..d {
+            dx[k] = (b[k] - a[k]) / (tb - ta);
+        }
+        out.push(&row(i), &dx, t);
+    }
+    Ok(out)
+}
+
 /// Test = samples [floor(start·N), floor(start·N) + floor(fraction·N)), or the explicit
 /// range `indices`; train = the rest.
 pub fn split_recorded(
@@ -229,6 +274,17 @@ pub fn split_recorded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Central differences by hand: x = t² sampled at t = 0, 1, 2, 3 gives rows at t = 1, 2
+    /// with dx = 2t exactly, and the last row (t = 3) the backward difference 5.
+    #[test]
+    fn central_differences_by_hand() {
+        let table = parse_table("%q p\n0 0 0 0\n0 1 1 1\n0 2 4 4\n0 3 9 9\n").unwrap();
+        let s = central_differences_mapped(&table, &[2, 3], |_| {}).unwrap();
+        assert_eq!(s.t, vec![1.0, 2.0, 3.0]);
+        assert_eq!(s.dx, vec![2.0, 2.0, 4.0, 4.0, 5.0, 5.0]);
+        assert_eq!(s.x(0), &[1.0, 1.0]);
+    }
 
     const SAMPLE: &str =
         "%o v\r\n  0.0 0.0 1.0 2.0 \r\n  0.0 0.5 2.0 1.0 \r\n  0.0 1.5 2.0 3.0 \r\n";

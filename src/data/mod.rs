@@ -11,7 +11,8 @@ mod shared;
 mod synthetic;
 
 pub use lipson::{
-    forward_differences, forward_differences_mapped, load_table, parse_table, state_columns, Table,
+    central_differences_mapped, forward_differences, forward_differences_mapped, load_table,
+    parse_table, state_columns, Table,
 };
 pub use pixel::{PixelDataSpec, PixelDataset};
 pub use recorded::{fit_double_pendulum, mass_matrix_of, recorded_samples, DoublePendulumFit};

@@ -7,10 +7,12 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 
-use super::lipson::{forward_differences_mapped, load_table, state_columns, Table};
+use super::lipson::{
+    central_differences_mapped, forward_differences_mapped, load_table, state_columns, Table,
+};
 use super::Split;
 use crate::physics::DoublePendulum;
-use crate::scene::{RecordedSpec, SystemSpec};
+use crate::scene::{Derivatives, RecordedSpec, SystemSpec};
 
 /// Every sample of the file at `path` as the scene reads it (before the train/test split).
 pub fn recorded_samples(system: &SystemSpec, spec: &RecordedSpec, path: &Path) -> Result<Split> {
@@ -18,16 +20,20 @@ pub fn recorded_samples(system: &SystemSpec, spec: &RecordedSpec, path: &Path) -
     let table = load_table(path)?;
     let cols = state_columns(&table, &spec.q.names(), &spec.p.names(), system.dof())
         .map_err(|e| anyhow::anyhow!("{here}: {e}"))?;
+    let differences = |map: &dyn Fn(&mut [f64])| match spec.derivatives {
+        Derivatives::Forward => forward_differences_mapped(&table, &cols, map),
+        Derivatives::Central => central_differences_mapped(&table, &cols, map),
+    };
     let split = if spec.velocities && !spec.keep_velocities {
         let h = mass_matrix_of(system)
             .ok_or_else(|| anyhow::anyhow!("{here}: `velocities: true` needs a double pendulum system, whose mass matrix turns angular velocities into momenta"))?;
-        forward_differences_mapped(&table, &cols, |x| {
+        differences(&|x: &mut [f64]| {
             let p = h.momenta([x[0], x[1]], [x[2], x[3]]);
             x[2] = p[0];
             x[3] = p[1];
         })
     } else {
-        forward_differences_mapped(&table, &cols, |_| {})
+        differences(&|_: &mut [f64]| {})
     };
     split.map_err(|e| anyhow::anyhow!("{here}: {e}"))
 }

@@ -201,6 +201,27 @@ pub struct RecordedSpec {
     /// Explicit test sample range [a, b), overriding the fractions (to pin a reference split).
     #[serde(default)]
     pub test_indices: Option<(usize, usize)>,
+    /// How the targets are taken from the samples (forward differences unless said; not
+    /// written when forward, so older scenes keep their hash).
+    #[serde(default, skip_serializing_if = "Derivatives::is_forward")]
+    pub derivatives: Derivatives,
+}
+
+/// Time derivatives of a recording's states.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq)]
+pub enum Derivatives {
+    /// (x₊ − x) / Δt at each sample but a trial's last (the HNN paper's).
+    #[default]
+    Forward,
+    /// (x₊ − x₋) / (t₊ − t₋) at each sample but a trial's first; the last sample's backward
+    /// (the Dissipative HNN paper's).
+    Central,
+}
+
+impl Derivatives {
+    fn is_forward(&self) -> bool {
+        *self == Derivatives::Forward
+    }
 }
 
 /// Column names of a recorded file: one, or a list (written as one name when there is one, so a
