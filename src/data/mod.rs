@@ -63,7 +63,7 @@ impl Split {
         self.x.chunks_exact(self.dim.max(1))
     }
     pub fn push(&mut self, x: &[f64], dx: &[f64], t: f64) {
-        debug_assert_eq!((x.len(), dx.len()), (self.dim, self.dim));
+        assert_eq!((x.len(), dx.len()), (self.dim, self.dim));
         self.x.extend_from_slice(x);
         self.dx.extend_from_slice(dx);
         self.t.push(t);

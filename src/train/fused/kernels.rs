@@ -14,7 +14,12 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn new(data: &'a [f32], rows: usize, cols: usize) -> Self {
-        debug_assert_eq!(data.len(), rows * cols);
+        assert_eq!(
+            data.len(),
+            rows * cols,
+            "a view of {rows} × {cols} over {} numbers",
+            data.len()
+        );
         Self {
             data,
             rows,
