@@ -63,7 +63,7 @@ fn apply_actions(
                             }
                         }
                         _ => {
-                            let f = lab.scene.total_friction().with_strength(s);
+                            let f = lab.friction_at(s);
                             match truth.0.set_friction(f) {
                                 Ok(true) => {
                                     lab.set_friction(f);
@@ -74,9 +74,11 @@ fn apply_actions(
                         }
                     };
                 if taken {
-                    let scale = lab.dissipation_scale();
-                    for t in twins.0.iter_mut().flatten() {
-                        t.set_dissipation_scale(scale);
+                    let scale = lab.dissipation_scale(crate::nn::ModelKind::Dhnn);
+                    for (k, t) in twins.0.each_mut() {
+                        if let Some(t) = t {
+                            t.set_dissipation_scale(lab.dissipation_scale(k));
+                        }
                     }
                     last.0 = if twins.0.has(crate::nn::ModelKind::Dhnn) {
                         format!(

@@ -7,7 +7,7 @@
 use bevy::prelude::*;
 
 use super::lab::Lab;
-use super::messages::{Allowed, LabAction, TwinsSynced};
+use super::messages::{Allowed, LabAction, TruthMoved, TwinsSynced};
 use super::sim::Truth;
 use super::spine::PostStep;
 use super::twins::Readouts;
@@ -93,6 +93,7 @@ fn columns(lab: &Lab) -> Vec<String> {
 fn measure(
     mut actions: MessageReader<Allowed>,
     mut synced: MessageReader<TwinsSynced>,
+    mut moved: MessageReader<TruthMoved>,
     truth: Res<Truth>,
     readouts: Res<Readouts>,
     mut ins: ResMut<Instruments>,
@@ -111,6 +112,9 @@ fn measure(
             LabAction::SetTruth(_) => ins.timers[0].jump(),
             _ => {}
         }
+    }
+    if moved.read().count() > 0 {
+        ins.timers[0].jump();
     }
     for TwinsSynced(only) in synced.read() {
         for (i, (k, _)) in readouts.0.each().enumerate() {

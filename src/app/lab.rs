@@ -97,6 +97,8 @@ pub struct Lab {
     pub trained_on: Physics,
     /// The physics of the scene as read (what the shipped models learned).
     pub shipped_on: Physics,
+    /// What each model's weights learned (they arrive at different times after a retrain).
+    pub learned: PerModel<Physics>,
 }
 
 impl Lab {
@@ -151,9 +153,11 @@ impl Lab {
             shipped: PerModel::default(),
             lesson,
             trained_on: scene_physics.clone(),
+            learned: PerModel::default(),
             shipped_on: scene_physics,
         };
         lab.reload();
+        lab.learned = PerModel::from_fn(lab.kinds(), |_| lab.shipped_on.clone());
         lab.make_truth()?; // a recording that cannot be read fails here, before any window
         Ok(lab)
     }
@@ -228,13 +232,34 @@ impl Lab {
         self.scene.friction = friction;
     }
 
-    /// The factor a D-HNN twin's ∇D is scaled by to follow the truth's friction from the one
-    /// it learned (1 when it learned none: there is no ∇D to scale).
-    pub fn dissipation_scale(&self) -> f64 {
+    /// The factor model `kind`'s ∇D (a D-HNN's) is scaled by to follow the truth's friction
+    /// from the one its weights learned (1 when they learned none: no ∇D to scale).
+    pub fn dissipation_scale(&self, kind: ModelKind) -> f64 {
+        let learned = self.learned.get(kind).unwrap_or(&self.trained_on);
         self.scene
             .total_friction()
-            .ratio_to(&self.trained_on.total_friction())
+            .ratio_to(&learned.total_friction())
             .unwrap_or(1.0)
+    }
+
+    /// Model `kind`'s weights now learned `physics` (new weights arrived, or were loaded).
+    pub fn set_learned(&mut self, kind: ModelKind, physics: Physics) {
+        if let Some(l) = self.learned.get_mut(kind) {
+            *l = physics.clone();
+        }
+        self.trained_on = physics;
+    }
+
+    /// The friction a slider strength `s` means here: the scene's rule (on p, or on q), or,
+    /// where the truth has none now, the rule of the friction the scene was made with.
+    pub fn friction_at(&self, s: f64) -> Friction {
+        let now = self.scene.total_friction();
+        let rule = if now.is_none() {
+            self.shipped_on.total_friction()
+        } else {
+            now
+        };
+        rule.with_strength(s)
     }
 
     /// The energy-target game's rules for this scene (None: a recording cannot be kicked).

@@ -7,13 +7,14 @@
 use bevy::prelude::*;
 
 use super::lab::Lab;
-use super::messages::{Allowed, LabAction, TwinsSynced};
+use super::messages::{Allowed, LabAction, TruthMoved, TwinsSynced};
 use super::per_model::PerModel;
 use super::sim::Truth;
 use super::spine::PostStep;
-use super::twins::Readouts;
+use super::twins::{Readouts, Twins};
 use crate::nn::ModelKind;
 use crate::truth::EnergyLedger;
+use crate::twin::TwinWeights;
 
 #[derive(Resource, Debug, Default)]
 pub struct Thermal {
@@ -27,6 +28,8 @@ pub struct Thermal {
     pub shown: bool,
     /// The truth's time at the last reading (time going back is a reset).
     last_t: f64,
+    /// The weights each twin had at the last reading: new ones are a jump, not motion.
+    last_weights: PerModel<Option<TwinWeights>>,
 }
 
 impl Thermal {
@@ -50,6 +53,7 @@ pub(super) fn plugin(app: &mut App) {
     app.insert_resource(Thermal {
         twins: PerModel::from_fn(lab.kinds(), |_| EnergyLedger::default()),
         learned: PerModel::from_fn(lab.kinds(), |_| EnergyLedger::default()),
+        last_weights: PerModel::from_fn(lab.kinds(), |_| None),
         ..default()
     })
     .add_systems(
@@ -60,10 +64,13 @@ pub(super) fn plugin(app: &mut App) {
 
 /// After the twins are read: jumps this frame close their stretches, then each ledger takes
 /// this frame's energy.
+#[allow(clippy::too_many_arguments)]
 fn account(
     mut actions: MessageReader<Allowed>,
     mut synced: MessageReader<TwinsSynced>,
+    mut moved: MessageReader<TruthMoved>,
     truth: Res<Truth>,
+    twins: Res<Twins>,
     readouts: Res<Readouts>,
     lab: Res<Lab>,
     mut thermal: ResMut<Thermal>,
@@ -88,6 +95,26 @@ fn account(
     }
     for TwinsSynced(only) in synced.read() {
         thermal.jump_twins(*only);
+    }
+    // Put somewhere by hand (a drag, a game's start at rest).
+    if moved.read().count() > 0 {
+        thermal.truth.jump();
+    }
+    // New weights (a trainer's snapshot, loaded models): the twin's state and learned H
+    // change at once, not by its motion.
+    for (k, t) in twins.0.each() {
+        let now = t.as_ref().map(|t| t.weights());
+        let changed = match (thermal.last_weights.get(k), &now) {
+            (Some(Some(old)), Some(new)) => !old.same(new),
+            (Some(None), None) => false,
+            _ => true,
+        };
+        if changed {
+            thermal.jump_twins(Some(k));
+            if let Some(w) = thermal.last_weights.get_mut(k) {
+                *w = now;
+            }
+        }
     }
     let th = &mut *thermal;
     th.truth.observe(truth.0.energy());

@@ -151,7 +151,6 @@ fn apply_train_actions(
             TrainAction::LoadShipped => {
                 lab.reload();
                 lab.trained_on = lab.shipped_on.clone();
-                let scale = lab.dissipation_scale();
                 let obs = truth.0.observe();
                 for kind in lab.kinds().to_vec() {
                     let i = kind;
@@ -166,6 +165,9 @@ fn apply_train_actions(
                     match lab.shipped[i].clone() {
                         ModelStatus::Loaded { weights, .. } => {
                             swap_weights(&mut twins, i, weights, &obs);
+                            let shipped = lab.shipped_on.clone();
+                            lab.set_learned(i, shipped);
+                            let scale = lab.dissipation_scale(i);
                             if let Some(t) = twins.0[i].as_mut() {
                                 t.set_dissipation_scale(scale);
                             }
@@ -359,10 +361,10 @@ fn poll_trainers(
                 }
                 swap_weights(&mut twins, i, w, o);
                 if let Some(physics) = m.learns.clone() {
-                    lab.trained_on = physics;
+                    lab.set_learned(i, physics);
                 }
                 // Weights trained on the truth's friction need no scaling (or the old one).
-                let scale = lab.dissipation_scale();
+                let scale = lab.dissipation_scale(i);
                 if let Some(t) = twins.0[i].as_mut() {
                     t.set_dissipation_scale(scale);
                 }

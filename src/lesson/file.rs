@@ -54,7 +54,8 @@ impl Lesson {
             );
             scene.view.start = Some(start);
         }
-        check_cues(&file.timeline, &src, path, &scene.system)?;
+        let recorded = matches!(scene.data, crate::scene::DataSpec::Recorded(_));
+        check_cues(&file.timeline, &src, path, &scene.system, recorded)?;
         let lesson = Lesson {
             title: file.title,
             source: path.to_path_buf(),

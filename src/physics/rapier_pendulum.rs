@@ -360,35 +360,39 @@ mod tests {
     }
 
     /// Reversed time with friction: stepping forward from the state `past_angles` reports
-    /// `steps` earlier lands back on the same angle.
+    /// `steps` earlier lands back on the same angle, for both joint kinds (the impulse
+    /// joint's motor runs with a negative damping backwards).
     #[test]
     fn past_angles_undo_friction() {
-        let spec = RapierSpec {
-            friction: 0.2,
-            ..Default::default()
-        };
-        let (theta, omega) = (0.4, 1.1);
-        let past = past_angles(spec, theta, omega, 3);
-        // The state 3 steps back: angle from the list, velocity from a fresh backward run.
-        let reversed = RapierSpec {
-            friction: -spec.friction,
-            ..spec
-        };
-        let mut back = RapierPendulum::new(reversed, theta, -omega);
-        for _ in 0..3 {
-            back.step();
+        for joint in [JointKind::Multibody, JointKind::Impulse] {
+            let spec = RapierSpec {
+                friction: 0.2,
+                joint,
+                ..Default::default()
+            };
+            let (theta, omega) = (0.4, 1.1);
+            let past = past_angles(spec, theta, omega, 3);
+            // The state 3 steps back: angle from the list, velocity from a fresh backward run.
+            let reversed = RapierSpec {
+                friction: -spec.friction,
+                ..spec
+            };
+            let mut back = RapierPendulum::new(reversed, theta, -omega);
+            for _ in 0..3 {
+                back.step();
+            }
+            let (th_b, om_b) = back.state();
+            assert!((th_b - past[0]).abs() < 1e-12);
+            let mut fwd = RapierPendulum::new(spec, th_b, -om_b);
+            for _ in 0..3 {
+                fwd.step();
+            }
+            let (th, om) = fwd.state();
+            assert!(
+                (th - theta).abs() < 1e-3 && (om - omega).abs() < 1e-2,
+                "{joint:?}: {th} {om}"
+            );
         }
-        let (th_b, om_b) = back.state();
-        assert!((th_b - past[0]).abs() < 1e-12);
-        let mut fwd = RapierPendulum::new(spec, th_b, -om_b);
-        for _ in 0..3 {
-            fwd.step();
-        }
-        let (th, om) = fwd.state();
-        assert!(
-            (th - theta).abs() < 1e-3 && (om - omega).abs() < 1e-2,
-            "{th} {om}"
-        );
     }
 
     #[test]

@@ -83,7 +83,13 @@ pub enum LessonAction {
 /// Cues in time order that fit the scene's system (each value's range is checked as the file
 /// is read, by `ranges`): a kicked body exists, a state set has the system's size. Errors name
 /// the cue's line (`timeline` found in `src`).
-pub fn check_cues(cues: &[Cue], src: &str, path: &Path, system: &SystemSpec) -> Result<()> {
+pub fn check_cues(
+    cues: &[Cue],
+    src: &str,
+    path: &Path,
+    system: &SystemSpec,
+    recorded: bool,
+) -> Result<()> {
     let lines = list_element_lines(src, "timeline");
     let at = |i: usize| match lines.get(i) {
         Some(l) => format!("{}:{l}", path.display()),
@@ -113,12 +119,13 @@ pub fn check_cues(cues: &[Cue], src: &str, path: &Path, system: &SystemSpec) -> 
                 "SetState(q, p) is for one degree of freedom; this system needs SetStateOf([...]) with {dim} numbers"
             )),
             LessonAction::SetFriction(_)
-                if matches!(
-                    system,
-                    SystemSpec::Gravity { .. } | SystemSpec::RapierDoublePendulum(_)
-                ) =>
+                if recorded
+                    || matches!(
+                        system,
+                        SystemSpec::Gravity { .. } | SystemSpec::RapierDoublePendulum(_)
+                    ) =>
             {
-                Some("this system has no friction to set".to_string())
+                Some("this scene's truth has no friction to set (a recording, orbits or the rapier double pendulum)".to_string())
             }
             _ => None,
         };

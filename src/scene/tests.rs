@@ -292,3 +292,64 @@ fn out_of_range_numbers_name_their_own_line_field_and_range() {
         "{e}"
     );
 }
+
+/// Friction, grids and model kinds: each misuse is one error naming the field, and γ = 0
+/// (or no `friction` at all) leaves the scene's canonical form, hence its hash, as it was.
+#[test]
+fn friction_grid_and_kinds_are_checked() {
+    let plain = Scene::from_text(GOOD, Path::new("s.ron")).unwrap();
+    let zero = GOOD.replace(
+        "system: Spring(k: 1.0, m: 1.0),",
+        "system: Spring(k: 1.0, m: 1.0),\nfriction: (gamma: 0.0),\nmodel: (kinds: [Dhnn, Hnn, Baseline]),",
+    );
+    let z = Scene::from_text(&zero, Path::new("s.ron")).unwrap();
+    assert_eq!(plain.hash(), z.hash());
+    let damped = zero.replace("gamma: 0.0", "gamma: 0.05");
+    let d = Scene::from_text(&damped, Path::new("s.ron")).unwrap();
+    assert_ne!(plain.hash(), d.hash());
+    assert_eq!(d.total_friction().gamma, 0.05);
+
+    let e = err_of(&GOOD.replace(
+        "system: Spring(k: 1.0, m: 1.0),",
+        "system: Gravity(masses: [1.0, 1.0], g: 1.0),\nfriction: (gamma: 0.1),",
+    ));
+    assert!(e.contains("bad.ron:4") && e.contains("`friction`"), "{e}");
+    let e = err_of(&GOOD.replace(
+        "system: Spring(k: 1.0, m: 1.0),",
+        "system: Spring(k: 1.0, m: 1.0),\nfriction: (gamma: -1.0),",
+    ));
+    assert!(
+        e.contains("friction.gamma") && e.contains("[0, 100]"),
+        "{e}"
+    );
+    let grid_orbits = r#"Scene(name: "g", system: Gravity(masses: [1.0, 1.0], g: 1.0),
+data: Grid((side: 3, lo: -1.0, hi: 1.0, train_fraction: 0.5, seed: 0)))"#;
+    let e = err_of(grid_orbits);
+    assert!(e.contains("`data`") && e.contains("Grid data need"), "{e}");
+    let kinds = GOOD.replace("train: (steps: 3),", "model: (kinds: [Hnn, Hnn]),");
+    let e = err_of(&kinds);
+    assert!(e.contains("model.kinds") && e.contains("distinct"), "{e}");
+}
+
+/// A pixel scene cannot name the D-HNN yet (its pixel trainer does not exist): refused when
+/// read, naming the field, instead of training two models first and failing at the third.
+#[test]
+fn a_pixel_scene_cannot_name_the_dhnn() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/pixel_pendulum.ron"),
+    )
+    .unwrap()
+    .replace(
+        "model: (hidden: [200, 200], ae_hidden: 200),",
+        "model: (hidden: [200, 200], ae_hidden: 200, kinds: [Dhnn, Hnn, Baseline]),",
+    );
+    assert!(text.contains("kinds: [Dhnn"));
+    let e = format!(
+        "{:#}",
+        Scene::from_text(&text, Path::new("p.ron")).unwrap_err()
+    );
+    assert!(
+        e.contains("model.kinds") && e.contains("pixel D-HNN"),
+        "{e}"
+    );
+}

@@ -106,6 +106,14 @@ impl Scene {
         if self.eval.starts.len() > 100_000 {
             return Err(fail("eval.starts", "at most 100000 starts".into()));
         }
+        if matches!(self.data, DataSpec::Pixels(_))
+            && self.model.kinds.contains(&crate::scene::ModelKind::Dhnn)
+        {
+            return Err(fail(
+                "model.kinds",
+                "the pixel D-HNN is not available yet: a pixel scene names Hnn and Baseline".into(),
+            ));
+        }
         let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
         let pixel_data = matches!(self.data, DataSpec::Pixels(_));
         if pixel_system != pixel_data {
@@ -123,10 +131,17 @@ impl Scene {
                         format!("the grid's lo {} must be below its hi {}", g.lo, g.hi),
                     ));
                 }
-                if matches!(self.system, SystemSpec::RapierDoublePendulum(_)) {
+                // A grid over every coordinate would put orbiting bodies on top of each
+                // other (an infinite field); rapier has no field to sample.
+                if !matches!(
+                    self.system,
+                    SystemSpec::Spring { .. }
+                        | SystemSpec::Pendulum { .. }
+                        | SystemSpec::DoublePendulum { .. }
+                ) {
                     return Err(fail(
                         "data",
-                        "Grid data need an analytic system (rapier has no field to sample)".into(),
+                        "Grid data need a Spring, Pendulum or DoublePendulum system".into(),
                     ));
                 }
                 let dim = 2 * self.system.dof() as i32;
@@ -297,7 +312,8 @@ impl Scene {
                 ),
             ));
         }
-        crate::scene::check_cues(&self.timeline, src, &self.source, &self.system)?;
+        let recorded = matches!(self.data, DataSpec::Recorded(_));
+        crate::scene::check_cues(&self.timeline, src, &self.source, &self.system, recorded)?;
         Ok(())
     }
 }

@@ -179,7 +179,7 @@ pub fn friction(
         lines.push(format!(
             "The D-HNN twin follows by scaling its learned dissipation by {:.2}, untrained; the HNN \
              twin cannot lose energy at all.",
-            p.lab.dissipation_scale()
+            p.lab.dissipation_scale(crate::nn::ModelKind::Dhnn)
         ));
     }
     ui.label(egui::RichText::new(lines.join(" ")).small());
