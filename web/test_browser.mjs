@@ -147,13 +147,21 @@ const frame = { median: s.frame_ms_median, p95: s.frame_ms_p95, fps: s.fps };
 // The picture for the README: training under way, the kicked pendulum swinging higher.
 await px.page.screenshot({ path: shot });
 console.log(`pixel pendulum: on screen ${firstFrame.toFixed(1)} s after the page was asked for; app ${frame.median.toFixed(2)} ms/frame median, ${frame.p95.toFixed(2)} p95, ${frame.fps.toFixed(1)} fps; training steps/s ${JSON.stringify(pixelRate)} (${s.training.hnn.device})`);
-// Saving: the Training panel's Save button (at its place in a 1280×760 page). The workers
+// Saving: the Training panel's Save button (where the page says it is drawn). The workers
 // have no disk: their files come to the page, which offers the folder as downloads, with one
 // meta.ron that lists both models.
 const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'hnn-lab-downloads-'));
 const cdp = await px.page.createCDPSession();
 await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
-await px.page.mouse.click(1197, 484);
+// The button's place comes from the page's status (the panel's sections move it).
+const saveAt = (await status(px.page)).ui?.save;
+assert.ok(Array.isArray(saveAt), `no Save button position in the status: ${JSON.stringify(saveAt)}`);
+// egui's points are the canvas's CSS pixels; the canvas sits below the page's chooser.
+const canvas = await px.page.evaluate(() => {
+  const r = document.querySelector('#bevy').getBoundingClientRect();
+  return [r.left, r.top];
+});
+await px.page.mouse.click(canvas[0] + saveAt[0], canvas[1] + saveAt[1]);
 const want = ['pixel_pendulum-hnn.safetensors', 'pixel_pendulum-baseline.safetensors', 'pixel_pendulum-meta.ron'];
 let got = [];
 for (let i = 0; i < 180 && !want.every((f) => got.includes(f)); i++) {

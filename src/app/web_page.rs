@@ -141,6 +141,7 @@ fn publish(
     control: Res<SimControl>,
     readouts: Res<Readouts>,
     training: Res<Training>,
+    save_at: Option<Res<super::ui::SaveButtonAt>>,
 ) {
     let due = cost
         .last_published
@@ -178,6 +179,7 @@ fn publish(
         "truth": { "energy": truth.0.energy(), "time": truth.0.time, "state": truth.0.state() },
         "twins": twins,
         "training": trainers,
+        "ui": { "save": save_at.and_then(|s| s.0) },
     });
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(

@@ -28,9 +28,10 @@ const ABOUT: &[(&str, &str)] = &[
     ),
     (
         "Views",
-        "Left: the rapier2d pendulum (truth). Middle, right: each twin drawn at the angle \
-         read off its decoded frame, the truth as a faint ghost. Below each: its frame, and \
-         energy bars (K kinetic, U potential, E total).",
+        "Left: the truth (the rapier2d pendulum, or the scene's system). Then one column per \
+         twin the scene names, each drawn where its state says (a pixel twin at the angle \
+         read off its decoded frame), the truth as a faint ghost. Below each: its frame, and \
+         energy bars (K kinetic, U potential, E total; Q thermal with friction).",
     ),
     (
         "Plots",
@@ -45,6 +46,20 @@ const ABOUT: &[(&str, &str)] = &[
          stayed with the truth since the last sync; the phase plots show one degree of \
          freedom at a time, or the Poincaré section (every upward pass of the upper rod \
          through the vertical).",
+    ),
+    (
+        "Friction, D-HNN",
+        "With friction the truth loses energy: the fourth bar, Q, collects it (K + U + Q \
+         stays put). An HNN cannot lose energy; a Dissipative HNN (green) learns two \
+         functions, an energy H it conserves and a dissipation D it follows downhill, so it \
+         slows with the truth. The Friction slider changes the truth's friction; the D-HNN \
+         follows by scaling its learned dissipation, untrained.",
+    ),
+    (
+        "Instruments",
+        "Under each column the period of its last full swing (successive upward crossings \
+         of the rest position). A stopwatch on simulated time, and Export CSV: the last \
+         minute of every state and energy.",
     ),
     (
         "Integrator",

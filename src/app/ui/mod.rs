@@ -12,6 +12,8 @@ mod physics;
 pub use physics::GRAVITY_PRESETS;
 mod plots;
 mod training;
+#[cfg(target_arch = "wasm32")]
+pub use training::SaveButtonAt;
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
@@ -33,6 +35,7 @@ pub(super) fn plugin(app: &mut App) {
     })
     .init_resource::<HelpOpen>()
     .init_resource::<plots::PhaseChoice>()
+    .init_resource::<training::SaveButtonAt>()
     .add_systems(Startup, egui_camera)
     .add_systems(EguiPrimaryContextPass, layout);
 }

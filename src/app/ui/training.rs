@@ -15,7 +15,13 @@ pub struct TrainingParams<'w> {
     pub training: Res<'w, Training>,
     pub lab: Res<'w, Lab>,
     pub actions: MessageWriter<'w, TrainAction>,
+    pub save_at: ResMut<'w, SaveButtonAt>,
 }
+
+/// Where the Save button was last drawn (centre, logical pixels), for scripts that press it
+/// in a browser (`window.hnnLab.ui.save`): the panel's layout moves with its sections.
+#[derive(Resource, Default, Debug)]
+pub struct SaveButtonAt(pub Option<[f32; 2]>);
 
 pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
     let t = &p.training;
@@ -49,11 +55,12 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
         {
             p.actions.write(TrainAction::LoadShipped);
         }
-        if ui
+        let save = ui
             .button("Save")
-            .on_hover_text(p.lab.save_dir.display().to_string())
-            .clicked()
-        {
+            .on_hover_text(p.lab.save_dir.display().to_string());
+        let c = save.rect.center();
+        p.save_at.0 = Some([c.x, c.y]);
+        if save.clicked() {
             p.actions.write(TrainAction::Save);
         }
     });
