@@ -56,12 +56,7 @@ pub struct Physics {
 impl Physics {
     /// The friction in effect (the scene's, or the system's own).
     pub fn total_friction(&self) -> Friction {
-        let own = self.system.own_friction();
-        if own.is_none() {
-            self.friction
-        } else {
-            own
-        }
+        self.system.total_friction(self.friction)
     }
 
     /// In words, for the panel.

@@ -398,12 +398,7 @@ impl Scene {
 
     /// The friction the truth runs with: the scene's, or the system's own.
     pub fn total_friction(&self) -> Friction {
-        let own = self.system.own_friction();
-        if own.is_none() {
-            self.friction
-        } else {
-            own
-        }
+        self.system.total_friction(self.friction)
     }
 
     /// A path from the scene file resolved against the scene's folder.

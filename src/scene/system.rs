@@ -222,6 +222,17 @@ impl SystemSpec {
         }
     }
 
+    /// The friction the truth runs with under a scene friction `scene`: the system's own
+    /// where it has one (the rapier rod's joint), else the scene's.
+    pub fn total_friction(&self, scene: Friction) -> Friction {
+        let own = self.own_friction();
+        if own.is_none() {
+            scene
+        } else {
+            own
+        }
+    }
+
     pub fn hamiltonian(&self) -> Box<dyn Hamiltonian> {
         match self {
             &SystemSpec::Spring { k, m } => Box::new(Spring { k, m }),
