@@ -142,6 +142,13 @@ pub fn state_mse(r: &Rollouts, splits: usize) -> Stat {
         .zip(&r.model)
         .map(|(t, m)| per_point(t, m))
         .collect();
+    grouped_errors(&errs, splits)
+}
+
+/// The mean of per-point errors ± standard error over `splits` groups: groups of whole
+/// trajectories when there are several, contiguous time chunks of the one trajectory
+/// otherwise.
+fn grouped_errors(errs: &[Vec<f64>], splits: usize) -> Stat {
     if errs.len() == 1 {
         grouped_sem(&errs[0], splits)
     } else {
@@ -181,16 +188,7 @@ pub fn power_errors(scene: &Scene, model: &FieldSnapshot, r: &Rollouts) -> (f64,
 /// Energy MSE ± standard error over `splits` groups: groups of whole trajectories when there
 /// are several, contiguous time chunks of the one trajectory otherwise.
 pub fn energy_mse(energy: &dyn Fn(&[f64]) -> f64, r: &Rollouts, splits: usize) -> Stat {
-    let errs = energy_errors(energy, r);
-    if errs.len() == 1 {
-        grouped_sem(&errs[0], splits)
-    } else {
-        let per_traj: Vec<f64> = errs
-            .iter()
-            .map(|e| e.iter().sum::<f64>() / e.len() as f64)
-            .collect();
-        grouped_sem(&per_traj, splits)
-    }
+    grouped_errors(&energy_errors(energy, r), splits)
 }
 
 /// All of Table 1 for one model, and its valid prediction time.
