@@ -13,6 +13,8 @@ use crate::data::PixelDataSpec;
 use crate::lesson::Lesson;
 use crate::nn::{ModelKind, PixelSnapshot};
 use crate::physics::{Friction, RapierSpec};
+
+pub use super::physics_state::Physics;
 use crate::scene::{DataSpec, GameSpec, Scene, SystemSpec};
 use crate::train::{load_pixel_tensors, load_snapshot};
 use crate::twin::TwinWeights;
@@ -43,31 +45,6 @@ pub enum Task {
     /// A (q, p) system (spring, pendulum, double pendulums, orbits) or a recording (real
     /// pendulum); twins in (q₁…qₙ, p₁…pₙ).
     Field { system: SystemSpec, recorded: bool },
-}
-
-/// What the truth obeys: the system's constants and the scene's friction (the rapier rod's
-/// friction is in its system's spec).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Physics {
-    pub system: SystemSpec,
-    pub friction: Friction,
-}
-
-impl Physics {
-    /// The friction in effect (the scene's, or the system's own).
-    pub fn total_friction(&self) -> Friction {
-        self.system.total_friction(self.friction)
-    }
-
-    /// In words, for the panel.
-    pub fn describe(&self) -> String {
-        let f = self.total_friction();
-        if f.is_none() {
-            format!("{} without friction", self.system.describe())
-        } else {
-            format!("{}, friction {:.3}", self.system.describe(), f.strength())
-        }
-    }
 }
 
 /// The scene and its models: the app's configuration.

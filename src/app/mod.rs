@@ -35,6 +35,7 @@ mod loss_history;
 mod messages;
 mod overlay;
 mod per_model;
+mod physics_state;
 mod sim;
 mod spawn_trainer;
 mod spine;
