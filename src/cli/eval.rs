@@ -46,11 +46,12 @@ pub fn evaluate_scene(
     kinds.iter().map(|&k| one(k)).collect()
 }
 
-/// Task 5 metrics of both pixel models.
+/// Task 5 metrics of a pixel scene's models (`kinds`, in that order).
 pub fn evaluate_pixel_scene(
     scene: &Scene,
     models: &std::path::Path,
-) -> Result<[(ModelKind, PixelMetrics); 2]> {
+    kinds: &[ModelKind],
+) -> Result<Vec<(ModelKind, PixelMetrics)>> {
     let hnn_lab::scene::SystemSpec::RapierPendulum(phys) = scene.system else {
         anyhow::bail!("scene {} is not a pixel task", scene.source.display());
     };
@@ -64,11 +65,11 @@ pub fn evaluate_pixel_scene(
         }
         Ok((kind, evaluate_pixel(&model, &snap, &set, &dev)?))
     };
-    Ok([one(ModelKind::Baseline)?, one(ModelKind::Hnn)?])
+    kinds.iter().map(|&k| one(k)).collect()
 }
 
-fn run_pixel(scene: &Scene, dir: &std::path::Path, json: bool) -> Result<()> {
-    let rows = evaluate_pixel_scene(scene, dir)?;
+fn run_pixel(scene: &Scene, dir: &std::path::Path, kinds: &[ModelKind], json: bool) -> Result<()> {
+    let rows = evaluate_pixel_scene(scene, dir, kinds)?;
     println!(
         "{}: Task 5 metrics (losses x1e-3; energy MSE in J² x1e-3; ± standard error)",
         scene.name
@@ -120,6 +121,16 @@ fn run_pixel(scene: &Scene, dir: &std::path::Path, json: bool) -> Result<()> {
             m.latent_r2
         );
     }
+    for (kind, m) in &rows {
+        if let Some(p) = m.table.power_mse {
+            println!(
+                "{}: power error (W², mean power over {}-frame windows read off frames) {}",
+                kind.name(),
+                hnn_lab::eval::pixel::POWER_WINDOW_FRAMES,
+                sig3(p)
+            );
+        }
+    }
     if json {
         let mut obj = json!({ "scene": scene.name });
         for (kind, m) in &rows {
@@ -139,7 +150,8 @@ pub fn run(a: EvalArgs) -> Result<()> {
             "--data: scene {} renders its own frames",
             a.scene.display()
         );
-        return run_pixel(&scene, &dir, a.json);
+        let kinds = super::kinds_for(a.model, &scene);
+        return run_pixel(&scene, &dir, &kinds, a.json);
     }
     let kinds = super::kinds_for(a.model, &scene);
     let rows = evaluate_scene(&scene, &dir, a.data.as_deref(), &kinds)?;

@@ -215,12 +215,46 @@ fn damped_table(a: &TableArgs, dev: &candle_core::Device) -> Result<()> {
             println!("| | D-HNN paper ({metric}) | {cells}");
         }
     }
+    damped_pixel_row(a, dev, &kinds)?;
     println!(
-        "\nMLP = baseline. Damped spring: D-HNN's grid data and rollout from (0.85, 0.25) over \
-         4 s. Real pendulum: D-HNN's protocol (central differences, lr 5e-3, 5000 steps of \
+        "\nMLP = baseline. Damped pixel pendulum: state error is the pixel MSE at 100 frames, \
+         energy in J² and power in W² read off frames. Damped spring: D-HNN's grid data and \
+         rollout from (0.85, 0.25) over 4 s. Real pendulum: D-HNN's protocol (central differences, lr 5e-3, 5000 steps of \
          128) and the HNN paper's (forward differences, lr 1e-3, 2000 full-batch steps); \
          power errors need a known friction, so recordings have none. What differs from \
          the references: README.md."
+    );
+    Ok(())
+}
+
+/// The damped pixel pendulum's row: pixel MSE at 100 frames as its state error, energy in J²
+/// and VPT on frames, the power read off frames (`eval::pixel::power_mse`).
+fn damped_pixel_row(a: &TableArgs, dev: &candle_core::Device, kinds: &[ModelKind]) -> Result<()> {
+    let scene = Scene::load(&a.scenes.join("damped_pixel_pendulum.ron"))?;
+    let dir = super::models_dir(&scene, None);
+    if a.retrain {
+        let data = super::train_pixel::pixel_dataset(&scene)?;
+        for &kind in kinds {
+            super::train_pixel::train_one(&scene, data.clone(), kind, dev, &dir, false)?;
+        }
+    }
+    let rows = super::eval::evaluate_pixel_scene(&scene, &dir, kinds)?;
+    let g = |f: &dyn Fn(&hnn_lab::eval::pixel::PixelMetrics) -> String| -> String {
+        rows.iter()
+            .map(|(_, m)| f(m))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    println!(
+        "| Damped pixel pendulum, joint friction {} N·m·s | hnn-lab | {} | {} | {} | {} |",
+        match scene.system {
+            hnn_lab::scene::SystemSpec::RapierPendulum(r) => r.friction,
+            _ => 0.0,
+        },
+        g(&|m| sci(m.pixel_mse_100)),
+        g(&|m| sci(m.table.energy_mse)),
+        g(&|m| format!("{:.2}", m.table.vpt)),
+        g(&|m| m.table.power_mse.map_or("–".into(), sci))
     );
     Ok(())
 }
@@ -270,7 +304,9 @@ pub fn run(a: TableArgs) -> Result<()> {
             super::train_pixel::train_one(&scene, data.clone(), kind, &dev, &dir, false)?;
         }
     }
-    let [(_, b), (_, h)] = super::eval::evaluate_pixel_scene(&scene, &dir)?;
+    let both = [ModelKind::Baseline, ModelKind::Hnn];
+    let rows = super::eval::evaluate_pixel_scene(&scene, &dir, &both)?;
+    let (b, h) = (&rows[0].1, &rows[1].1);
     println!("{}", row("Pixel pendulum", 3, &b.table, &h.table));
     println!(
         "| | paper | | 18 ± 0.2 | 19 ± 0.2 | 17 ± 0.3 | 18 ± 0.3 | 9.3 ± 1 | 0.15 ± 0.01 | | |"

@@ -58,10 +58,6 @@ pub fn run(a: TrainArgs) -> Result<()> {
         eprintln!("scene {}: device {}", scene.name, device::describe(&dev));
         let data = super::train_pixel::pixel_dataset(&scene)?;
         let kinds = super::kinds_for(a.model, &scene);
-        anyhow::ensure!(
-            !kinds.contains(&hnn_lab::nn::ModelKind::Dhnn),
-            "--model: the pixel D-HNN is not available yet; train hnn or baseline"
-        );
         for kind in kinds {
             super::train_pixel::train_one(&scene, data.clone(), kind, &dev, &out, a.quiet)?;
         }

@@ -204,6 +204,39 @@ pub fn rollout_metrics(
     (mean_sem(&per_trial), pix, mean_sem(&vpts))
 }
 
+/// Frames per window of the power read off frames: 1 s at the pixel task's 0.05 s, long
+/// enough that the energy read off single frames (error ~1e-2 J) does not swamp a damped
+/// pendulum's loss over the window.
+pub const POWER_WINDOW_FRAMES: usize = 20;
+
+/// The power error of a pixel model: along each test trial's decoded rollout and its true
+/// frames, the mean power (E(k + W) − E(k)) / (W·Δt) over consecutive windows of
+/// `POWER_WINDOW_FRAMES`, both energies read off frames as the energy MSE reads them; the mean
+/// squared difference (W²) over all windows. An HNN's rollout keeps its energy and scores the
+/// truth's own loss rate; a model that loses energy as the truth does scores near 0.
+pub fn power_mse(snap: &PixelSnapshot, data: &PixelDataset, phys: &RapierSpec) -> f64 {
+    let n = data.spec.steps - 1;
+    let w = POWER_WINDOW_FRAMES.min(n - 1);
+    let span = w as f64 * data.spec.frame_dt;
+    let energy = |pair: &[f32]| {
+        let [th, om] = read_state(pair, data);
+        phys.energy(th, om)
+    };
+    let (mut se, mut count) = (0.0, 0.0);
+    for t in data.test_trials() {
+        let (_, frames) = rollout(snap, data, t, n);
+        let mut k = 0;
+        while k + w < n {
+            let model = (energy(&frames[k + w]) - energy(&frames[k])) / span;
+            let truth = (energy(data.pair(t, k + w)) - energy(data.pair(t, k))) / span;
+            se += (model - truth).powi(2);
+            count += 1.0;
+            k += w;
+        }
+    }
+    se / count
+}
+
 /// Energy MSE of reading the true frames, against the simulation's angle and mean angular
 /// rate over each frame interval: what a perfect model would score.
 pub fn estimator_floor(data: &PixelDataset, phys: &RapierSpec) -> f64 {
@@ -264,6 +297,8 @@ pub fn evaluate_pixel(
             energy_mse_sem: energy.sem,
             vpt: vpt.mean,
             vpt_sem: vpt.sem,
+            // Only where the truth has a known friction (as for the state models).
+            power_mse: (set.phys.friction != 0.0).then(|| power_mse(snap, data, &set.phys)),
             ..Default::default()
         },
         pixel_mse_10: pix[0],

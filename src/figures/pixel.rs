@@ -14,7 +14,7 @@ use crate::data::PixelDataset;
 use crate::eval::pixel::{read_state, rollout};
 use crate::nn::PixelSnapshot;
 use crate::physics::RapierSpec;
-use crate::twin::{Integrator, PixelTwin};
+use crate::twin::PixelTwin;
 
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 
@@ -86,11 +86,7 @@ pub fn latent_rollout(
     n: usize,
     kick: Option<(usize, f64)>,
 ) -> Vec<[f64; 2]> {
-    let mut twin = PixelTwin {
-        model: std::sync::Arc::new(snap.clone()),
-        z: z0,
-        integrator: Integrator::Rk4,
-    };
+    let mut twin = PixelTwin::at(std::sync::Arc::new(snap.clone()), z0);
     let mut out = Vec::with_capacity(n);
     for k in 0..n {
         if let Some((at, dh)) = kick {

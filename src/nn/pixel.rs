@@ -105,7 +105,7 @@ mod tests {
     /// snapshot (an independent implementation of the same network).
     #[test]
     fn loss_terms_match_per_sample_formulas() {
-        for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+        for kind in ModelKind::ALL {
             let (vm, m) = tiny(kind, DType::F64);
             let (x, xn) = batch(DType::F64);
             let l = m.losses(&x, &xn).unwrap();
@@ -154,48 +154,53 @@ mod tests {
         }
     }
 
-    /// One backward() through encoder, decoder and the latent HNN's input gradient, against
+    /// One backward() through encoder, decoder and the latent (D-)HNN's input gradients, against
     /// central differences of the total loss (f64), for every parameter tensor.
     #[test]
     fn full_loss_gradient_matches_finite_differences() {
-        let (vm, m) = tiny(ModelKind::Hnn, DType::F64);
-        let (x, xn) = batch(DType::F64);
-        let loss = |m: &PixelModel| m.losses(&x, &xn).unwrap().total.to_scalar::<f64>().unwrap();
-        let grads = m.losses(&x, &xn).unwrap().total.backward().unwrap();
-        let data = vm.data().lock().unwrap();
-        let mut names: Vec<&String> = data.keys().collect();
-        names.sort();
-        for name in names {
-            let var = &data[name];
-            let g = grads
-                .get(var.as_tensor())
-                .unwrap_or_else(|| panic!("no gradient for {name}"));
-            let g = g.flatten_all().unwrap().to_vec1::<f64>().unwrap();
-            let base = var
-                .as_tensor()
-                .flatten_all()
-                .unwrap()
-                .to_vec1::<f64>()
-                .unwrap();
-            // A few entries of each tensor.
-            for i in [0, base.len() / 2, base.len() - 1] {
-                let shift = |d: f64| {
-                    let mut v = base.clone();
-                    v[i] += d;
-                    var.set(&Tensor::from_vec(v, var.shape(), &Device::Cpu).unwrap())
+        for kind in [ModelKind::Hnn, ModelKind::Dhnn] {
+            let (vm, m) = tiny(kind, DType::F64);
+            let (x, xn) = batch(DType::F64);
+            let loss =
+                |m: &PixelModel| m.losses(&x, &xn).unwrap().total.to_scalar::<f64>().unwrap();
+            let grads = m.losses(&x, &xn).unwrap().total.backward().unwrap();
+            let data = vm.data().lock().unwrap();
+            let mut names: Vec<&String> = data.keys().collect();
+            names.sort();
+            for name in names {
+                let var = &data[name];
+                let g = grads
+                    .get(var.as_tensor())
+                    .unwrap_or_else(|| panic!("no gradient for {name}"));
+                let g = g.flatten_all().unwrap().to_vec1::<f64>().unwrap();
+                let base = var
+                    .as_tensor()
+                    .flatten_all()
+                    .unwrap()
+                    .to_vec1::<f64>()
+                    .unwrap();
+                // A few entries of each tensor.
+                for i in [0, base.len() / 2, base.len() - 1] {
+                    let shift = |d: f64| {
+                        let mut v = base.clone();
+                        v[i] += d;
+                        var.set(&Tensor::from_vec(v, var.shape(), &Device::Cpu).unwrap())
+                            .unwrap();
+                        let l = loss(&m);
+                        var.set(
+                            &Tensor::from_vec(base.clone(), var.shape(), &Device::Cpu).unwrap(),
+                        )
                         .unwrap();
-                    let l = loss(&m);
-                    var.set(&Tensor::from_vec(base.clone(), var.shape(), &Device::Cpu).unwrap())
-                        .unwrap();
-                    l
-                };
-                let eps = 1e-6;
-                let fd = (shift(eps) - shift(-eps)) / (2.0 * eps);
-                assert!(
-                    (fd - g[i]).abs() < 1e-6 * (1.0 + fd.abs()),
-                    "{name}[{i}]: fd {fd} vs {}",
-                    g[i]
-                );
+                        l
+                    };
+                    let eps = 1e-6;
+                    let fd = (shift(eps) - shift(-eps)) / (2.0 * eps);
+                    assert!(
+                        (fd - g[i]).abs() < 1e-6 * (1.0 + fd.abs()),
+                        "{kind:?} {name}[{i}]: fd {fd} vs {}",
+                        g[i]
+                    );
+                }
             }
         }
     }

@@ -85,6 +85,50 @@ impl ResidualWeights {
     }
 }
 
+/// One MLP's layers `{prefix}l{i}.weight` / `.bias` (the last layer has no bias).
+fn mlp_from_tensors(t: &HashMap<String, Tensor>, prefix: &str) -> Result<MlpWeights> {
+    let (mut sizes, mut w, mut b) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0.. {
+        let Some(wt) = t.get(&format!("{prefix}l{i}.weight")) else {
+            break;
+        };
+        let (n_in, n_out) = wt.dims2()?;
+        if i == 0 {
+            sizes.push(n_in);
+        }
+        sizes.push(n_out);
+        w.push(wt.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?);
+        b.push(match t.get(&format!("{prefix}l{i}.bias")) {
+            Some(bt) => Some(bt.to_dtype(DType::F64)?.to_vec1::<f64>()?),
+            None => None,
+        });
+    }
+    if w.len() < 2 {
+        bail!("no layers found under {prefix}");
+    }
+    Ok(MlpWeights { sizes, w, b })
+}
+
+/// The inverse of `mlp_from_tensors`, as f32 CPU tensors.
+fn mlp_to_tensors(m: &MlpWeights, prefix: &str, out: &mut HashMap<String, Tensor>) -> Result<()> {
+    let dev = &candle_core::Device::Cpu;
+    for (i, (w, b)) in m.w.iter().zip(&m.b).enumerate() {
+        let w32: Vec<f32> = w.iter().map(|&v| v as f32).collect();
+        out.insert(
+            format!("{prefix}l{i}.weight"),
+            Tensor::from_slice(&w32, (m.sizes[i], m.sizes[i + 1]), dev)?,
+        );
+        if let Some(b) = b {
+            let b32: Vec<f32> = b.iter().map(|&v| v as f32).collect();
+            out.insert(
+                format!("{prefix}l{i}.bias"),
+                Tensor::from_slice(&b32, m.sizes[i + 1], dev)?,
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A trained pixel model for CPU inference: encode a frame pair to z, move z with the learned
 /// field, decode z to a frame pair.
 #[derive(Clone, Debug, PartialEq)]
@@ -107,29 +151,18 @@ impl PixelSnapshot {
     pub fn from_tensors(kind: ModelKind, t: &HashMap<String, Tensor>) -> Result<Self> {
         let encoder = ResidualWeights::from_tensors(t, "ae.encoder")?;
         let decoder = ResidualWeights::from_tensors(t, "ae.decoder")?;
-        let (mut sizes, mut w, mut b) = (Vec::new(), Vec::new(), Vec::new());
-        for i in 0.. {
-            let Some(wt) = t.get(&format!("dynamics.l{i}.weight")) else {
-                break;
-            };
-            let (n_in, n_out) = wt.dims2()?;
-            if i == 0 {
-                sizes.push(n_in);
-            }
-            sizes.push(n_out);
-            w.push(wt.to_dtype(DType::F64)?.flatten_all()?.to_vec1::<f64>()?);
-            b.push(match t.get(&format!("dynamics.l{i}.bias")) {
-                Some(bt) => Some(bt.to_dtype(DType::F64)?.to_vec1::<f64>()?),
-                None => None,
-            });
-        }
-        if w.len() < 2 {
-            bail!("no dynamics layers found");
-        }
+        let mlp = mlp_from_tensors(t, "dynamics.")?;
+        let dissipation = match kind {
+            ModelKind::Dhnn => Some(mlp_from_tensors(
+                t,
+                &format!("dynamics.{}.", super::DISSIPATION_PREFIX),
+            )?),
+            _ => None,
+        };
         let dynamics = FieldSnapshot {
             kind,
-            mlp: MlpWeights { sizes, w, b },
-            dissipation: None,
+            mlp,
+            dissipation,
             scaling: Scaling::default(),
         };
         Ok(Self {
@@ -146,21 +179,10 @@ impl PixelSnapshot {
         let mut out = HashMap::new();
         self.encoder.to_tensors("ae.encoder", &mut out)?;
         self.decoder.to_tensors("ae.decoder", &mut out)?;
-        let m = &self.dynamics.mlp;
-        let dev = &candle_core::Device::Cpu;
-        for (i, (w, b)) in m.w.iter().zip(&m.b).enumerate() {
-            let w32: Vec<f32> = w.iter().map(|&v| v as f32).collect();
-            out.insert(
-                format!("dynamics.l{i}.weight"),
-                Tensor::from_slice(&w32, (m.sizes[i], m.sizes[i + 1]), dev)?,
-            );
-            if let Some(b) = b {
-                let b32: Vec<f32> = b.iter().map(|&v| v as f32).collect();
-                out.insert(
-                    format!("dynamics.l{i}.bias"),
-                    Tensor::from_slice(&b32, m.sizes[i + 1], dev)?,
-                );
-            }
+        mlp_to_tensors(&self.dynamics.mlp, "dynamics.", &mut out)?;
+        if let Some(d) = &self.dynamics.dissipation {
+            let prefix = format!("dynamics.{}.", super::DISSIPATION_PREFIX);
+            mlp_to_tensors(d, &prefix, &mut out)?;
         }
         Ok(out)
     }

@@ -330,26 +330,3 @@ data: Grid((side: 3, lo: -1.0, hi: 1.0, train_fraction: 0.5, seed: 0)))"#;
     let e = err_of(&kinds);
     assert!(e.contains("model.kinds") && e.contains("distinct"), "{e}");
 }
-
-/// A pixel scene cannot name the D-HNN yet (its pixel trainer does not exist): refused when
-/// read, naming the field, instead of training two models first and failing at the third.
-#[test]
-fn a_pixel_scene_cannot_name_the_dhnn() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/pixel_pendulum.ron"),
-    )
-    .unwrap()
-    .replace(
-        "model: (hidden: [200, 200], ae_hidden: 200),",
-        "model: (hidden: [200, 200], ae_hidden: 200, kinds: [Dhnn, Hnn, Baseline]),",
-    );
-    assert!(text.contains("kinds: [Dhnn"));
-    let e = format!(
-        "{:#}",
-        Scene::from_text(&text, Path::new("p.ron")).unwrap_err()
-    );
-    assert!(
-        e.contains("model.kinds") && e.contains("pixel D-HNN"),
-        "{e}"
-    );
-}

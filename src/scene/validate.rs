@@ -106,14 +106,6 @@ impl Scene {
         if self.eval.starts.len() > 100_000 {
             return Err(fail("eval.starts", "at most 100000 starts".into()));
         }
-        if matches!(self.data, DataSpec::Pixels(_))
-            && self.model.kinds.contains(&crate::scene::ModelKind::Dhnn)
-        {
-            return Err(fail(
-                "model.kinds",
-                "the pixel D-HNN is not available yet: a pixel scene names Hnn and Baseline".into(),
-            ));
-        }
         let pixel_system = matches!(self.system, SystemSpec::RapierPendulum(_));
         let pixel_data = matches!(self.data, DataSpec::Pixels(_));
         if pixel_system != pixel_data {

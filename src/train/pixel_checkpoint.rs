@@ -30,13 +30,17 @@ pub fn expected_shapes(kind: ModelKind, arch: &PixelArch) -> Vec<(String, Vec<us
     }
     let sizes = kind.sizes(2, &arch.hidden);
     let n = sizes.len() - 1;
-    for i in 0..n {
-        out.push((
-            format!("dynamics.l{i}.weight"),
-            vec![sizes[i], sizes[i + 1]],
-        ));
-        if i + 1 < n {
-            out.push((format!("dynamics.l{i}.bias"), vec![sizes[i + 1]]));
+    // The latent field's network(s): a D-HNN's D under `dynamics.d.`.
+    let mut prefixes = vec!["dynamics.".to_string()];
+    if kind == ModelKind::Dhnn {
+        prefixes.push(format!("dynamics.{}.", crate::nn::DISSIPATION_PREFIX));
+    }
+    for prefix in &prefixes {
+        for i in 0..n {
+            out.push((format!("{prefix}l{i}.weight"), vec![sizes[i], sizes[i + 1]]));
+            if i + 1 < n {
+                out.push((format!("{prefix}l{i}.bias"), vec![sizes[i + 1]]));
+            }
         }
     }
     out

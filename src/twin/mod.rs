@@ -165,10 +165,11 @@ impl Twin {
     }
 
     /// D-HNN's way to follow a friction it never saw: its ∇D scaled by `factor` (= γ′/γ).
-    /// Other twins have no dissipative part; pixel twins keep theirs as trained.
+    /// Other twins have no dissipative part.
     pub fn set_dissipation_scale(&mut self, factor: f64) {
-        if let Twin::Field(t) = self {
-            t.set_dissipation_scale(factor);
+        match self {
+            Twin::Pixel(t) => t.set_dissipation_scale(factor),
+            Twin::Field(t) => t.set_dissipation_scale(factor),
         }
     }
 

@@ -9,7 +9,13 @@ use crate::nn::PixelSnapshot;
 /// One twin: latent z = (z_q, z_p) of a pixel model, in units where one step is one frame.
 #[derive(Clone, Debug)]
 pub struct PixelTwin {
+    /// The model in use: the trained one, a D-HNN's latent ∇D scaled by `dissipation_scale`.
     pub model: Arc<PixelSnapshot>,
+    /// The weights as trained.
+    pub trained: Arc<PixelSnapshot>,
+    /// D-HNN's "unseen friction" in the latent: ∇D times γ′/γ. The latent's units are the
+    /// model's own, but ∇D is the part of the field friction makes, so the same factor applies.
+    pub dissipation_scale: f64,
     pub z: [f64; 2],
     pub integrator: Integrator,
 }
@@ -18,8 +24,15 @@ impl PixelTwin {
     /// Starts at the encoding of the truth's current frame pair.
     pub fn new(model: Arc<PixelSnapshot>, pair: &[f32]) -> Self {
         let z = model.encode(pair);
+        Self::at(model, z)
+    }
+
+    /// Starts at the latent state `z` (RK4).
+    pub fn at(model: Arc<PixelSnapshot>, z: [f64; 2]) -> Self {
         Self {
+            trained: model.clone(),
             model,
+            dissipation_scale: 1.0,
             z,
             integrator: Integrator::Rk4,
         }
@@ -32,8 +45,30 @@ impl PixelTwin {
 
     /// New weights mean new latent coordinates, so the twin re-encodes the truth's pair.
     pub fn set_model(&mut self, model: Arc<PixelSnapshot>, pair: &[f32]) {
-        self.model = model;
+        self.trained = model;
+        self.rescale();
         self.sync(pair);
+    }
+
+    /// Scales a D-HNN's latent dissipation by `factor` from its trained weights (no-op for the
+    /// other kinds); the latent state is kept (the encoder is unchanged).
+    pub fn set_dissipation_scale(&mut self, factor: f64) {
+        self.dissipation_scale = factor;
+        self.rescale();
+    }
+
+    fn rescale(&mut self) {
+        let trained = &self.trained;
+        self.model = if self.dissipation_scale == 1.0 || trained.dynamics.dissipation.is_none() {
+            trained.clone()
+        } else {
+            Arc::new(PixelSnapshot {
+                dynamics: trained
+                    .dynamics
+                    .with_dissipation_scaled(self.dissipation_scale),
+                ..(**trained).clone()
+            })
+        };
     }
 
     /// Moves the latent state forward by `frames` frame intervals (fractional allowed).

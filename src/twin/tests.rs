@@ -108,3 +108,39 @@ fn kick_adds_the_encoding_change_and_sync_resets() {
     assert_eq!(t.z, m.encode(&p[2]));
     assert_eq!(t.decode().len(), 1568);
 }
+
+/// A pixel D-HNN twin follows a new friction by its latent ∇D: at scale k its field is
+/// J∇H + k∇D (so the change from the trained field is (k − 1)∇D, and k = 0 leaves the
+/// conservative part alone); the latent state is kept, and new weights keep the scale.
+#[test]
+fn pixel_dhnn_twin_scales_its_latent_dissipation() {
+    let p = pairs();
+    let m = model(ModelKind::Dhnn);
+    let mut t = PixelTwin::new(m.clone(), &p[0]);
+    let z = t.z;
+    let f1 = t.model.field(z);
+    t.set_dissipation_scale(0.0);
+    let f0 = t.model.field(z);
+    t.set_dissipation_scale(3.0);
+    let f3 = t.model.field(z);
+    assert_eq!(t.z, z, "the state is kept");
+    let grad_d = [f1[0] - f0[0], f1[1] - f0[1]];
+    assert!(grad_d.iter().any(|v| v.abs() > 1e-9), "∇D is not zero");
+    for k in 0..2 {
+        assert!(
+            (f3[k] - (f0[k] + 3.0 * grad_d[k])).abs() < 1e-9,
+            "{f3:?} vs {f0:?} + 3·{grad_d:?}"
+        );
+    }
+    t.set_model(m.clone(), &p[1]);
+    let want = m.dynamics.with_dissipation_scaled(3.0).field(&t.z);
+    assert_eq!(
+        t.model.field(t.z).to_vec(),
+        want,
+        "new weights keep the scale"
+    );
+    let mut hnn = PixelTwin::new(model(ModelKind::Hnn), &p[0]);
+    let before = hnn.model.field(hnn.z);
+    hnn.set_dissipation_scale(3.0);
+    assert_eq!(hnn.model.field(hnn.z), before, "an HNN has no ∇D to scale");
+}

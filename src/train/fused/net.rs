@@ -113,8 +113,14 @@ pub fn loss_grad(
         ModelKind::Baseline => baseline_backward(p, x, y, scale, ws),
         ModelKind::Dhnn => panic!("a D-HNN has two networks: use dhnn_loss_grad"),
     };
+    write_input_grad(p, ws);
+    sse
+}
+
+/// ∂loss/∂x into `ws.dx` where the workspace asked for it (after a backward pass):
+/// a_0 = x W_0 + b_0, and `ws.back[0]` holds ∂loss/∂a_0.
+fn write_input_grad(p: &Params, ws: &mut Workspace) {
     if let Some(dx) = &mut ws.dx {
-        // a_0 = x W_0 + b_0, and ws.back[0] now holds ∂loss/∂a_0.
         let (d, n0) = (p.sizes[0], p.sizes[1]);
         matmul(
             dx,
@@ -123,7 +129,6 @@ pub fn loss_grad(
             false,
         );
     }
-    sse
 }
 
 /// h_i = tanh(h_{i−1} W_i + b_i) and s_i = 1 − h_i².
@@ -331,7 +336,8 @@ fn hnn_backward(p: &Params, x: &[f32], y: &[f32], scale: f32, ws: &mut Workspace
 
 /// The D-HNN's loss Σ (f − y)² · `scale` with f = J∇H + ∇D, H and D two scalar networks
 /// (`ph`, `pd`) with a workspace each: their gradients go into `wsh.grad` and `wsd.grad`, the
-/// residual into `wsh.residual`. Returns Σ (f − y)².
+/// residual into `wsh.residual`, and where the workspaces ask for it each network's share of
+/// ∂loss/∂x into its `dx`. Returns Σ (f − y)².
 pub fn dhnn_loss_grad(
     ph: &Params,
     pd: &Params,
@@ -372,5 +378,8 @@ pub fn dhnn_loss_grad(
     }
     input_grad_backward(ph, x, wsh);
     input_grad_backward(pd, x, wsd);
+    // ∂loss/∂x = each network's share (the pixel model's latent sums them).
+    write_input_grad(ph, wsh);
+    write_input_grad(pd, wsd);
     sse
 }

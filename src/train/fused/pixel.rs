@@ -1,11 +1,11 @@
 //! The pixel model's training step with hand-written gradients: encoder on the input and next
-//! pairs, decoder, latent dynamics (the fused HNN/baseline kernels with ∂/∂z), and the
+//! pairs, decoder, latent dynamics (the fused HNN/baseline/D-HNN kernels with ∂/∂z), and the
 //! ae + cc + 0.1·hnn loss, the batch split over threads, Adam fused.
 
 use rayon::prelude::*;
 
 use super::residual::{self, ResParams, ResWork};
-use super::{bias_corrections, kernels, loss_grad, Params, Workspace};
+use super::{bias_corrections, dhnn_loss_grad, kernels, loss_grad, Params, Workspace};
 use crate::nn::{ModelKind, PixelSnapshot, HNN_WEIGHT};
 use crate::train::LossValues;
 
@@ -24,6 +24,8 @@ struct Chunk {
     enc: ResWork,
     dec: ResWork,
     dynamics: Workspace,
+    /// A D-HNN's D network's workspace.
+    dissipation: Option<Workspace>,
     g_enc: ResParams,
     g_dec: ResParams,
     z: Vec<f32>,
@@ -50,6 +52,20 @@ impl Chunk {
         {
             kernels::add_assign(a, b);
         }
+        if let (Some(a), Some(b)) = (&mut self.dissipation, &other.dissipation) {
+            for (a, b) in a.grad.buffers_mut().zip(b.grad.buffers()) {
+                kernels::add_assign(a, b);
+            }
+        }
+    }
+
+    /// Every gradient buffer, in the order `FusedPixel::buffers_mut` lists the parameters.
+    fn gradients(&self) -> impl Iterator<Item = &Vec<f32>> {
+        self.g_enc
+            .buffers()
+            .chain(self.g_dec.buffers())
+            .chain(self.dynamics.grad.buffers())
+            .chain(self.dissipation.iter().flat_map(|w| w.grad.buffers()))
     }
 }
 
@@ -57,6 +73,7 @@ struct Moments {
     enc: (ResParams, ResParams),
     dec: (ResParams, ResParams),
     dynamics: (Params, Params),
+    dissipation: Option<(Params, Params)>,
 }
 
 /// Autoencoder + latent dynamics trained with the fused CPU kernels.
@@ -65,6 +82,8 @@ pub struct FusedPixel {
     pub enc: ResParams,
     pub dec: ResParams,
     pub dynamics: Params,
+    /// A D-HNN's dissipation potential D (None for the other kinds).
+    pub dissipation: Option<Params>,
     moments: Moments,
     chunks: Vec<Chunk>,
     batch: usize,
@@ -86,19 +105,8 @@ impl FusedPixel {
     pub fn new(init: &PixelSnapshot, batch: usize, lr: f64, weight_decay: f64) -> Self {
         let enc = res_from(&init.encoder);
         let dec = res_from(&init.decoder);
-        let m = &init.dynamics.mlp;
-        let dynamics = Params {
-            sizes: m.sizes.clone(),
-            w: m.w
-                .iter()
-                .map(|w| w.iter().map(|&v| v as f32).collect())
-                .collect(),
-            b: m.b
-                .iter()
-                .flatten()
-                .map(|b| b.iter().map(|&v| v as f32).collect())
-                .collect(),
-        };
+        let dynamics = Params::from_weights(&init.dynamics.mlp);
+        let dissipation = init.dynamics.dissipation.as_ref().map(Params::from_weights);
         let zeros = |p: &ResParams| (ResParams::zeros(&p.shapes), ResParams::zeros(&p.shapes));
         let moments = Moments {
             enc: zeros(&enc),
@@ -107,12 +115,16 @@ impl FusedPixel {
                 Params::zeros(&dynamics.sizes),
                 Params::zeros(&dynamics.sizes),
             ),
+            dissipation: dissipation
+                .as_ref()
+                .map(|d| (Params::zeros(&d.sizes), Params::zeros(&d.sizes))),
         };
         let mut s = Self {
             kind: init.kind,
             enc,
             dec,
             dynamics,
+            dissipation,
             moments,
             chunks: Vec::new(),
             batch: 0,
@@ -140,6 +152,10 @@ impl FusedPixel {
                     enc: ResWork::new(&self.enc, 2 * r),
                     dec: ResWork::new(&self.dec, r),
                     dynamics: Workspace::new(&self.dynamics.sizes, r).with_input_grad(),
+                    dissipation: self
+                        .dissipation
+                        .as_ref()
+                        .map(|d| Workspace::new(&d.sizes, r).with_input_grad()),
                     g_enc: ResParams::zeros(&self.enc.shapes),
                     g_dec: ResParams::zeros(&self.dec.shapes),
                     z: vec![0.0; 2 * r],
@@ -190,7 +206,8 @@ impl FusedPixel {
     fn gradient_with(&mut self, b: usize, fill: &RowFill) -> LossValues {
         let d = self.enc.shapes[0].0;
         self.resize(b);
-        let (kind, enc, dec, dynamics) = (self.kind, &self.enc, &self.dec, &self.dynamics);
+        let (kind, enc, dec) = (self.kind, &self.enc, &self.dec);
+        let (dynamics, dissipation) = (&self.dynamics, self.dissipation.as_ref());
         let ae_scale = 2.0 / (b * d) as f32;
         let h_scale = HNN_WEIGHT as f32 / (2 * b) as f32;
         let cc_scale = 2.0 / b as f32;
@@ -211,6 +228,9 @@ impl FusedPixel {
                 .chain(c.g_dec.b.iter_mut())
                 .for_each(|v| v.fill(0.0));
             c.dynamics.grad.fill(0.0);
+            if let Some(w) = &mut c.dissipation {
+                w.grad.fill(0.0);
+            }
             // Encode both pairs in one pass; z = first r rows, z_next = the rest.
             residual::forward(enc, &c.xx, &mut c.enc);
             let (z, zn) = c.enc.out.split_at(2 * r);
@@ -228,7 +248,17 @@ impl FusedPixel {
             }
             residual::backward(dec, &c.z, &c.dxhat, &mut c.dec, &mut c.g_dec, true);
             // Latent dynamics: loss h_scale·Σ(f(z) − (z_next − z))².
-            let sse = loss_grad(kind, dynamics, &c.z, &c.y, h_scale, &mut c.dynamics);
+            let sse = match (dissipation, &mut c.dissipation) {
+                (Some(pd), Some(wsd)) => {
+                    let s = dhnn_loss_grad(dynamics, pd, &c.z, &c.y, h_scale, &mut c.dynamics, wsd);
+                    // ∂/∂z of J∇H + ∇D: the two networks' shares summed.
+                    let (dh, dd) = (c.dynamics.dx.as_mut(), wsd.dx.as_ref());
+                    let (dh, dd) = (dh.expect("input gradient"), dd.expect("input gradient"));
+                    kernels::add_assign(dh, dd);
+                    s
+                }
+                _ => loss_grad(kind, dynamics, &c.z, &c.y, h_scale, &mut c.dynamics),
+            };
             let dfz = c.dynamics.dx.as_ref().expect("input gradient requested");
             let (dz, dzn) = c.dzz.split_at_mut(2 * r);
             let mut cc = 0.0f64;
@@ -280,19 +310,9 @@ impl FusedPixel {
         let empty: Vec<Vec<f32>> = Vec::new();
         let first = &self.chunks[0];
         let second = self.chunks.get(1);
-        let g0: Vec<&Vec<f32>> = first
-            .g_enc
-            .buffers()
-            .chain(first.g_dec.buffers())
-            .chain(first.dynamics.grad.buffers())
-            .collect();
+        let g0: Vec<&Vec<f32>> = first.gradients().collect();
         let g1: Vec<&Vec<f32>> = match second {
-            Some(c) => c
-                .g_enc
-                .buffers()
-                .chain(c.g_dec.buffers())
-                .chain(c.dynamics.grad.buffers())
-                .collect(),
+            Some(c) => c.gradients().collect(),
             None => empty.iter().collect(),
         };
         let mo = &mut self.moments;
@@ -300,19 +320,26 @@ impl FusedPixel {
             .enc
             .buffers_mut()
             .chain(self.dec.buffers_mut())
-            .chain(self.dynamics.buffers_mut());
+            .chain(self.dynamics.buffers_mut())
+            .chain(self.dissipation.iter_mut().flat_map(|d| d.buffers_mut()));
+        let (dm, dv) = match &mut mo.dissipation {
+            Some((m, v)) => (Some(m), Some(v)),
+            None => (None, None),
+        };
         let ms = mo
             .enc
             .0
             .buffers_mut()
             .chain(mo.dec.0.buffers_mut())
-            .chain(mo.dynamics.0.buffers_mut());
+            .chain(mo.dynamics.0.buffers_mut())
+            .chain(dm.into_iter().flat_map(|m| m.buffers_mut()));
         let vs = mo
             .enc
             .1
             .buffers_mut()
             .chain(mo.dec.1.buffers_mut())
-            .chain(mo.dynamics.1.buffers_mut());
+            .chain(mo.dynamics.1.buffers_mut())
+            .chain(dv.into_iter().flat_map(|v| v.buffers_mut()));
         const SLICE: usize = 1 << 15;
         let mut tasks = Vec::new();
         for (i, ((p, m), v)) in params.zip(ms).zip(vs).enumerate() {
@@ -355,12 +382,16 @@ impl FusedPixel {
                 out.push((format!("ae.{half}.l{i}.bias"), g.b[i].clone()));
             }
         }
-        let gd = &c.dynamics.grad;
-        for (i, w) in gd.w.iter().enumerate() {
-            out.push((format!("dynamics.l{i}.weight"), w.clone()));
-        }
-        for (i, b) in gd.b.iter().enumerate() {
-            out.push((format!("dynamics.l{i}.bias"), b.clone()));
+        let d_prefix = format!("dynamics.{}.", crate::nn::DISSIPATION_PREFIX);
+        let nets = std::iter::once(("dynamics.", &c.dynamics.grad))
+            .chain(c.dissipation.iter().map(|w| (d_prefix.as_str(), &w.grad)));
+        for (prefix, gd) in nets {
+            for (i, w) in gd.w.iter().enumerate() {
+                out.push((format!("{prefix}l{i}.weight"), w.clone()));
+            }
+            for (i, b) in gd.b.iter().enumerate() {
+                out.push((format!("{prefix}l{i}.bias"), b.clone()));
+            }
         }
         (l, out)
     }
@@ -375,16 +406,17 @@ impl FusedPixel {
                 out.push((format!("ae.{half}.l{i}.bias"), vec![*b], &p.b[i][..]));
             }
         }
-        let s = &self.dynamics.sizes;
-        for (i, w) in self.dynamics.w.iter().enumerate() {
-            out.push((
-                format!("dynamics.l{i}.weight"),
-                vec![s[i], s[i + 1]],
-                &w[..],
-            ));
-        }
-        for (i, b) in self.dynamics.b.iter().enumerate() {
-            out.push((format!("dynamics.l{i}.bias"), vec![s[i + 1]], &b[..]));
+        let d_prefix = format!("dynamics.{}.", crate::nn::DISSIPATION_PREFIX);
+        let nets = std::iter::once(("dynamics.".to_string(), &self.dynamics))
+            .chain(self.dissipation.iter().map(|p| (d_prefix.clone(), p)));
+        for (prefix, p) in nets {
+            let s = &p.sizes;
+            for (i, w) in p.w.iter().enumerate() {
+                out.push((format!("{prefix}l{i}.weight"), vec![s[i], s[i + 1]], &w[..]));
+            }
+            for (i, b) in p.b.iter().enumerate() {
+                out.push((format!("{prefix}l{i}.bias"), vec![s[i + 1]], &b[..]));
+            }
         }
         out
     }

@@ -21,10 +21,10 @@ fn pixel_flop_count_by_hand() {
 }
 
 /// Every parameter's gradient of ae + cc + 0.1·hnn against candle's autograd (f64), for
-/// both kinds, with the batch split across threads.
+/// every kind (the D-HNN's D network included), with the batch split across threads.
 #[test]
 fn fused_pixel_gradient_matches_candle_autograd() {
-    for kind in [ModelKind::Hnn, ModelKind::Baseline] {
+    for kind in ModelKind::ALL {
         let mut vm = VarMap::new();
         let vb = VarBuilder::from_varmap(&vm, DType::F64, &Device::Cpu);
         let model =
