@@ -48,31 +48,26 @@ fn apply_actions(
             },
             LabAction::SetFriction(strength) => {
                 let s = strength.clamp(0.0, 100.0);
-                let taken =
-                    match &lab.scene.system {
-                        crate::scene::SystemSpec::RapierPendulum(r) => {
-                            let spec = crate::scene::SystemSpec::RapierPendulum(
-                                crate::physics::RapierSpec { friction: s, ..*r },
-                            );
-                            match truth.0.set_system(&spec) {
-                                Ok(true) => {
-                                    lab.set_physics(spec);
-                                    true
-                                }
-                                _ => false,
-                            }
+                // The rapier rods' friction is part of their physics; the others' the scene's.
+                let taken = match lab.scene.system.with_own_friction(s) {
+                    Some(spec) => match truth.0.set_system(&spec) {
+                        Ok(true) => {
+                            lab.set_physics(spec);
+                            true
                         }
-                        _ => {
-                            let f = lab.friction_at(s);
-                            match truth.0.set_friction(f) {
-                                Ok(true) => {
-                                    lab.set_friction(f);
-                                    true
-                                }
-                                _ => false,
+                        _ => false,
+                    },
+                    None => {
+                        let f = lab.friction_at(s);
+                        match truth.0.set_friction(f) {
+                            Ok(true) => {
+                                lab.set_friction(f);
+                                true
                             }
+                            _ => false,
                         }
-                    };
+                    }
+                };
                 if taken {
                     let scale = lab.dissipation_scale(crate::nn::ModelKind::Dhnn);
                     for (k, t) in twins.0.each_mut() {

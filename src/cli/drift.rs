@@ -25,7 +25,26 @@ pub fn run(a: DriftArgs) -> Result<()> {
     friction_table();
     println!();
     double(a.seconds);
+    double_friction_table();
     Ok(())
+}
+
+/// The double pendulum's joint friction (each joint's damping on its relative rate) against
+/// the damped ODE (`Friction::joints`): energy lost over 10 s from rest.
+fn double_friction_table() {
+    println!("\nDouble pendulum joint friction γ_j (N·m·s): energy lost over 10 s from rest (both rods at θ0), rapier2d (shipped settings) vs the damped ODE ṗ = −∂H/∂θ − γ_j DᵀD ω");
+    println!("| γ_j | θ0 | rapier ΔE (J) | ODE ΔE (J) | rapier / ODE |");
+    println!("|---|---|---|---|---|");
+    for gamma in [0.02, 0.05, 0.2] {
+        for theta0 in [0.5, 1.5, 2.5] {
+            let spec = RapierDoubleSpec {
+                friction: gamma,
+                ..RapierDoubleSpec::default()
+            };
+            let (r, o) = hnn_lab::physics::rapier_double::double_friction_loss(spec, theta0, 10.0);
+            println!("| {gamma} | {theta0} | {r:.4} | {o:.4} | {:.4} |", r / o);
+        }
+    }
 }
 
 /// The double pendulum (multibody chain), both rods released from rest at θ0: 0.5 rad swings

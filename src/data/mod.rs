@@ -98,7 +98,7 @@ pub fn load_dataset_with_notes(
                     scene.source.display()
                 );
             }
-            damped_dataset(&scene.system, scene.friction, spec)
+            damped_dataset(&scene.system, scene.total_friction(), spec)
                 .map(none)
                 .map_err(|e| anyhow::anyhow!("scene {}: {e}", scene.source.display()))
         }

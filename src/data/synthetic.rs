@@ -295,10 +295,7 @@ mod tests {
             train_fraction: 0.85,
             seed: 0,
         };
-        let fr = Friction {
-            gamma: 0.0,
-            gamma_q: 1.0,
-        };
+        let fr = Friction::position(1.0);
         let d = grid_dataset(&SPRING, fr, &spec);
         assert_eq!((d.train.len(), d.test.len()), (531, 94));
         let mut seen = std::collections::HashSet::new();

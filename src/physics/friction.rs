@@ -7,6 +7,11 @@
 //! falls at the rate dH/dt = −∇Hᵀ Γ ∇H = −(γ_q ‖∂H/∂q‖² + γ ‖∂H/∂p‖²), and the field is the
 //! sum of a conservative (rotational) and a dissipative (irrotational) part, the split a D-HNN
 //! learns.
+//!
+//! A chain of jointed rods (rapier's multibody double pendulum) has its friction in the joints
+//! instead: each joint drags on its own relative rate, φ̇₁ = ω₁, φ̇ₖ = ωₖ − ωₖ₋₁. With the
+//! dissipation function R = ½ γ_j Σ φ̇ₖ² the momenta feel −∂R/∂ω = −γ_j DᵀD ω (D the
+//! difference matrix, ω = ∂H/∂p), so Γ's momentum block is γ_j DᵀD, still positive definite.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +30,13 @@ pub struct Friction {
         skip_serializing_if = "is_zero"
     )]
     pub gamma_q: f64,
+    /// γ_j: a drag on each joint's relative rate of a chain of rods (ṗ −= γ_j DᵀD ∂H/∂p);
+    /// with one degree of freedom the same as γ.
+    #[serde(
+        deserialize_with = "crate::ranges::friction",
+        skip_serializing_if = "is_zero"
+    )]
+    pub joints: f64,
 }
 
 fn is_zero(v: &f64) -> bool {
@@ -36,13 +48,29 @@ impl Friction {
     pub fn momentum(gamma: f64) -> Self {
         Self {
             gamma,
-            gamma_q: 0.0,
+            ..Self::default()
+        }
+    }
+
+    /// D-HNN's rule on q with coefficient `gamma_q`.
+    pub fn position(gamma_q: f64) -> Self {
+        Self {
+            gamma_q,
+            ..Self::default()
+        }
+    }
+
+    /// Joint friction `joints` on a chain of rods.
+    pub fn joints(joints: f64) -> Self {
+        Self {
+            joints,
+            ..Self::default()
         }
     }
 
     /// No friction at all (the scene then keeps its pre-friction canonical form and hash).
     pub fn is_none(&self) -> bool {
-        self.gamma == 0.0 && self.gamma_q == 0.0
+        self.gamma == 0.0 && self.gamma_q == 0.0 && self.joints == 0.0
     }
 
     /// The same friction scaled by `factor` (a slider's new value over the trained one).
@@ -50,31 +78,34 @@ impl Friction {
         Self {
             gamma: self.gamma * factor,
             gamma_q: self.gamma_q * factor,
+            joints: self.joints * factor,
         }
     }
 
-    /// The coefficient a slider moves: γ, or γ_q where only that one is set.
+    /// The coefficient a slider moves: γ, or where γ is not set the one that is (γ_q, γ_j).
     pub fn strength(&self) -> f64 {
-        if self.gamma == 0.0 && self.gamma_q != 0.0 {
-            self.gamma_q
-        } else {
+        if self.gamma != 0.0 {
             self.gamma
+        } else if self.gamma_q != 0.0 {
+            self.gamma_q
+        } else if self.joints != 0.0 {
+            self.joints
+        } else {
+            0.0
         }
     }
 
-    /// The same rule (on p, or on q where that is this friction's only one) at strength `s`.
+    /// The same rule (the coefficient `strength` reads) at strength `s`; γ where none is set.
     pub fn with_strength(&self, s: f64) -> Self {
+        let mut out = *self;
         if self.gamma == 0.0 && self.gamma_q != 0.0 {
-            Self {
-                gamma: 0.0,
-                gamma_q: s,
-            }
+            out.gamma_q = s;
+        } else if self.gamma == 0.0 && self.joints != 0.0 {
+            out.joints = s;
         } else {
-            Self {
-                gamma: s,
-                gamma_q: self.gamma_q,
-            }
+            out.gamma = s;
         }
+        out
     }
 
     /// How much stronger this friction is than `trained` (the factor a D-HNN's ∇D is scaled
@@ -91,14 +122,27 @@ impl Friction {
             dx[i] -= self.gamma_q * g[i];
             dx[n + i] -= self.gamma * g[n + i];
         }
+        if self.joints != 0.0 {
+            // Joint k's relative rate r_k = ω_k − ω_{k−1}; rod i feels −γ_j (r_i − r_{i+1}).
+            let gp = &g[n..];
+            let rate = |k: usize| gp[k] - if k > 0 { gp[k - 1] } else { 0.0 };
+            for i in 0..n {
+                let next = if i + 1 < n { rate(i + 1) } else { 0.0 };
+                dx[n + i] -= self.joints * (rate(i) - next);
+            }
+        }
     }
 
     /// dH/dt = −∇Hᵀ Γ ∇H for a gradient g = ∇H: the power friction takes (≤ 0).
     pub fn power(&self, g: &[f64]) -> f64 {
         let n = g.len() / 2;
         let (gq, gp) = g.split_at(n);
+        let joints: f64 = (0..n)
+            .map(|k| (gp[k] - if k > 0 { gp[k - 1] } else { 0.0 }).powi(2))
+            .sum();
         -(self.gamma_q * gq.iter().map(|v| v * v).sum::<f64>()
-            + self.gamma * gp.iter().map(|v| v * v).sum::<f64>())
+            + self.gamma * gp.iter().map(|v| v * v).sum::<f64>()
+            + self.joints * joints)
     }
 }
 
@@ -166,10 +210,7 @@ mod tests {
         // D-HNN's spring: q̇ = 2p − ρq with ρ = 2 (γ_q = 1), ṗ = −2q.
         let dh = Damped {
             inner: Box::new(Spring::default()),
-            friction: Friction {
-                gamma: 0.0,
-                gamma_q: 1.0,
-            },
+            friction: Friction::position(1.0),
         };
         dh.field(&[0.5, 0.25], &mut f);
         assert_eq!(f, [2.0 * 0.25 - 2.0 * 0.5, -1.0]);
@@ -223,13 +264,36 @@ mod tests {
         let suite = Friction::momentum(0.05);
         assert_eq!(suite.with_strength(0.1), Friction::momentum(0.1));
         assert!((suite.with_strength(0.1).ratio_to(&suite).unwrap() - 2.0).abs() < 1e-15);
-        let dhnn = Friction {
-            gamma: 0.0,
-            gamma_q: 1.0,
-        };
+        let dhnn = Friction::position(1.0);
         assert_eq!(dhnn.with_strength(0.5).gamma_q, 0.5);
         assert_eq!(dhnn.with_strength(0.5).ratio_to(&dhnn), Some(0.5));
         assert_eq!(suite.ratio_to(&Friction::default()), None);
+        let chain = Friction::joints(0.05);
+        assert_eq!(chain.with_strength(0.2), Friction::joints(0.2));
+        assert_eq!(chain.strength(), 0.05);
+    }
+
+    /// Joint friction by hand: rates ω = (1, 3) give joint rates (1, 2); rod 1 feels
+    /// −γ_j(1 − 2) = +γ_j, rod 2 −2γ_j; the power is −γ_j(1 + 4). With one rod it is γ's rule.
+    #[test]
+    fn joint_friction_drags_on_relative_rates() {
+        let f = Friction::joints(0.5);
+        let g = [0.0, 0.0, 1.0, 3.0];
+        let mut dx = [0.0; 4];
+        f.add_drag(&g, &mut dx);
+        assert_eq!(dx, [0.0, 0.0, 0.5, -1.0]);
+        assert_eq!(f.power(&g), -2.5);
+        // ∇Hᵀ(−Γ∇H) is the power.
+        let dot: f64 = g.iter().zip(&dx).map(|(a, b)| a * b).sum();
+        assert_eq!(dot, f.power(&g));
+        let (mut a, mut b) = ([0.0; 2], [0.0; 2]);
+        Friction::joints(0.3).add_drag(&[0.7, -1.1], &mut a);
+        Friction::momentum(0.3).add_drag(&[0.7, -1.1], &mut b);
+        assert_eq!(a, b);
+        assert_eq!(
+            Friction::joints(0.3).power(&[0.7, -1.1]),
+            Friction::momentum(0.3).power(&[0.7, -1.1])
+        );
     }
 
     #[test]

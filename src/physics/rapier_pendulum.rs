@@ -44,7 +44,7 @@ pub struct RapierSpec {
     pub friction: f64,
 }
 
-fn is_zero(v: &f64) -> bool {
+pub(super) fn is_zero(v: &f64) -> bool {
     *v == 0.0
 }
 

@@ -218,7 +218,25 @@ impl SystemSpec {
     pub fn own_friction(&self) -> Friction {
         match self {
             SystemSpec::RapierPendulum(r) => Friction::momentum(r.friction),
+            SystemSpec::RapierDoublePendulum(r) => Friction::joints(r.friction),
             _ => Friction::default(),
+        }
+    }
+
+    /// The same system with its own joint friction at `s` (the rapier rods, whose friction is
+    /// part of their physics); None for the systems whose friction is the scene's.
+    pub fn with_own_friction(&self, s: f64) -> Option<SystemSpec> {
+        match self {
+            SystemSpec::RapierPendulum(r) => {
+                Some(SystemSpec::RapierPendulum(RapierSpec { friction: s, ..*r }))
+            }
+            SystemSpec::RapierDoublePendulum(r) => {
+                Some(SystemSpec::RapierDoublePendulum(RapierDoubleSpec {
+                    friction: s,
+                    ..*r
+                }))
+            }
+            _ => None,
         }
     }
 

@@ -134,7 +134,7 @@ pub fn retrain_notice(ui: &mut egui::Ui, p: &PhysicsParams, out: &mut Senders) {
 }
 
 /// Whether the truth has a friction to set here: a simulated spring, pendulum or double
-/// pendulum, or the rapier rod (not a recording, not orbits, not the rapier double pendulum).
+/// pendulum, or the rapier rods (not a recording, not orbits).
 pub fn has_friction(lab: &Lab, system: &SystemSpec, interactive: bool) -> bool {
     interactive
         && !lab.draws_orbits()
@@ -144,6 +144,7 @@ pub fn has_friction(lab: &Lab, system: &SystemSpec, interactive: bool) -> bool {
                 | SystemSpec::Pendulum { .. }
                 | SystemSpec::DoublePendulum { .. }
                 | SystemSpec::RapierPendulum(_)
+                | SystemSpec::RapierDoublePendulum(_)
         )
 }
 
@@ -159,7 +160,7 @@ pub fn friction(
     let trained = p.lab.trained_on.total_friction().strength();
     let top = (3.0 * trained).max(0.5);
     let mut v = now;
-    let unit = if p.lab.pixels().is_some() {
+    let unit = if p.lab.scene.system.with_own_friction(0.0).is_some() {
         " (N·m·s)"
     } else {
         ""
