@@ -545,3 +545,63 @@ fn the_friction_lesson_and_the_rods_joint_friction() {
     }
     assert!(energy(&app) < 0.9 * e0, "{} vs {e0}", energy(&app));
 }
+
+/// The rapier double pendulum takes a friction as its joints' damping: the lab's physics
+/// says so, and the rods lose energy (the lab's other scenes' friction is the scene's).
+#[test]
+fn the_rapier_double_pendulums_joints_take_a_friction() {
+    let lab = Lab::load(
+        &root().join("scenes/rapier_double_pendulum.ron"),
+        None,
+        "cpu",
+    )
+    .unwrap();
+    let mut app = headless_app(lab);
+    app.update();
+    app.world_mut().write_message(LabAction::SetFriction(0.3));
+    app.update();
+    let hnn_lab::scene::SystemSpec::RapierDoublePendulum(r) =
+        app.world().resource::<Lab>().scene.system
+    else {
+        panic!("the rapier double pendulum")
+    };
+    assert_eq!(r.friction, 0.3);
+    assert!(app.world().resource::<Lab>().physics_changed());
+    let e0 = energy(&app);
+    for _ in 0..300 {
+        app.update();
+    }
+    assert!(energy(&app) < 0.95 * e0, "{} vs {e0}", energy(&app));
+}
+
+/// The damped pixel pendulum: four columns (truth, D-HNN, HNN, baseline), the truth's
+/// thermal energy grows as its joint friction takes energy, and the D-HNN twin's learned H
+/// falls while the HNN's stays (its latent field cannot lose energy).
+#[test]
+fn the_damped_pixel_pendulum_has_three_twins_and_only_the_dhnn_slows() {
+    use hnn_lab::app::{Thermal, HNN};
+    use hnn_lab::nn::ModelKind;
+    let lab = Lab::load(
+        &root().join("scenes/damped_pixel_pendulum.ron"),
+        None,
+        "cpu",
+    )
+    .unwrap();
+    assert_eq!(lab.columns(), 4);
+    let mut app = headless_app(lab);
+    app.update();
+    let e0 = energy(&app);
+    for _ in 0..600 {
+        app.update();
+    }
+    let th = app.world().resource::<Thermal>();
+    let lost = th.truth.lost();
+    assert!(lost > 0.3 * e0, "the truth lost {lost} of {e0}");
+    let d = th.learned[ModelKind::Dhnn].lost();
+    let h = th.learned[HNN].lost();
+    assert!(d > 0.0, "the D-HNN's learned H fell: {d}");
+    assert!(
+        h.abs() < 0.2 * d,
+        "the HNN's learned H kept: {h} vs the D-HNN's {d}"
+    );
+}

@@ -3,6 +3,7 @@ use candle_nn::{VarBuilder, VarMap};
 
 use super::{Autoencoder, FieldModel, ModelKind};
 use crate::rng::Rng;
+use crate::scene::LatentStep;
 
 /// The paper's Task 5 model: an autoencoder whose 2-d latent z = (z_q, z_p) is moved by a
 /// learned field — the HNN's J∇H or the baseline's direct prediction.
@@ -11,6 +12,8 @@ pub struct PixelModel {
     pub kind: ModelKind,
     pub ae: Autoencoder,
     pub dynamics: FieldModel,
+    /// Where the dynamics loss evaluates the field (Euler: at z; midpoint: at (z + z_next)/2).
+    pub latent_step: LatentStep,
 }
 
 /// The loss terms of one batch.
@@ -41,7 +44,20 @@ impl PixelModel {
     ) -> Result<Self> {
         let ae = Autoencoder::new(varmap, vb.pp("ae"), input, ae_hidden, 2, rng)?;
         let dynamics = FieldModel::new(kind, varmap, vb.pp("dynamics"), 2, hidden, rng)?;
-        Ok(Self { kind, ae, dynamics })
+        Ok(Self {
+            kind,
+            ae,
+            dynamics,
+            latent_step: LatentStep::Euler,
+        })
+    }
+
+    /// The latent change per frame the dynamics term compares with z_next − z.
+    fn step(&self, z: &Tensor, z_next: &Tensor) -> Result<Tensor> {
+        match self.latent_step {
+            LatentStep::Euler => self.dynamics.field(z),
+            LatentStep::Midpoint => self.dynamics.field(&((z + z_next)? * 0.5)?),
+        }
     }
 
     /// The total loss of each sample (n,): its mean is `losses(..).total`.
@@ -49,7 +65,7 @@ impl PixelModel {
         let z = self.ae.encode(x)?;
         let z_next = self.ae.encode(x_next)?;
         let ae = (x - self.ae.decode(&z)?)?.sqr()?.mean(1)?;
-        let hnn = (&z_next - (&z + self.dynamics.field(&z)?)?)?
+        let hnn = (&z_next - (&z + self.step(&z, &z_next)?)?)?
             .sqr()?
             .mean(1)?;
         let cc = (z.narrow(1, 1, 1)? - (z_next.narrow(1, 0, 1)? - z.narrow(1, 0, 1)?)?)?
@@ -65,7 +81,7 @@ impl PixelModel {
         let z_next = self.ae.encode(x_next)?;
         let x_hat = self.ae.decode(&z)?;
         let ae = (x - x_hat)?.sqr()?.mean_all()?;
-        let z_hat_next = (&z + self.dynamics.field(&z)?)?;
+        let z_hat_next = (&z + self.step(&z, &z_next)?)?;
         let hnn = (&z_next - z_hat_next)?.sqr()?.mean_all()?;
         let (zq, zp) = (z.narrow(1, 0, 1)?, z.narrow(1, 1, 1)?);
         let zq_next = z_next.narrow(1, 0, 1)?;

@@ -329,4 +329,10 @@ data: Grid((side: 3, lo: -1.0, hi: 1.0, train_fraction: 0.5, seed: 0)))"#;
     let kinds = GOOD.replace("train: (steps: 3),", "model: (kinds: [Hnn, Hnn]),");
     let e = err_of(&kinds);
     assert!(e.contains("model.kinds") && e.contains("distinct"), "{e}");
+    let step = GOOD.replace("train: (steps: 3),", "model: (latent_step: Midpoint),");
+    let e = err_of(&step);
+    assert!(
+        e.contains("model.latent_step") && e.contains("pixel"),
+        "{e}"
+    );
 }

@@ -114,6 +114,14 @@ impl Scene {
                 "Pixels data go with a RapierPendulum system, and only with it".into(),
             ));
         }
+        if !pixel_data && !self.model.latent_step.is_euler() {
+            return Err(fail(
+                "model.latent_step",
+                "a latent step (Euler or Midpoint) is for pixel models; this scene's models \
+                 learn the field itself"
+                    .into(),
+            ));
+        }
         match &self.data {
             DataSpec::Pixels(_) => {}
             DataSpec::Grid(g) => {

@@ -55,6 +55,7 @@ pub fn scene_arch(scene: &Scene) -> Result<PixelArch> {
         input: 2 * d.render.pixels(),
         ae_hidden: scene.model.ae_hidden,
         hidden: scene.model.hidden.clone(),
+        latent_step: scene.model.latent_step,
     })
 }
 

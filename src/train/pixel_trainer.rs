@@ -10,7 +10,7 @@ use super::Adam;
 use crate::data::PixelDataset;
 use crate::nn::{ModelKind, PixelModel};
 use crate::rng::Rng;
-use crate::scene::Scene;
+use crate::scene::{LatentStep, Scene};
 
 impl PixelArch {
     /// A fresh f32 model of this architecture, its variables in a new `VarMap`.
@@ -22,7 +22,7 @@ impl PixelArch {
     ) -> Result<(VarMap, PixelModel)> {
         let mut varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, dev);
-        let model = PixelModel::new(
+        let mut model = PixelModel::new(
             kind,
             &mut varmap,
             vb,
@@ -31,6 +31,7 @@ impl PixelArch {
             &self.hidden,
             rng,
         )?;
+        model.latent_step = self.latent_step;
         Ok((varmap, model))
     }
 }
@@ -50,6 +51,9 @@ pub struct PixelArch {
     pub input: usize,
     pub ae_hidden: usize,
     pub hidden: Vec<usize>,
+    /// The dynamics loss's latent step (not written when Euler: older files read as Euler).
+    #[serde(default, skip_serializing_if = "LatentStep::is_euler")]
+    pub latent_step: LatentStep,
 }
 
 pub struct PixelTrainer {
@@ -105,6 +109,7 @@ impl PixelTrainer {
             input: 2 * data.pixels(),
             ae_hidden: scene.model.ae_hidden,
             hidden: scene.model.hidden.clone(),
+            latent_step: scene.model.latent_step,
         };
         let mut rng = Rng::new(scene.train.seed);
         let (varmap, model) = arch.build(kind, dev, &mut rng)?;
@@ -120,12 +125,15 @@ impl PixelTrainer {
             let tensors = crate::nn::named_tensors(&varmap);
             let init = crate::nn::PixelSnapshot::from_tensors(kind, &tensors)
                 .map_err(candle_core::Error::wrap)?;
-            Some(super::fused::FusedPixel::new(
-                &init,
-                batch_size,
-                scene.train.learning_rate,
-                scene.train.weight_decay,
-            ))
+            Some(
+                super::fused::FusedPixel::new(
+                    &init,
+                    batch_size,
+                    scene.train.learning_rate,
+                    scene.train.weight_decay,
+                )
+                .with_latent_step(arch.latent_step),
+            )
         } else {
             None
         };
@@ -187,12 +195,15 @@ impl PixelTrainer {
         if self.fused.is_some() {
             let snap = crate::nn::PixelSnapshot::from_tensors(self.kind, tensors)
                 .map_err(candle_core::Error::wrap)?;
-            self.fused = Some(super::fused::FusedPixel::new(
-                &snap,
-                self.batch_size,
-                self.base_lr,
-                self.scene.train.weight_decay,
-            ));
+            self.fused = Some(
+                super::fused::FusedPixel::new(
+                    &snap,
+                    self.batch_size,
+                    self.base_lr,
+                    self.scene.train.weight_decay,
+                )
+                .with_latent_step(self.arch.latent_step),
+            );
         }
         self.warmup = Some((LOAD_WARMUP_STEPS + 1, LOAD_WARMUP_STEPS));
         self.apply_lr();

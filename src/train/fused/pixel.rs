@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::residual::{self, ResParams, ResWork};
 use super::{bias_corrections, dhnn_loss_grad, kernels, loss_grad, Params, Workspace};
 use crate::nn::{ModelKind, PixelSnapshot, HNN_WEIGHT};
+use crate::scene::LatentStep;
 use crate::train::LossValues;
 
 /// Writes one sample's input pair and next pair: `fill(row, x_row, next_row)`.
@@ -29,6 +30,8 @@ struct Chunk {
     g_enc: ResParams,
     g_dec: ResParams,
     z: Vec<f32>,
+    /// Where the latent field is evaluated: z, or (z + z_next)/2 for the midpoint step.
+    zin: Vec<f32>,
     y: Vec<f32>,
     dxhat: Vec<f32>,
     dzz: Vec<f32>,
@@ -90,6 +93,8 @@ pub struct FusedPixel {
     pub lr: f32,
     pub weight_decay: f32,
     t: i32,
+    /// The dynamics loss's latent step (see `scene::LatentStep`).
+    pub latent_step: LatentStep,
 }
 
 fn res_from(w: &crate::nn::ResidualWeights) -> ResParams {
@@ -131,9 +136,16 @@ impl FusedPixel {
             lr: lr as f32,
             weight_decay: weight_decay as f32,
             t: 0,
+            latent_step: LatentStep::Euler,
         };
         s.resize(batch);
         s
+    }
+
+    /// The same trainer fitting its field with `step`.
+    pub fn with_latent_step(mut self, step: LatentStep) -> Self {
+        self.latent_step = step;
+        self
     }
 
     /// Re-plans the slices for another batch size.
@@ -159,6 +171,7 @@ impl FusedPixel {
                     g_enc: ResParams::zeros(&self.enc.shapes),
                     g_dec: ResParams::zeros(&self.dec.shapes),
                     z: vec![0.0; 2 * r],
+                    zin: vec![0.0; 2 * r],
                     y: vec![0.0; 2 * r],
                     dxhat: vec![0.0; r * d],
                     dzz: vec![0.0; 4 * r],
@@ -208,6 +221,7 @@ impl FusedPixel {
         self.resize(b);
         let (kind, enc, dec) = (self.kind, &self.enc, &self.dec);
         let (dynamics, dissipation) = (&self.dynamics, self.dissipation.as_ref());
+        let midpoint = self.latent_step == LatentStep::Midpoint;
         let ae_scale = 2.0 / (b * d) as f32;
         let h_scale = HNN_WEIGHT as f32 / (2 * b) as f32;
         let cc_scale = 2.0 / b as f32;
@@ -238,6 +252,13 @@ impl FusedPixel {
             for ((y, a), b) in c.y.iter_mut().zip(zn).zip(z) {
                 *y = a - b;
             }
+            if midpoint {
+                for ((m, a), b) in c.zin.iter_mut().zip(zn).zip(z) {
+                    *m = 0.5 * (a + b);
+                }
+            } else {
+                c.zin.copy_from_slice(z);
+            }
             // Reconstruction.
             residual::forward(dec, &c.z, &mut c.dec);
             let mut ae = 0.0f64;
@@ -250,24 +271,27 @@ impl FusedPixel {
             // Latent dynamics: loss h_scale·Σ(f(z) − (z_next − z))².
             let sse = match (dissipation, &mut c.dissipation) {
                 (Some(pd), Some(wsd)) => {
-                    let s = dhnn_loss_grad(dynamics, pd, &c.z, &c.y, h_scale, &mut c.dynamics, wsd);
+                    let s =
+                        dhnn_loss_grad(dynamics, pd, &c.zin, &c.y, h_scale, &mut c.dynamics, wsd);
                     // ∂/∂z of J∇H + ∇D: the two networks' shares summed.
                     let (dh, dd) = (c.dynamics.dx.as_mut(), wsd.dx.as_ref());
                     let (dh, dd) = (dh.expect("input gradient"), dd.expect("input gradient"));
                     kernels::add_assign(dh, dd);
                     s
                 }
-                _ => loss_grad(kind, dynamics, &c.z, &c.y, h_scale, &mut c.dynamics),
+                _ => loss_grad(kind, dynamics, &c.zin, &c.y, h_scale, &mut c.dynamics),
             };
             let dfz = c.dynamics.dx.as_ref().expect("input gradient requested");
+            // ∂/∂z and ∂/∂z_next of the field's input: z alone, or half each at the midpoint.
+            let (share_z, share_zn) = if midpoint { (0.5, 0.5) } else { (1.0, 0.0) };
             let (dz, dzn) = c.dzz.split_at_mut(2 * r);
             let mut cc = 0.0f64;
             for i in 0..r {
                 for k in 0..2 {
                     // y = z_next − z: ∂/∂y = −2·h_scale·residual.
                     let dy = -2.0 * h_scale * c.dynamics.residual[2 * i + k];
-                    dz[2 * i + k] = c.dec.dx[2 * i + k] + dfz[2 * i + k] - dy;
-                    dzn[2 * i + k] = dy;
+                    dz[2 * i + k] = c.dec.dx[2 * i + k] + share_z * dfz[2 * i + k] - dy;
+                    dzn[2 * i + k] = dy + share_zn * dfz[2 * i + k];
                 }
                 // cc = (z_p − (z_q,next − z_q))².
                 let v = c.z[2 * i + 1] - (zn[2 * i] - c.z[2 * i]);

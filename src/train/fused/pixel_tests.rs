@@ -3,6 +3,7 @@
 use super::*;
 use crate::nn::PixelModel;
 use crate::rng::Rng;
+use crate::scene::LatentStep;
 use crate::train::fused::pixel_step_flops;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
@@ -21,14 +22,19 @@ fn pixel_flop_count_by_hand() {
 }
 
 /// Every parameter's gradient of ae + cc + 0.1·hnn against candle's autograd (f64), for
-/// every kind (the D-HNN's D network included), with the batch split across threads.
+/// every kind (the D-HNN's D network included) and both latent steps (Euler, midpoint), with
+/// the batch split across threads.
 #[test]
 fn fused_pixel_gradient_matches_candle_autograd() {
-    for kind in ModelKind::ALL {
+    for (kind, step) in ModelKind::ALL
+        .into_iter()
+        .flat_map(|k| [(k, LatentStep::Euler), (k, LatentStep::Midpoint)])
+    {
         let mut vm = VarMap::new();
         let vb = VarBuilder::from_varmap(&vm, DType::F64, &Device::Cpu);
-        let model =
+        let mut model =
             PixelModel::new(kind, &mut vm, vb, 40, 24, &[16, 16], &mut Rng::new(2)).unwrap();
+        model.latent_step = step;
         let mut rng = Rng::new(4);
         let b = 2 * super::MIN_PAIRS_PER_SLICE + 8;
         let x: Vec<f64> = (0..b * 40).map(|_| rng.uniform()).collect();
@@ -38,20 +44,20 @@ fn fused_pixel_gradient_matches_candle_autograd() {
         let grads = l.total.backward().unwrap();
         let tensors = crate::nn::named_tensors(&vm);
         let snap = PixelSnapshot::from_tensors(kind, &tensors).unwrap();
-        let mut fused = FusedPixel::new(&snap, b, 1e-3, 0.0);
+        let mut fused = FusedPixel::new(&snap, b, 1e-3, 0.0).with_latent_step(step);
         assert!(fused.chunks.len() >= 2);
         let f32s = |v: &[f64]| v.iter().map(|&a| a as f32).collect::<Vec<_>>();
         let (lv, named) = fused.named_gradient(&f32s(&x), &f32s(&xn));
         let want = l.total.to_scalar::<f64>().unwrap();
         assert!(
             (lv.total - want).abs() < 1e-5 * want,
-            "{kind:?}: loss {} vs {want}",
+            "{kind:?} {step:?}: loss {} vs {want}",
             lv.total
         );
         let data = vm.data().lock().unwrap();
         assert_eq!(named.len(), data.len());
         for (name, ours) in named {
-            let label = format!("{kind:?} {name}");
+            let label = format!("{kind:?} {step:?} {name}");
             crate::train::fused::assert_matches_autograd(
                 &grads,
                 &data[&name],
