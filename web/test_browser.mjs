@@ -8,6 +8,8 @@
 //   - that both models trained in their Web Workers (the spring from scratch, its loss in
 //     model units below 0.1 after 300 steps; the pixel models on from their shipped weights,
 //     their first loss at the shipped models' level),
+//   - that the damped pixel pendulum shows three twins beside a truth that slows, and trains
+//     its D-HNN in a worker,
 //   - that a bad address gives a message on the page, not a blank page.
 // Prints the numbers the README quotes (first frame, frame cost, steps per second).
 // Needs: bash web/build.sh; Debian's chromium; npm ci --prefix web (puppeteer-core)
@@ -189,7 +191,21 @@ s = await until(sp, 'spring losses fall below 0.1', (s) =>
 console.log(`spring: loss ${JSON.stringify(firstLoss)} -> hnn ${s.training.hnn.loss.toExponential(2)}, baseline ${s.training.baseline.loss.toExponential(2)} at steps ${s.training.hnn.step}/${s.training.baseline.step}; steps/s hnn ${s.training.hnn.steps_per_sec.toFixed(1)}, baseline ${s.training.baseline.steps_per_sec.toFixed(1)}; app ${s.frame_ms_median.toFixed(2)} ms/frame`);
 await sp.page.close();
 
-// 3. A bad address: a message on the page.
+// 3. The damped pixel pendulum: three twins (D-HNN, HNN, baseline) beside a truth that loses
+// energy to its joint friction, and the D-HNN's worker training on from its shipped weights.
+const dp = await open('?scene=damped_pixel_pendulum&train');
+s = await until(dp, 'three twins report', (s) =>
+  ['dhnn', 'hnn', 'baseline'].every((k) => s.twins[k] && Number.isFinite(s.twins[k].energy)), 240);
+const e0 = s.truth.energy, t0 = s.truth.time;
+s = await until(dp, 'the truth slows', (s) => s.truth.time > t0 + 5 && s.truth.energy < 0.7 * e0, 240);
+console.log(`damped pixel pendulum: truth ${e0.toFixed(4)} J -> ${s.truth.energy.toFixed(4)} J in ${(s.truth.time - t0).toFixed(1)} s`);
+s = await until(dp, 'the D-HNN trains in its worker', (s) =>
+  s.training.dhnn.step >= 3 && Number.isFinite(s.training.dhnn.loss), 600);
+assert.ok(s.training.dhnn.first_loss[1] < 1e-3, `dhnn: first pixel loss ${JSON.stringify(s.training.dhnn.first_loss)}`);
+console.log(`damped pixel pendulum: D-HNN worker at step ${s.training.dhnn.step}, loss ${s.training.dhnn.loss.toExponential(2)}`);
+await dp.page.close();
+
+// 4. A bad address: a message on the page.
 const bad = await open('?scene=no_such_scene');
 let text = '';
 for (let i = 0; i < 60 && !text.includes('no_such_scene'); i++) {

@@ -170,6 +170,7 @@ macro_rules! multiversion {
         }
     };
 }
+pub(crate) use multiversion;
 
 multiversion! {
     /// h = tanh(h + bias) over rows of width `bias.len()`.

@@ -8,6 +8,7 @@ mod kernels;
 mod net;
 mod pixel;
 mod residual;
+mod sparse;
 
 pub use kernels::sgemm_peak_gflops;
 pub use net::{dhnn_loss_grad, loss_grad, Params, Workspace};

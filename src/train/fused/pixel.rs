@@ -95,6 +95,9 @@ pub struct FusedPixel {
     t: i32,
     /// The dynamics loss's latent step (see `scene::LatentStep`).
     pub latent_step: LatentStep,
+    /// Whether the encoder's first layer may use the frames' sparsity (false: always dense,
+    /// the reference the sparse path is tested against).
+    pub sparse_inputs: bool,
 }
 
 fn res_from(w: &crate::nn::ResidualWeights) -> ResParams {
@@ -137,6 +140,7 @@ impl FusedPixel {
             weight_decay: weight_decay as f32,
             t: 0,
             latent_step: LatentStep::Euler,
+            sparse_inputs: true,
         };
         s.resize(batch);
         s
@@ -222,11 +226,17 @@ impl FusedPixel {
         let (kind, enc, dec) = (self.kind, &self.enc, &self.dec);
         let (dynamics, dissipation) = (&self.dynamics, self.dissipation.as_ref());
         let midpoint = self.latent_step == LatentStep::Midpoint;
+        let max_density = if self.sparse_inputs {
+            super::sparse::MAX_SPARSE_DENSITY
+        } else {
+            0.0
+        };
         let ae_scale = 2.0 / (b * d) as f32;
         let h_scale = HNN_WEIGHT as f32 / (2 * b) as f32;
         let cc_scale = 2.0 / b as f32;
         self.chunks.par_iter_mut().for_each(|c| {
             let r = c.range.len();
+            c.enc.max_sparse_density = max_density;
             let (xs, xns) = c.xx.split_at_mut(r * d);
             for (k, row) in c.range.clone().enumerate() {
                 fill(

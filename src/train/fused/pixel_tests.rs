@@ -95,3 +95,56 @@ fn repeated_gradient_calls_do_not_accumulate() {
     let (_, b) = fused.named_gradient(&x, &xn);
     assert_eq!(a, b);
 }
+
+/// The encoder's sparse first layer equals the dense product on real frames: the loss and
+/// every gradient of one step on rendered pendulum pairs, to f32 round-off.
+#[test]
+fn sparse_first_layer_equals_the_dense_one_on_real_frames() {
+    let spec = crate::data::PixelDataSpec {
+        trials: 2,
+        steps: 120,
+        ..Default::default()
+    };
+    let data = crate::data::pixel::generate(&crate::physics::RapierSpec::default(), &spec).unwrap();
+    let idx: Vec<(usize, usize)> = (0..2).flat_map(|t| (0..100).map(move |i| (t, i))).collect();
+    let d = 2 * data.pixels();
+    let (mut x, mut xn) = (Vec::new(), Vec::new());
+    for &(t, i) in &idx {
+        x.extend_from_slice(data.pair(t, i));
+        xn.extend_from_slice(data.pair(t, i + 1));
+    }
+    let lit = x.iter().filter(|v| **v != 0.0).count() as f64 / x.len() as f64;
+    assert!(lit < 0.1, "frames are mostly dark: {lit}");
+    let mut vm = VarMap::new();
+    let vb = VarBuilder::from_varmap(&vm, DType::F32, &Device::Cpu);
+    PixelModel::new(
+        ModelKind::Dhnn,
+        &mut vm,
+        vb,
+        d,
+        32,
+        &[16, 16],
+        &mut Rng::new(9),
+    )
+    .unwrap();
+    let snap =
+        PixelSnapshot::from_tensors(ModelKind::Dhnn, &crate::nn::named_tensors(&vm)).unwrap();
+    let mut sparse = FusedPixel::new(&snap, idx.len(), 1e-3, 0.0);
+    let mut dense = FusedPixel::new(&snap, idx.len(), 1e-3, 0.0);
+    dense.sparse_inputs = false;
+    let (ls, gs) = sparse.named_gradient(&x, &xn);
+    let (ld, gd) = dense.named_gradient(&x, &xn);
+    assert!(
+        (ls.total - ld.total).abs() < 1e-6 * ld.total,
+        "{ls:?} vs {ld:?}"
+    );
+    for ((name, a), (_, b)) in gs.iter().zip(&gd) {
+        let scale = b.iter().fold(0f32, |m, v| m.max(v.abs())).max(1e-12);
+        for (u, v) in a.iter().zip(b) {
+            assert!(
+                (u - v).abs() <= 1e-4 * scale,
+                "{name}: {u} vs {v} (scale {scale})"
+            );
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! blocks, linear output layer) on preallocated buffers, for the fused pixel trainer.
 
 use super::kernels::{self, matmul, View};
+use super::sparse::{SparseRows, MAX_SPARSE_DENSITY};
 
 /// Weights (in × out, row-major) and biases of every layer, all with bias.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +46,11 @@ pub struct ResWork {
     da: Vec<f32>,
     /// ∂loss/∂x when requested.
     pub dx: Vec<f32>,
+    /// The input's non-zeros, and whether the first layer used them (inputs at most
+    /// `max_sparse_density` full: the pixel frames).
+    sparse: SparseRows,
+    sparse_input: bool,
+    pub(super) max_sparse_density: f64,
 }
 
 impl ResWork {
@@ -59,6 +65,9 @@ impl ResWork {
             dh: vec![0.0; rows * h],
             da: vec![0.0; rows * h],
             dx: vec![0.0; rows * p.shapes[0].0],
+            sparse: SparseRows::default(),
+            sparse_input: false,
+            max_sparse_density: MAX_SPARSE_DENSITY,
         }
     }
 }
@@ -82,12 +91,22 @@ pub fn forward(p: &ResParams, x: &[f32], w: &mut ResWork) {
     let n = p.shapes.len();
     let rows = w.rows;
     let (d_in, h) = p.shapes[0];
-    matmul(
-        &mut w.h[0],
-        View::new(x, rows, d_in),
-        View::new(&p.w[0], d_in, h),
-        false,
-    );
+    // A wide input (the frames) is checked for sparsity; a narrow one (the latent) is not.
+    w.sparse_input = false;
+    if d_in >= 64 && w.max_sparse_density > 0.0 {
+        w.sparse.fill(x, d_in);
+        w.sparse_input = w.sparse.density() <= w.max_sparse_density;
+    }
+    if w.sparse_input {
+        w.sparse.matmul(&mut w.h[0], &p.w[0], h);
+    } else {
+        matmul(
+            &mut w.h[0],
+            View::new(x, rows, d_in),
+            View::new(&p.w[0], d_in, h),
+            false,
+        );
+    }
     bias_relu(&mut w.h[0], &p.b[0]);
     for k in 1..n - 1 {
         let (prev, next) = w.h.split_at_mut(k);
@@ -161,12 +180,16 @@ pub fn backward(
             *d = 0.0;
         }
     }
-    matmul(
-        &mut g.w[0],
-        View::new(x, rows, d_in).t(),
-        View::new(&w.dh, rows, h),
-        false,
-    );
+    if w.sparse_input {
+        w.sparse.t_matmul(&mut g.w[0], &w.dh, h);
+    } else {
+        matmul(
+            &mut g.w[0],
+            View::new(x, rows, d_in).t(),
+            View::new(&w.dh, rows, h),
+            false,
+        );
+    }
     kernels::col_sum(&mut g.b[0], &w.dh, None);
     if want_dx {
         matmul(
