@@ -143,7 +143,18 @@ pub fn run(a: BenchArgs) -> Result<()> {
                     &t.arch.hidden,
                     t.batch_size,
                 );
+                // Dense-equivalent work per second (the sparse first layer does less).
                 out.insert(format!("{k}_gflops"), json!(flops / (ms * 1e-3) / 1e9));
+            }
+            if backend == Backend::Fused {
+                // The same step with the encoder's first layer dense, side by side.
+                t.set_sparse_inputs(false);
+                let dense = median_ms(
+                    || t.train_step().map(|_| ()).map_err(Into::into),
+                    5,
+                    (a.steps / 4).max(1),
+                )?;
+                out.insert(format!("{k}_dense_input_ms"), json!(dense));
             }
         }
     }

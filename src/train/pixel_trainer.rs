@@ -224,6 +224,14 @@ impl PixelTrainer {
         Ok(())
     }
 
+    /// Whether the fused encoder's first layer may use the frames' sparsity (on by default;
+    /// off only to measure or test the dense path).
+    pub fn set_sparse_inputs(&mut self, on: bool) {
+        if let Some(f) = &mut self.fused {
+            f.sparse_inputs = on;
+        }
+    }
+
     pub fn set_learning_rate(&mut self, lr: f64) {
         self.base_lr = lr;
         self.apply_lr();
