@@ -11,6 +11,7 @@ mod fit;
 mod table;
 mod train;
 mod train_pixel;
+mod train_timed;
 
 use std::path::{Path, PathBuf};
 

@@ -21,6 +21,10 @@ pub struct TrainArgs {
     /// Training steps (default: the scene's).
     #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000_000))]
     pub steps: Option<usize>,
+    /// Train for this many seconds of wall time instead of a number of steps: every model at
+    /// once, one thread each, as the app's trainers (0 < S ≤ 86400).
+    #[arg(long, conflicts_with = "steps", value_parser = super::train_timed::parse_seconds)]
+    pub seconds: Option<f64>,
     /// Seed of the weight initialisation (default: the scene's); the data keep the scene's seed.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -58,6 +62,16 @@ pub fn run(a: TrainArgs) -> Result<()> {
         eprintln!("scene {}: device {}", scene.name, device::describe(&dev));
         let data = super::train_pixel::pixel_dataset(&scene)?;
         let kinds = super::kinds_for(a.model, &scene);
+        if let Some(s) = a.seconds {
+            return super::train_timed::train_for(&kinds, s, &out, |kind| {
+                Ok(hnn_lab::train::PixelTrainer::new(
+                    kind,
+                    &scene,
+                    data.clone(),
+                    &dev,
+                )?)
+            });
+        }
         for kind in kinds {
             super::train_pixel::train_one(&scene, data.clone(), kind, &dev, &out, a.quiet)?;
         }
@@ -71,7 +85,13 @@ pub fn run(a: TrainArgs) -> Result<()> {
         data.test.len(),
         device::describe(&dev)
     );
-    for kind in super::kinds_for(a.model, &scene) {
+    let kinds = super::kinds_for(a.model, &scene);
+    if let Some(s) = a.seconds {
+        return super::train_timed::train_for(&kinds, s, &out, |kind| {
+            Ok(Trainer::new(kind, &scene, &data, &dev)?)
+        });
+    }
+    for kind in kinds {
         train_one(&scene, &data, kind, &dev, &out, a.quiet)?;
     }
     Ok(())
