@@ -222,7 +222,7 @@ fn damped_table(a: &TableArgs, dev: &candle_core::Device) -> Result<()> {
          rollout from (0.85, 0.25) over 4 s. Real pendulum: D-HNN's protocol (central differences, lr 5e-3, 5000 steps of \
          128) and the HNN paper's (forward differences, lr 1e-3, 2000 full-batch steps); \
          power errors need a known friction, so recordings have none. What differs from \
-         the references: README.md."
+         the references: docs/friction.md."
     );
     Ok(())
 }
@@ -313,7 +313,7 @@ pub fn run(a: TableArgs) -> Result<()> {
     );
     println!(
         "\nValues in the unit of their row, ± standard error; VPT (valid prediction time) as a \
-         fraction of the rollout, on states (pixel pendulum: on frames); protocol in README.md. \
+         fraction of the rollout, on states (pixel pendulum: on frames); protocol in docs/results.md. \
          Pixel pendulum: losses on hnn-lab's frames and energy in J² read off decoded frames, \
          so compare ratios with the paper's (baseline/HNN energy: hnn-lab {:.0}×, paper 62×).",
         b.table.energy_mse / h.table.energy_mse

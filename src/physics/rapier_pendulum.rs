@@ -313,7 +313,7 @@ mod tests {
     }
 
     /// The shipped default keeps the energy within 1% over 60 s at small, medium and large
-    /// amplitude (the bound the issue sets; the README's table shows the margin).
+    /// amplitude (docs/pixel-pendulum.md's table shows the margin).
     #[test]
     fn default_settings_conserve_energy_within_one_percent_over_60_s() {
         for theta0 in [0.3, 1.0, 2.5] {
