@@ -60,7 +60,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
         .collect();
     ui.horizontal(|ui| {
         ui.vertical(|ui| {
-            ui.label(energy_title);
+            title(ui, energy_title, w * 1.2);
             Plot::new("energy")
                 .width(w * 1.2)
                 .height(h)
@@ -95,7 +95,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
                 });
         });
         ui.vertical(|ui| {
-            ui.label(learned_title);
+            title(ui, learned_title, w * 0.8);
             Plot::new("learned")
                 .width(w * 0.8)
                 .height(h)
@@ -118,7 +118,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
             return;
         }
         ui.vertical(|ui| {
-            ui.label(truth_title);
+            title(ui, truth_title, w);
             let trail = pts(s.iter().map(|x| [x.truth[0], x.truth[1]]));
             let now = s.back().map(|x| [x.truth[0], x.truth[1]]);
             phase(
@@ -134,7 +134,7 @@ pub fn show(ui: &mut egui::Ui, p: &mut PlotParams) {
         });
         for (i, (kind, name)) in kinds.iter().zip(&twin_titles).enumerate() {
             ui.vertical(|ui| {
-                ui.label(name);
+                title(ui, name, w);
                 match &p.portraits.twins[*kind] {
                     Some(Portrait {
                         failed: Some(why), ..
@@ -232,7 +232,7 @@ fn many(
             } else {
                 ui.label(" ");
             }
-            ui.label(title);
+            self::title(ui, &title, w);
             let mine: Vec<[f64; 2]> = match (c, section) {
                 (0, _) => truth.clone(),
                 (_, true) => sections.twins.at(c - 1).clone(),
@@ -287,6 +287,14 @@ fn pts(it: impl Iterator<Item = [f64; 2]>) -> PlotPoints<'static> {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// A plot's title, kept to the plot's width `w` (cut with "…", whole on hover): a title
+/// wider than its plot would widen its column, and with four columns (truth and three twins)
+/// push the last plot past the panel's edge.
+fn title(ui: &mut egui::Ui, text: &str, w: f32) {
+    ui.set_max_width(w);
+    ui.add(egui::Label::new(text).truncate());
+}
+
 fn phase(
     ui: &mut egui::Ui,
     id: &str,
