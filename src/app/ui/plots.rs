@@ -232,7 +232,7 @@ fn many(
             } else {
                 ui.label(" ");
             }
-            self::title(ui, &title, w);
+            self::title(ui, title, w);
             let mine: Vec<[f64; 2]> = match (c, section) {
                 (0, _) => truth.clone(),
                 (_, true) => sections.twins.at(c - 1).clone(),
@@ -286,7 +286,6 @@ fn pts(it: impl Iterator<Item = [f64; 2]>) -> PlotPoints<'static> {
     PlotPoints::from(it.collect::<Vec<_>>())
 }
 
-#[allow(clippy::too_many_arguments)]
 /// A plot's title, kept to the plot's width `w` (cut with "…", whole on hover): a title
 /// wider than its plot would widen its column, and with four columns (truth and three twins)
 /// push the last plot past the panel's edge.
@@ -295,6 +294,7 @@ fn title(ui: &mut egui::Ui, text: &str, w: f32) {
     ui.add(egui::Label::new(text).truncate());
 }
 
+#[allow(clippy::too_many_arguments)]
 fn phase(
     ui: &mut egui::Ui,
     id: &str,
