@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Publishes the web page in one command: builds the site (web/build.sh), copies what a browser
+# loads (index.html, worker.js, app/, worker/) into DEST (default web/public, emptied first),
+# and writes precompressed .gz and .br copies beside every file for hosts that serve them
+# (web/precompress.cjs checks each decompresses to its original). DEST is then a static site:
+# upload it anywhere that serves .wasm as application/wasm (GitHub Pages, Netlify, nginx,
+# `python3 -m http.server`). .github/workflows/pages.yml runs this script for GitHub Pages.
+# Usage: bash web/publish.sh [DEST]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest="${1:-web/public}"
+case "$dest" in
+    ""|"/"|"."|"web"|"web/dist") echo "publish.sh: DEST must be a folder of its own, not '$dest'" >&2; exit 1 ;;
+esac
+bash web/build.sh
+rm -rf "$dest"
+mkdir -p "$dest"
+cp -r web/dist/index.html web/dist/worker.js web/dist/app web/dist/worker "$dest"/
+node web/precompress.cjs "$dest"
+echo "published to $dest"
