@@ -10,6 +10,7 @@ use crate::physics::{Friction, Hamiltonian};
 use crate::ranges;
 
 mod cue;
+mod latent_step;
 mod lines;
 mod model_kind;
 mod pixel_spec;
@@ -18,6 +19,7 @@ mod validate;
 mod view_spec;
 pub(crate) use cue::check_cues;
 pub use cue::{Cue, LessonAction};
+pub use latent_step::LatentStep;
 pub use model_kind::ModelKind;
 pub use pixel_spec::{PixelDataSpec, RenderSpec};
 pub use system::SystemSpec;
@@ -276,26 +278,6 @@ pub struct ModelSpec {
     /// when Euler, the paper's, so those scenes keep their hash).
     #[serde(skip_serializing_if = "LatentStep::is_euler")]
     pub latent_step: LatentStep,
-}
-
-/// The latent step a pixel model's dynamics loss compares with the next encoding, one frame
-/// on: z_next ≈ z + f(z) (Euler, the paper's) or z_next ≈ z + f((z + z_next)/2) (the implicit
-/// midpoint rule). Euler's step leaves a first-order bias in f: on a rotation it grows the
-/// radius by √(1 + (ωΔt)²) per step (≈ 3.7% of the pixel pendulum's energy a frame), which
-/// a model able to lose energy learns to cancel and then, rolled out with RK4, over-damps. The
-/// midpoint rule keeps quadratic invariants exactly and is second order, so f is the true
-/// field (per frame) to O(Δt²), and a learned loss of energy is the data's.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-pub enum LatentStep {
-    #[default]
-    Euler,
-    Midpoint,
-}
-
-impl LatentStep {
-    pub fn is_euler(&self) -> bool {
-        *self == LatentStep::Euler
-    }
 }
 
 fn is_default_ae_hidden(v: &usize) -> bool {

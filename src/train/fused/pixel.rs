@@ -30,7 +30,7 @@ struct Chunk {
     g_enc: ResParams,
     g_dec: ResParams,
     z: Vec<f32>,
-    /// Where the latent field is evaluated: z, or (z + z_next)/2 for the midpoint step.
+    /// The midpoint (z + z_next)/2, where the midpoint step evaluates the latent field.
     zin: Vec<f32>,
     y: Vec<f32>,
     dxhat: Vec<f32>,
@@ -266,9 +266,9 @@ impl FusedPixel {
                 for ((m, a), b) in c.zin.iter_mut().zip(zn).zip(z) {
                     *m = 0.5 * (a + b);
                 }
-            } else {
-                c.zin.copy_from_slice(z);
             }
+            // The field's input: z itself (Euler), or the midpoint just written.
+            let zin = if midpoint { &c.zin } else { &c.z };
             // Reconstruction.
             residual::forward(dec, &c.z, &mut c.dec);
             let mut ae = 0.0f64;
@@ -281,15 +281,14 @@ impl FusedPixel {
             // Latent dynamics: loss h_scale·Σ(f(z) − (z_next − z))².
             let sse = match (dissipation, &mut c.dissipation) {
                 (Some(pd), Some(wsd)) => {
-                    let s =
-                        dhnn_loss_grad(dynamics, pd, &c.zin, &c.y, h_scale, &mut c.dynamics, wsd);
+                    let s = dhnn_loss_grad(dynamics, pd, zin, &c.y, h_scale, &mut c.dynamics, wsd);
                     // ∂/∂z of J∇H + ∇D: the two networks' shares summed.
                     let (dh, dd) = (c.dynamics.dx.as_mut(), wsd.dx.as_ref());
                     let (dh, dd) = (dh.expect("input gradient"), dd.expect("input gradient"));
                     kernels::add_assign(dh, dd);
                     s
                 }
-                _ => loss_grad(kind, dynamics, &c.zin, &c.y, h_scale, &mut c.dynamics),
+                _ => loss_grad(kind, dynamics, zin, &c.y, h_scale, &mut c.dynamics),
             };
             let dfz = c.dynamics.dx.as_ref().expect("input gradient requested");
             // ∂/∂z and ∂/∂z_next of the field's input: z alone, or half each at the midpoint.
