@@ -1,6 +1,7 @@
-//! The files a web build carries inside it (see `build.rs`): scenes, lessons, shipped models
-//! and recorded data, under their paths relative to the repository. Natively the list is
-//! empty and files are read from disk.
+//! The files a web build carries inside it (see `build.rs`): scenes and lessons, under their
+//! paths relative to the repository; and the names and sizes of those it fetches from its site
+//! when a scene needs them (shipped models, recorded data; see [`crate::fetched`]). Natively
+//! both lists are empty and files are read from disk.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -25,6 +26,12 @@ pub fn key(path: &Path) -> String {
 pub fn read(path: &Path) -> Option<&'static [u8]> {
     let k = key(path);
     FILES.iter().find(|(p, _)| *p == k).map(|(_, b)| *b)
+}
+
+/// The size of `path` if it is one of the site's files the web build may fetch.
+pub fn on_site(path: &Path) -> Option<u64> {
+    let k = key(path);
+    SITE.iter().find(|(p, _)| *p == k).map(|(_, n)| *n)
 }
 
 /// The embedded files directly in folder `dir`.

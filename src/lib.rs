@@ -9,6 +9,7 @@ pub mod data;
 pub mod device;
 pub mod embedded;
 pub mod eval;
+pub mod fetched;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod figures;
 /// In a browser only the contour tracer (the overlays use it): figures are PNG files the CLI

@@ -20,7 +20,39 @@ pub fn read_capped(path: &Path, max: u64, what: &str) -> Result<String> {
 
 /// The file's bytes, at most `max` of them (a model file); errors as for `read_capped`.
 pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
-    // In a browser there are no files: the web build carries its own (`embedded`).
+    let bytes = match crate::fetched::state(path) {
+        // Fetched while the program runs (a web page's models): from memory, or why not.
+        Some(f) => fetched_bytes(path, f, max, what)?,
+        None => read_file(path, max, what)?,
+    };
+    if bytes.len() as u64 > max {
+        bail!(
+            "{}: larger than {} bytes, the most a {what} may hold (is this the right file?)",
+            path.display(),
+            max
+        );
+    }
+    Ok(bytes)
+}
+
+fn fetched_bytes(path: &Path, f: crate::fetched::Fetch, max: u64, what: &str) -> Result<Vec<u8>> {
+    use crate::fetched::Fetch;
+    match f {
+        Fetch::Arrived(b) => Ok(b[..b.len().min(max as usize + 1)].to_vec()),
+        Fetch::Loading { loaded, total } => bail!(
+            "{what} {} is still loading ({} of {} kB)",
+            path.display(),
+            loaded / 1000,
+            total / 1000
+        ),
+        Fetch::Failed(why) => bail!("cannot read {what} {}: {why}", path.display()),
+    }
+}
+
+/// Up to `max + 1` bytes of the file (one more than allowed shows it is too large).
+fn read_file(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
+    // In a browser there are no files: the web build carries the small ones (`embedded`) and
+    // keeps what the program wrote (`webfs`); the rest is fetched (`fetched`, above).
     #[cfg(target_arch = "wasm32")]
     let written = crate::webfs::read(path);
     #[cfg(target_arch = "wasm32")]
@@ -28,8 +60,13 @@ pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
         Some(b) => b.as_slice(),
         None => crate::embedded::read(path).ok_or_else(|| {
             anyhow::anyhow!(
-                "cannot read {what} {}: not in the web build",
-                path.display()
+                "cannot read {what} {}: not in the web build{}",
+                path.display(),
+                if crate::embedded::on_site(path).is_some() {
+                    " (it is on the site, but was not fetched)"
+                } else {
+                    ""
+                }
             )
         })?,
     });
@@ -40,13 +77,6 @@ pub fn read_bytes_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
     file.take(max + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if bytes.len() as u64 > max {
-        bail!(
-            "{}: larger than {} bytes, the most a {what} may hold (is this the right file?)",
-            path.display(),
-            max
-        );
-    }
     Ok(bytes)
 }
 
@@ -69,10 +99,16 @@ pub fn list_dir(dir: &Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// Whether `path` is a file (in a browser: one the web build carries).
+/// Whether `path` is a file (in a browser: one the web build carries, one on the site it can
+/// fetch, or one fetched or written).
 pub fn is_file(path: &Path) -> bool {
+    if crate::fetched::state(path).is_some() {
+        return true;
+    }
     #[cfg(target_arch = "wasm32")]
-    return crate::embedded::read(path).is_some() || crate::webfs::read(path).is_some();
+    return crate::embedded::read(path).is_some()
+        || crate::embedded::on_site(path).is_some()
+        || crate::webfs::read(path).is_some();
     #[cfg(not(target_arch = "wasm32"))]
     path.is_file()
 }

@@ -224,3 +224,99 @@ fn the_divergence_lesson_stops_both_pixel_trainers_and_says_why() {
         assert!(t.state().iter().all(|v| v.is_finite()), "{:?}", t.state());
     }
 }
+
+/// A web page fetches the shipped models while the app runs: the app starts without them,
+/// shows their progress, loads each when it has come (training asked for at start begins
+/// then), and a model that came damaged is an error on the panel, not a panic.
+#[test]
+fn models_that_arrive_after_the_first_frame_load_then_and_a_damaged_one_says_why() {
+    use hnn_lab::app::{start_training, BASELINE};
+    use hnn_lab::fetched;
+    use hnn_lab::train::model_files;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A folder of its own: the store of fetched files is the process's.
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = root.join("models/spring");
+    let scene = root.join("scenes/spring.ron");
+    let kinds = [
+        hnn_lab::nn::ModelKind::Hnn,
+        hnn_lab::nn::ModelKind::Baseline,
+    ];
+    for k in kinds {
+        for f in model_files(dir.path(), k) {
+            let size = std::fs::metadata(shipped.join(f.file_name().unwrap()))
+                .unwrap()
+                .len();
+            fetched::expect(&f, size);
+        }
+    }
+    let lab = Lab::load(&scene, Some(dir.path()), "cpu").unwrap();
+    assert!(lab
+        .shipped
+        .iter()
+        .all(|s| matches!(s, ModelStatus::Loading { loaded: 0, total } if *total > 160_000)));
+    let mut app = headless_app(lab);
+    start_training(&mut app);
+    for _ in 0..3 {
+        app.update();
+    }
+    // The truth runs; no twin yet, no trainer started from scratch.
+    assert!(app
+        .world()
+        .resource::<Twins>()
+        .0
+        .iter()
+        .all(Option::is_none));
+    assert!(app
+        .world()
+        .resource::<Training>()
+        .models
+        .iter()
+        .all(|m| m.handle.is_none()));
+    let start = app.world().resource::<Lab>().start();
+    assert_ne!(
+        app.world().resource::<Truth>().0.state(),
+        start,
+        "the truth did not move"
+    );
+
+    // Progress shows; then the HNN comes whole and the baseline cut short.
+    let [hnn_w, meta] = model_files(dir.path(), kinds[0]);
+    fetched::progress(&hnn_w, 80_000, 0);
+    app.update();
+    let ModelStatus::Loading { loaded, .. } = app.world().resource::<Lab>().shipped[HNN] else {
+        panic!("the HNN should still be loading");
+    };
+    assert_eq!(loaded, 80_000);
+    let read = |name: &str| std::fs::read(shipped.join(name)).unwrap();
+    fetched::arrived(&hnn_w, read("hnn.safetensors"));
+    fetched::arrived(&meta, read("meta.ron"));
+    app.update();
+    // The baseline is still on its way: nothing loads before all have come.
+    assert!(app
+        .world()
+        .resource::<Twins>()
+        .0
+        .iter()
+        .all(Option::is_none));
+    let base = read("baseline.safetensors");
+    fetched::arrived(
+        &model_files(dir.path(), kinds[1])[0],
+        base[..base.len() / 2].to_vec(),
+    );
+    app.update();
+    let lab = app.world().resource::<Lab>();
+    assert!(matches!(lab.shipped[HNN], ModelStatus::Loaded { .. }));
+    let ModelStatus::Unavailable(why) = &lab.shipped[BASELINE] else {
+        panic!("a cut model must not load");
+    };
+    assert!(why.contains("baseline.safetensors"), "{why}");
+    let twins = &app.world().resource::<Twins>().0;
+    assert!(twins[HNN].is_some() && twins[BASELINE].is_none());
+    // Training asked for at start began once the models had come.
+    let training = app.world().resource::<Training>();
+    assert!(
+        training.models[HNN].handle.is_some(),
+        "the HNN's trainer did not start"
+    );
+}

@@ -32,6 +32,9 @@ pub enum ModelStatus {
     },
     /// Missing or broken, with the reason (shown on screen; the user can train from scratch).
     Unavailable(String),
+    /// On its way: a web page fetches the shipped models while the app runs (bytes so far,
+    /// and of all its files). The app loads it when it has come (`model_arrival`).
+    Loading { loaded: u64, total: u64 },
 }
 
 /// The kind of scene, which decides what the truth and the twins are.
@@ -109,10 +112,7 @@ impl Lab {
         };
         let models_dir = match models {
             Some(p) => p.to_path_buf(),
-            None => scene
-                .resolve(Path::new(".."))
-                .join("models")
-                .join(&scene.name),
+            None => Self::shipped_dir(&scene),
         };
         let save_dir = user_data_dir().join("models").join(&scene.name);
         let mut lab = Self {
@@ -132,6 +132,34 @@ impl Lab {
         lab.learned = PerModel::from_fn(lab.kinds(), |_| lab.shipped_on.clone());
         lab.make_truth()?; // a recording that cannot be read fails here, before any window
         Ok(lab)
+    }
+
+    /// Where a scene's shipped models are: `models/<scene name>` beside the scenes folder.
+    pub fn shipped_dir(scene: &Scene) -> PathBuf {
+        scene
+            .resolve(Path::new(".."))
+            .join("models")
+            .join(&scene.name)
+    }
+
+    /// The files `scene` reads from the site in a web page, which fetches them: first those
+    /// the app cannot start without (a recording the truth plays), then the shipped models'
+    /// (the app starts without them and loads each when it has come).
+    pub fn files_to_fetch(scene: &Scene) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let first = match &scene.data {
+            DataSpec::Recorded(r) => vec![scene.resolve(&r.file)],
+            _ => vec![],
+        };
+        let dir = Self::shipped_dir(scene);
+        let mut later: Vec<PathBuf> = scene
+            .model
+            .kinds
+            .iter()
+            .flat_map(|&k| crate::train::model_files(&dir, k))
+            .collect();
+        later.sort();
+        later.dedup();
+        (first, later)
     }
 
     /// The scene's learned models, in column order.
@@ -154,8 +182,16 @@ impl Lab {
         self.shipped = PerModel::from_fn(&self.scene.model.kinds, |k| self.load_status(k));
     }
 
+    /// Bytes come and expected of `kind`'s shipped files while a page still fetches them.
+    pub fn still_loading(&self, kind: ModelKind) -> Option<(u64, u64)> {
+        crate::fetched::loading(&crate::train::model_files(&self.models_dir, kind))
+    }
+
     fn load_status(&self, kind: ModelKind) -> ModelStatus {
         let (dir, scene) = (&self.models_dir, &self.scene);
+        if let Some((loaded, total)) = self.still_loading(kind) {
+            return ModelStatus::Loading { loaded, total };
+        }
         let load = || -> Result<(TwinWeights, Option<String>)> {
             Ok(match self.task {
                 Task::Pixels { .. } => {

@@ -33,6 +33,7 @@ pub mod lab;
 pub mod lesson;
 mod loss_history;
 mod messages;
+mod model_arrival;
 mod overlay;
 mod per_model;
 mod physics_state;
@@ -130,7 +131,18 @@ impl Plugin for LabPlugin {
             tracking::plugin,
             thermal::plugin,
             instruments::plugin,
+            model_arrival::plugin,
         ));
+    }
+}
+
+/// Starts the trainers, or, while shipped models are still loading (a web page), has them
+/// start once they have (from their weights, not from scratch).
+pub fn start_training(app: &mut App) {
+    if model_arrival::any_loading(app.world().resource::<Lab>()) {
+        app.insert_resource(model_arrival::StartWhenLoaded(true));
+    } else {
+        app.world_mut().write_message(TrainAction::Start);
     }
 }
 
@@ -209,7 +221,7 @@ pub fn run(opts: RunOptions) -> Result<()> {
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web_page::plugin);
     if opts.train {
-        app.world_mut().write_message(TrainAction::Start);
+        start_training(&mut app);
     }
     if opts.help {
         app.insert_resource(ui::HelpOpen(true));

@@ -196,6 +196,13 @@ fn apply_train_actions(
                                 ..Default::default()
                             };
                         }
+                        // Loaded when it has come (`model_arrival`).
+                        ModelStatus::Loading { .. } => {
+                            training.models[i] = TrainerView {
+                                note: Some("the shipped model is still loading".into()),
+                                ..Default::default()
+                            };
+                        }
                     }
                 }
             }

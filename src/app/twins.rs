@@ -50,7 +50,7 @@ pub(super) fn plugin(app: &mut App) {
     let obs = app.world().resource::<Truth>().0.observe();
     let twins = Twins(lab.shipped.map(|_, s| match s {
         ModelStatus::Loaded { weights, .. } => Twin::new(weights.clone(), &obs),
-        ModelStatus::Unavailable(_) => None,
+        ModelStatus::Unavailable(_) | ModelStatus::Loading { .. } => None,
     }));
     app.insert_resource(twins)
         .init_resource::<TwinIntegration>()

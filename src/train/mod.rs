@@ -15,8 +15,8 @@ mod trainer;
 pub use adam::Adam;
 pub use candle_trainer::CandleTrainer;
 pub use checkpoint::{
-    load_meta, load_snapshot, merge_meta, read_model_file, save_model, write_model_file, ModelFile,
-    ModelMeta, ModelsMeta, PixelMeta, Provenance,
+    load_meta, load_snapshot, merge_meta, model_files, read_model_file, save_model,
+    write_model_file, ModelFile, ModelMeta, ModelsMeta, PixelMeta, Provenance,
 };
 pub use pixel_checkpoint::{
     expected_shapes, load_pixel_model, load_pixel_tensors, save_pixel_model, scene_arch,

@@ -105,14 +105,26 @@ pub fn show(ui: &mut egui::Ui, p: &mut TrainingParams) {
             )
         };
         ui.label(egui::RichText::new(format!("{name}: {status}")).color(color));
-        if let ModelStatus::Unavailable(why) = &p.lab.shipped[kind] {
-            if m.step == 0 {
+        match &p.lab.shipped[kind] {
+            ModelStatus::Unavailable(why) if m.step == 0 => {
                 ui.label(
                     egui::RichText::new(format!("no shipped model: {why}"))
                         .small()
                         .color(egui::Color32::from_rgb(255, 120, 100)),
                 );
             }
+            ModelStatus::Loading { loaded, total } => {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "loading the shipped model: {:.1} of {:.1} MB",
+                        *loaded as f64 / 1e6,
+                        *total as f64 / 1e6
+                    ))
+                    .small()
+                    .color(egui::Color32::from_rgb(230, 200, 120)),
+                );
+            }
+            _ => {}
         }
         if let Some(e) = &m.error {
             ui.label(

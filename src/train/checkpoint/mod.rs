@@ -56,6 +56,13 @@ pub(super) fn weights_path(dir: &Path, kind: ModelKind) -> PathBuf {
     dir.join(format!("{}.safetensors", kind.name()))
 }
 
+/// The files `kind`'s stored model in `dir` is read from: its weights, and `meta.ron` (read
+/// only for a file saved before weights carried their own description). A web page fetches
+/// these before the model can load.
+pub fn model_files(dir: &Path, kind: ModelKind) -> [PathBuf; 2] {
+    [weights_path(dir, kind), dir.join("meta.ron")]
+}
+
 /// Saves one trained model and records it in `meta.ron` (keeping the other model's entry when
 /// it was trained from the same scene).
 pub fn save_model(dir: &Path, scene: &Scene, trainer: &Trainer, meta: ModelMeta) -> Result<()> {
