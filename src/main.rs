@@ -4,12 +4,13 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
 
-/// In a browser there is no command line: the app opens on the page's canvas.
+/// In a browser there is no command line: the page's script asks what the scene needs
+/// (`needs`), fetches it and starts the app on its canvas (`start`); see `app::web_start`.
 #[cfg(target_arch = "wasm32")]
-fn main() {
-    #[cfg(feature = "gui")]
-    hnn_lab::app::run_web();
-}
+fn main() {}
+
+#[cfg(all(target_arch = "wasm32", feature = "gui"))]
+pub use hnn_lab::app::web_start::{file_arrived, file_failed, file_progress, needs, start};
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {

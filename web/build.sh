@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the web site into web/dist/: the app (Bevy on WebGL2, the scenes, lessons, shipped
-# models and recorded data inside it) with `index.html`, and the training worker module (the
+# Builds the web site into web/dist/: the app (Bevy on WebGL2, the scenes and lessons inside
+# it) with `index.html`, the shipped models and recorded data beside it (`models/`,
+# `assets/data/`: the page fetches what the chosen scene reads), and the training worker module (the
 # science core, `web/worker`) for the browser (`dist/worker/`) and for Node (`dist/node/`,
 # what `web/test_worker.cjs` runs). `web/build.sh worker` builds the worker module alone.
 # Tools come from the registries only: the wasm32 target from rustup, wasm-bindgen-cli from
@@ -42,5 +43,11 @@ if [ "$what" != worker ]; then
     awk -v opts="$options" '/<!-- SCENES/ { printf "%s", opts; next } { print }' \
         web/index.html >web/dist/index.html
     cp web/worker.js web/dist/worker.js
+    # What scenes read from the site, fetched when the page opens one of them (the app lists
+    # them by name and size at build time, src/embedded.rs).
+    rm -rf web/dist/models web/dist/assets
+    mkdir -p web/dist/assets
+    cp -r models web/dist/models
+    cp -r assets/data web/dist/assets/data
 fi
 ls -l web/dist/*/*.wasm

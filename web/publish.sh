@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Publishes the web page in one command: builds the site (web/build.sh), copies what a browser
-# loads (index.html, worker.js, app/, worker/) into DEST (default web/public, emptied first),
+# loads (index.html, worker.js, app/, worker/, and models/ and assets/data/, which it fetches
+# when a scene reads them) into DEST (default web/public, emptied first),
 # and writes precompressed .gz and .br copies beside every file for hosts that serve them
 # (web/precompress.cjs checks each decompresses to its original). DEST is then a static site:
 # upload it anywhere that serves .wasm as application/wasm (GitHub Pages, Netlify, nginx,
@@ -15,6 +16,7 @@ esac
 bash web/build.sh
 rm -rf "$dest"
 mkdir -p "$dest"
-cp -r web/dist/index.html web/dist/worker.js web/dist/app web/dist/worker "$dest"/
+cp -r web/dist/index.html web/dist/worker.js web/dist/app web/dist/worker web/dist/models \
+    web/dist/assets "$dest"/
 node web/precompress.cjs "$dest"
 echo "published to $dest"

@@ -10,6 +10,9 @@
 //     their first loss at the shipped models' level),
 //   - that the damped pixel pendulum shows three twins beside a truth that slows, and trains
 //     its D-HNN in a worker,
+//   - that a model fetched from the site that is missing, cut short or corrupt is reported
+//     (and the spring trains from scratch instead), and that a model still loading leaves
+//     the app running until it comes,
 //   - that a bad address gives a message on the page, not a blank page.
 // Prints the numbers the README quotes (first frame, frame cost, steps per second).
 // Needs: bash web/build.sh; Debian's chromium; npm ci --prefix web (puppeteer-core)
@@ -27,9 +30,25 @@ const dist = path.join(here, 'dist');
 const shot = process.argv[2] ?? path.join(dist, 'browser-test.png');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png' };
 
+// Files the server damages on purpose, by path: 'missing' (404), 'cut' (the first half),
+// 'corrupt' (the right length, every byte flipped), or a number: seconds to hold the second
+// half back (a model still loading while the app runs).
+const damage = new Map();
+
 const server = http.createServer((req, res) => {
   const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
   const file = path.join(dist, path.normalize(rel));
+  const harm = damage.get(rel);
+  if (harm !== undefined && fs.existsSync(file)) {
+    const bytes = fs.readFileSync(file);
+    const half = bytes.subarray(0, bytes.length >> 1);
+    if (harm === 'missing') { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+    if (harm === 'cut') res.end(half);
+    else if (harm === 'corrupt') res.end(bytes.map((b) => b ^ 0xff));
+    else { res.write(half); setTimeout(() => res.end(bytes.subarray(half.length)), harm * 1000); }
+    return;
+  }
   if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
     res.writeHead(404);
     res.end();
@@ -205,7 +224,45 @@ assert.ok(s.training.dhnn.first_loss[1] < 1e-3, `dhnn: first pixel loss ${JSON.s
 console.log(`damped pixel pendulum: D-HNN worker at step ${s.training.dhnn.step}, loss ${s.training.dhnn.loss.toExponential(2)}`);
 await dp.page.close();
 
-// 4. A bad address: a message on the page.
+// 4. A damaged site: the spring's HNN model is missing and its baseline cut short. The app
+// runs, each model says why it did not load, and training asked for at start begins from
+// scratch. Then a corrupt model (right size, wrong bytes): the reader's error, not a panic.
+damage.set('models/spring/hnn.safetensors', 'missing');
+damage.set('models/spring/baseline.safetensors', 'cut');
+const dm = await open('?scene=spring&train');
+s = await until(dm, 'the damaged models are reported', (s) =>
+  ['hnn', 'baseline'].every((k) => s.twins[k].shipped.state === 'unavailable'), 120);
+assert.match(s.twins.hnn.shipped.why, /hnn\.safetensors.*404/, s.twins.hnn.shipped.why);
+assert.match(s.twins.baseline.shipped.why, /baseline\.safetensors.*bytes came/, s.twins.baseline.shipped.why);
+s = await until(dm, 'the spring trains from scratch instead', (s) =>
+  ['hnn', 'baseline'].every((k) => s.training[k].step >= 10), 240);
+console.log(`damaged site: hnn "${s.twins.hnn.shipped.why}"; baseline "${s.twins.baseline.shipped.why}"; trained from scratch to steps ${s.training.hnn.step}/${s.training.baseline.step}`);
+await dm.page.close();
+damage.clear();
+damage.set('models/spring/baseline.safetensors', 'corrupt');
+const cm = await open('?scene=spring');
+s = await until(cm, 'the corrupt model is reported', (s) => s.twins.baseline.shipped.state === 'unavailable' && s.frames > 5, 120);
+assert.match(s.twins.baseline.shipped.why, /baseline\.safetensors/, s.twins.baseline.shipped.why);
+assert.strictEqual(s.twins.hnn.shipped.state, 'loaded');
+console.log(`corrupt model: "${s.twins.baseline.shipped.why}"`);
+await cm.page.close();
+
+// 5. A model still loading: the app runs the truth meanwhile, says so, and takes the model
+// when it has come.
+damage.clear();
+damage.set('models/pendulum/hnn.safetensors', 12);
+const lm = await open('?scene=pendulum');
+s = await until(lm, 'the app runs while the model loads', (s) => s.frames > 5, 120);
+assert.strictEqual(s.twins.hnn.shipped.state, 'loading', JSON.stringify(s.twins.hnn));
+const frameWhileLoading = s.frames;
+const pageText = await lm.page.$eval('#status', (e) => e.textContent);
+s = await until(lm, 'the model arrives and loads', (s) =>
+  s.twins.hnn.shipped.state === 'loaded' && Number.isFinite(s.twins.hnn.energy), 60);
+console.log(`still loading: frame ${frameWhileLoading} ran before the HNN model came (page said "${pageText}"); loaded at frame ${s.frames}`);
+await lm.page.close();
+damage.clear();
+
+// 6. A bad address: a message on the page.
 const bad = await open('?scene=no_such_scene');
 let text = '';
 for (let i = 0; i < 60 && !text.includes('no_such_scene'); i++) {

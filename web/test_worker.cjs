@@ -6,7 +6,7 @@
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
-const { TrainerWorker, command_bytes, describe } = require('./dist/node/hnn_lab_worker.js');
+const { TrainerWorker, command_bytes, describe, put_file } = require('./dist/node/hnn_lab_worker.js');
 
 const root = path.join(__dirname, '..');
 const spring = fs.readFileSync(path.join(root, 'scenes/spring.ron'), 'utf8');
@@ -68,4 +68,17 @@ const t = new TrainerWorker(spring, 'spring.ron', 'hnn', undefined, 50, 0);
 messages(t);
 assert.ok(t.command(new Uint8Array([3, 1])));
 assert.match(messages(t)[0].message, /command not understood/);
+
+// A recording: the module carries none; without the page's copy it is one clear error naming
+// the file, with it the model trains.
+const real = fs.readFileSync(path.join(root, 'scenes/real_pendulum.ron'), 'utf8');
+const lacking = messages(new TrainerWorker(real, 'scenes/real_pendulum.ron', 'hnn', undefined, 50, 0));
+assert.ok(lacking[0].type === 'error' && /real_pend_h_1\.txt/.test(lacking[0].message), JSON.stringify(lacking));
+const recording = 'assets/data/lipson/real_pend_h_1.txt';
+put_file(recording, fs.readFileSync(path.join(root, recording)));
+const rt = new TrainerWorker(real, 'scenes/real_pendulum.ron', 'hnn', undefined, 50, 0);
+assert.strictEqual(messages(rt)[0].type, 'ready');
+rt.command(command_bytes('start', 0, undefined));
+assert.ok(rt.work(0) >= 1);
+assert.ok(messages(rt).some((m) => m.type === 'step'), 'the recorded pendulum did not train');
 console.log('worker module: ok');

@@ -1,8 +1,9 @@
 // The training worker: one model's trainer (the science core, `web/worker`) off the page's
-// thread. The page posts {init: {scene, name, kind, weights, snapshot_every, report_ms}} once,
+// thread. The page posts {init: {scene, name, kind, weights, files, snapshot_every, report_ms}}
+// once (files: [path, bytes] pairs the data are read from, e.g. a recording),
 // then commands as bytes; the worker posts back progress as bytes, or {ended: why} if the
 // module stopped on an internal error (it takes no more commands then, as the native thread).
-import init, { TrainerWorker, last_panic } from './worker/hnn_lab_worker.js';
+import init, { TrainerWorker, last_panic, put_file } from './worker/hnn_lab_worker.js';
 
 const ready = init();
 let trainer = null;
@@ -42,6 +43,7 @@ onmessage = async (e) => {
   try {
     if (e.data.init) {
       const o = e.data.init;
+      for (const [path, bytes] of o.files ?? []) put_file(path, bytes);
       trainer = new TrainerWorker(o.scene, o.name, o.kind, o.weights ?? undefined, o.snapshot_every, o.report_ms);
     } else if (trainer && !trainer.command(new Uint8Array(e.data))) {
       flush();

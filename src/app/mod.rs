@@ -51,6 +51,8 @@ mod view;
 mod web_page;
 #[cfg(target_arch = "wasm32")]
 mod web_saves;
+#[cfg(target_arch = "wasm32")]
+pub mod web_start;
 
 use std::path::PathBuf;
 
@@ -70,9 +72,10 @@ pub use tracking::{Clocks, Sections};
 pub use trainer::{TrainerView, Training};
 pub use twins::{Observed, Readout, Readouts, TwinIntegration, Twins};
 
-/// The app in a browser (the web build's entry point): the scene or lesson the page's
-/// address names (the pixel pendulum with the shipped models if none), read from the files
-/// the build carries. An error is shown on the page.
+/// The app in a browser (called by the page through `web_start::start` once the files the
+/// scene cannot start without have come): the scene or lesson the page's address names (the
+/// pixel pendulum if none), its shipped models loading as they come. An error is shown on
+/// the page.
 #[cfg(target_arch = "wasm32")]
 pub fn run_web() {
     let run_it = || -> Result<()> {

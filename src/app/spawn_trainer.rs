@@ -143,6 +143,16 @@ fn start(lab: &Lab, kind: ModelKind, init: Init, cadence: Cadence, _: &TrainSett
             .map(Some),
         Init::Tensors(t) => tensor_bytes(&t).map(Some),
     };
+    // The recording the data are read from, as the page fetched it.
+    let files = Lab::files_to_fetch(&lab.scene)
+        .0
+        .into_iter()
+        .map(|f| {
+            let max = crate::textfile::DATA_MAX_BYTES;
+            let bytes = crate::textfile::read_bytes_capped(&f, max, "data file")?;
+            Ok((crate::embedded::key(&f), bytes))
+        })
+        .collect::<anyhow::Result<Vec<_>>>();
     let spec = ron::to_string(&lab.scene)
         .map_err(anyhow::Error::from)
         .and_then(|scene| {
@@ -152,6 +162,7 @@ fn start(lab: &Lab, kind: ModelKind, init: Init, cadence: Cadence, _: &TrainSett
                 kind,
                 weights: weights?,
                 cadence,
+                files: files?,
             })
         });
     match (spec, pixels) {

@@ -12,7 +12,7 @@ use serde_json::json;
 use wasm_bindgen::JsValue;
 use web_time::Instant;
 
-use super::lab::Lab;
+use super::lab::{Lab, ModelStatus};
 use super::sim::{SimControl, Truth};
 use super::trainer::Training;
 use super::twins::Readouts;
@@ -155,7 +155,18 @@ fn publish(
     for kind in readouts.0.kinds() {
         let name = kind.name().to_string();
         let energy = readouts.0[kind].as_ref().map(|r| r.energy);
-        twins.insert(name.clone(), json!({ "energy": energy }));
+        // The shipped model: "loaded", "loading" (bytes so far and of all) or why not.
+        let shipped = match &lab.shipped[kind] {
+            ModelStatus::Loaded { .. } => json!({ "state": "loaded" }),
+            ModelStatus::Loading { loaded, total } => {
+                json!({ "state": "loading", "loaded": loaded, "total": total })
+            }
+            ModelStatus::Unavailable(why) => json!({ "state": "unavailable", "why": why }),
+        };
+        twins.insert(
+            name.clone(),
+            json!({ "energy": energy, "shipped": shipped }),
+        );
         let t = &training.models[kind];
         trainers.insert(
             name,

@@ -27,6 +27,9 @@ pub struct WorkerSpec {
     pub kind: ModelKind,
     pub weights: Option<Vec<u8>>,
     pub cadence: Cadence,
+    /// Files the worker's data are read from (a recording), as the page fetched them: the
+    /// worker's module carries none.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 /// The worker's script, next to the page.
@@ -139,6 +142,15 @@ fn send_init(worker: &Worker, spec: WorkerSpec) -> Result<(), String> {
         None => JsValue::NULL,
     };
     set("weights", weights).map_err(|e| words(&e))?;
+    let files = js_sys::Array::new();
+    for (path, bytes) in &spec.files {
+        let pair = js_sys::Array::of2(
+            &path.into(),
+            &js_sys::Uint8Array::from(bytes.as_slice()).into(),
+        );
+        files.push(&pair);
+    }
+    set("files", files.into()).map_err(|e| words(&e))?;
     set(
         "snapshot_every",
         (spec.cadence.snapshot_every as f64).into(),

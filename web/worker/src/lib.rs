@@ -44,6 +44,13 @@ fn catch_panics() {
     }));
 }
 
+/// Hands the module a file its data are read from (the scene's recording, fetched by the
+/// page): the module carries none.
+#[wasm_bindgen]
+pub fn put_file(path: &str, bytes: Vec<u8>) {
+    hnn_lab::fetched::arrived(Path::new(path), bytes);
+}
+
 /// What the last panic said ("" if none).
 #[wasm_bindgen]
 pub fn last_panic() -> String {
