@@ -26,10 +26,12 @@ wasm-bindgen --target web --no-typescript --out-dir web/dist/worker "$out/hnn_la
 wasm-bindgen --target nodejs --no-typescript --out-dir web/dist/node "$out/hnn_lab_worker.wasm"
 
 if [ "$what" != worker ]; then
-    cargo build --release --target wasm32-unknown-unknown --bin hnn-lab
+    # The app in the `web` profile (Cargo.toml: optimised for size, whole-program LTO), the
+    # worker above in release (its training steps want full speed).
+    cargo build --profile web --target wasm32-unknown-unknown --bin hnn-lab
     rm -rf web/dist/app
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-        --out-dir web/dist/app "$out/hnn-lab.wasm"
+        --out-dir web/dist/app "$target/wasm32-unknown-unknown/web/hnn-lab.wasm"
     # The page, its scene chooser filled from the scenes folder, and the worker's script.
     options=""
     for f in scenes/*.ron; do

@@ -11,7 +11,8 @@
 //!
 //! 1. `Update` (previous frame) and the panels: keys, mouse and buttons send `LabAction`,
 //!    `TrainAction`, `GameAction`, `LessonCommand`.
-//! 2. `PreUpdate`: `Frame::Script` — the lesson player turns due cues into the same messages;
+//! 2. `PreUpdate`: `Frame::Arrive` — in a web page, shipped models that came are loaded;
+//!    `Frame::Script` — the lesson player turns due cues into the same messages;
 //!    `Frame::Rules` — the game starts or ends rounds and judges every `LabAction`, letting
 //!    through `Allowed` ones (a round fixes the kick size and refuses help); `Frame::Apply`
 //!    — `actions` applies what was allowed to the truth, the twins and the clock;

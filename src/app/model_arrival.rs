@@ -17,7 +17,7 @@ pub struct StartWhenLoaded(pub bool);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<StartWhenLoaded>()
-        .add_systems(PreUpdate, watch.in_set(Frame::Script));
+        .add_systems(PreUpdate, watch.in_set(Frame::Arrive));
 }
 
 /// Whether any of the lab's shipped models is still on its way.

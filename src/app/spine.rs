@@ -1,7 +1,8 @@
 //! The order of one frame, written once. Each feature puts its systems into one of these
 //! sets; the sets are chained here, so no feature names another to order itself after it.
 //!
-//! - `PreUpdate`, [`Frame`]: a lesson's cues and the lesson menu (`Script`), the game's
+//! - `PreUpdate`, [`Frame`]: shipped models that came since the last frame, in a web page
+//!   (`Arrive`), a lesson's cues and the lesson menu (`Script`), the game's
 //!   rules judging every requested action (`Rules`), the simulation applying what they
 //!   allowed (`Apply`), the divergence clocks and sections restarting after a sync (`Track`),
 //!   the trainers taking their commands (`Train`).
@@ -16,6 +17,8 @@ use bevy::prelude::*;
 /// This frame's requests turned into changes, in this order (`PreUpdate`).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Frame {
+    /// Files fetched while the app runs (a web page's shipped models) are taken in.
+    Arrive,
     Script,
     Rules,
     Apply,
@@ -44,6 +47,7 @@ pub(super) fn plugin(app: &mut App) {
     app.configure_sets(
         PreUpdate,
         (
+            Frame::Arrive,
             Frame::Script,
             Frame::Rules,
             Frame::Apply,

@@ -72,10 +72,13 @@ impl ResWork {
     }
 }
 
+/// a = max(a + bias, 0), written as a select: `f32::max` is a library call in WebAssembly
+/// (its NaN rule differs from the instruction's), which keeps the loop from vectorising.
 fn bias_relu(a: &mut [f32], bias: &[f32]) {
     for row in a.chunks_exact_mut(bias.len()) {
         for (v, b) in row.iter_mut().zip(bias) {
-            *v = (*v + b).max(0.0);
+            let s = *v + b;
+            *v = if s > 0.0 { s } else { 0.0 };
         }
     }
 }
