@@ -1,6 +1,7 @@
 // Writes `FILE.gz` (gzip -9) and `FILE.br` (brotli, quality 11) beside every file of the
 // site folder, for hosts that serve precompressed files (nginx `gzip_static`/`brotli_static`,
-// Caddy `precompressed`), and checks that each decompresses to its original. The Node build
+// Caddy `precompressed`), and checks that each decompresses to its original. A file that
+// gzip shrinks by less than 10% (model weights) gets no copies. The Node build
 // of the worker (`node/`, for the tests) is not part of the site and is skipped.
 // Run: node web/precompress.cjs web/dist
 'use strict';
@@ -36,6 +37,14 @@ let total = [0, 0, 0];
 for (const p of files(root)) {
   const raw = fs.readFileSync(p);
   const gz = zlib.gzipSync(raw, { level: 9 });
+  // Model weights hardly compress (~7%): they are served as they are, which saves brotli's
+  // slowest work (minutes on the site's 30 MB of models) for a few percent.
+  if (gz.length > 0.9 * raw.length) {
+    for (const old of [`${p}.gz`, `${p}.br`]) fs.rmSync(old, { force: true });
+    total = [total[0] + raw.length, total[1] + raw.length, total[2] + raw.length];
+    console.log(`${path.relative(root, p)}: ${raw.length} bytes, served uncompressed (gzip would save ${raw.length - gz.length})`);
+    continue;
+  }
   const br = zlib.brotliCompressSync(raw, {
     params: {
       [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
