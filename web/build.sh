@@ -26,12 +26,15 @@ wasm-bindgen --target web --no-typescript --out-dir web/dist/worker "$out/hnn_la
 wasm-bindgen --target nodejs --no-typescript --out-dir web/dist/node "$out/hnn_lab_worker.wasm"
 
 if [ "$what" != worker ]; then
-    # The app in the `web` profile (Cargo.toml: optimised for size, whole-program LTO), the
-    # worker above in release (its training steps want full speed).
-    cargo build --profile web --target wasm32-unknown-unknown --bin hnn-lab
+    # The app in the release profile, sharing the worker's dependency builds (the quick build
+    # the tests use), or in the `web` profile that web/publish.sh asks for (Cargo.toml:
+    # optimised for size, whole-program LTO: a third the download, but a cold build 4 min
+    # longer and a 7 GB link).
+    profile="${HNN_LAB_WEB_PROFILE:-release}"
+    cargo build --profile "$profile" --target wasm32-unknown-unknown --bin hnn-lab
     rm -rf web/dist/app
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-        --out-dir web/dist/app "$target/wasm32-unknown-unknown/web/hnn-lab.wasm"
+        --out-dir web/dist/app "$target/wasm32-unknown-unknown/$profile/hnn-lab.wasm"
     # The page, its scene chooser filled from the scenes folder, and the worker's script.
     options=""
     for f in scenes/*.ron; do

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Publishes the web page in one command: builds the site (web/build.sh), copies what a browser
+# Publishes the web page in one command: builds the site (web/build.sh, the app in the `web`
+# size profile), copies what a browser
 # loads (index.html, worker.js, app/, worker/, and models/ and assets/data/, which it fetches
 # when a scene reads them) into DEST (default web/public, emptied first),
 # and writes precompressed .gz and .br copies beside every file for hosts that serve them
@@ -13,7 +14,8 @@ dest="${1:-web/public}"
 case "$dest" in
     ""|"/"|"."|"web"|"web/dist") echo "publish.sh: DEST must be a folder of its own, not '$dest'" >&2; exit 1 ;;
 esac
-bash web/build.sh
+# The app in the size profile (Cargo.toml's `web`): what a visitor downloads.
+HNN_LAB_WEB_PROFILE=web bash web/build.sh
 rm -rf "$dest"
 mkdir -p "$dest"
 cp -r web/dist/index.html web/dist/worker.js web/dist/app web/dist/worker web/dist/models \
