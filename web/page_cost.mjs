@@ -7,28 +7,14 @@
 // when run on each in turn (a build that carries its models, without the `shipped` field,
 // has them at its first status). Needs: npm ci --prefix web (puppeteer-core); Debian's chromium.
 // Run: node web/page_cost.mjs [DIR=web/dist] [RUNS=5] [SECONDS=20]
-import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { serve } from './serve.mjs';
 
 const dir = path.resolve(process.argv[2] ?? 'web/dist');
 const runs = Number(process.argv[3] ?? 5);
 const seconds = Number(process.argv[4] ?? 20);
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-  const file = path.join(dir, path.normalize(rel));
-  if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const { server, base: url } = await serve(dir);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 

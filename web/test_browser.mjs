@@ -17,48 +17,20 @@
 // Prints the numbers the README quotes (first frame, frame cost, steps per second).
 // Needs: bash web/build.sh; Debian's chromium; npm ci --prefix web (puppeteer-core)
 // Run: node web/test_browser.mjs [screenshot.png]
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import assert from 'node:assert';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { serve } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, 'dist');
 const shot = process.argv[2] ?? path.join(dist, 'browser-test.png');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png' };
-
-// Files the server damages on purpose, by path: 'missing' (404), 'cut' (the first half),
-// 'corrupt' (the right length, every byte flipped), or a number: seconds to hold the second
-// half back (a model still loading while the app runs).
+// Files the server damages on purpose (web/serve.mjs says how), set by the checks below.
 const damage = new Map();
-
-const server = http.createServer((req, res) => {
-  const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-  const file = path.join(dist, path.normalize(rel));
-  const harm = damage.get(rel);
-  if (harm !== undefined && fs.existsSync(file)) {
-    const bytes = fs.readFileSync(file);
-    const half = bytes.subarray(0, bytes.length >> 1);
-    if (harm === 'missing') { res.writeHead(404); res.end(); return; }
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
-    if (harm === 'cut') res.end(half);
-    else if (harm === 'corrupt') res.end(bytes.map((b) => b ^ 0xff));
-    else { res.write(half); setTimeout(() => res.end(bytes.subarray(half.length)), harm * 1000); }
-    return;
-  }
-  if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serve(dist, damage);
 
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
