@@ -134,34 +134,6 @@ impl Lab {
         Ok(lab)
     }
 
-    /// Where a scene's shipped models are: `models/<scene name>` beside the scenes folder.
-    pub fn shipped_dir(scene: &Scene) -> PathBuf {
-        scene
-            .resolve(Path::new(".."))
-            .join("models")
-            .join(&scene.name)
-    }
-
-    /// The files `scene` reads from the site in a web page, which fetches them: first those
-    /// the app cannot start without (a recording the truth plays), then the shipped models'
-    /// (the app starts without them and loads each when it has come).
-    pub fn files_to_fetch(scene: &Scene) -> (Vec<PathBuf>, Vec<PathBuf>) {
-        let first = match &scene.data {
-            DataSpec::Recorded(r) => vec![scene.resolve(&r.file)],
-            _ => vec![],
-        };
-        let dir = Self::shipped_dir(scene);
-        let mut later: Vec<PathBuf> = scene
-            .model
-            .kinds
-            .iter()
-            .flat_map(|&k| crate::train::model_files(&dir, k))
-            .collect();
-        later.sort();
-        later.dedup();
-        (first, later)
-    }
-
     /// The scene's learned models, in column order.
     pub fn kinds(&self) -> &[ModelKind] {
         &self.scene.model.kinds
@@ -180,11 +152,6 @@ impl Lab {
     /// Reloads the models from `models_dir` (the panel's "load shipped").
     pub fn reload(&mut self) {
         self.shipped = PerModel::from_fn(&self.scene.model.kinds, |k| self.load_status(k));
-    }
-
-    /// Bytes come and expected of `kind`'s shipped files while a page still fetches them.
-    pub fn still_loading(&self, kind: ModelKind) -> Option<(u64, u64)> {
-        crate::fetched::loading(&crate::train::model_files(&self.models_dir, kind))
     }
 
     fn load_status(&self, kind: ModelKind) -> ModelStatus {

@@ -31,6 +31,7 @@ pub mod game;
 mod input;
 pub mod instruments;
 pub mod lab;
+mod lab_files;
 pub mod lesson;
 mod loss_history;
 mod messages;
