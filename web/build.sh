@@ -3,7 +3,8 @@
 # it) with `index.html`, the shipped models and recorded data beside it (`models/`,
 # `assets/data/`: the page fetches what the chosen scene reads), and the training worker module (the
 # science core, `web/worker`) for the browser (`dist/worker/`) and for Node (`dist/node/`,
-# what `web/test_worker.cjs` runs). `web/build.sh worker` builds the worker module alone.
+# what `web/test_worker.cjs` runs). `web/build.sh worker` builds the worker module alone;
+# HNN_LAB_WEB_LINT=1 lints what it builds (below).
 # Tools come from the registries only: the wasm32 target from rustup, wasm-bindgen-cli from
 # crates.io at the version Cargo.lock pins (its glue must match the wasm-bindgen crate).
 # Serve the result as static files, e.g. python3 -m http.server --bind 127.0.0.1 -d web/dist
@@ -18,6 +19,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
     cargo install wasm-bindgen-cli --version "$want"
 fi
 out="$target/wasm32-unknown-unknown/release"
+# HNN_LAB_WEB_LINT=1 (CI): the builds run clippy on the project's own crates as they compile
+# them (clippy's driver in rustc's place, as `cargo clippy` sets it up), with warnings as
+# errors, so linting for wasm32 costs no separate check build of the dependencies.
+if [ "${HNN_LAB_WEB_LINT:-0}" = 1 ]; then
+    RUSTC_WORKSPACE_WRAPPER=$(command -v clippy-driver)
+    export RUSTC_WORKSPACE_WRAPPER
+    export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+fi
 mkdir -p web/dist
 
 cargo build -p hnn-lab-worker --target wasm32-unknown-unknown --release
