@@ -2,8 +2,8 @@
 # Builds the web site into web/dist/: the app (Bevy on WebGL2, the scenes and lessons inside
 # it) with `index.html`, the shipped models and recorded data beside it (`models/`,
 # `assets/data/`: the page fetches what the chosen scene reads), and the training worker module (the
-# science core, `web/worker`) for the browser (`dist/worker/`) and for Node (`dist/node/`,
-# what `web/test_worker.cjs` runs). `web/build.sh worker` builds the worker module alone;
+# science core, `web/worker`) for the browser (`dist/worker/`, and `dist/worker-relaxed/` with
+# relaxed SIMD) and for Node (`dist/node/`, `dist/node-relaxed/`: what `web/test_worker.cjs` runs). `web/build.sh worker` builds the worker module alone;
 # HNN_LAB_WEB_LINT=1 lints what it builds (below).
 # Tools come from the registries only: the wasm32 target from rustup, wasm-bindgen-cli from
 # crates.io at the version Cargo.lock pins (its glue must match the wasm-bindgen crate).
@@ -29,10 +29,17 @@ if [ "${HNN_LAB_WEB_LINT:-0}" = 1 ]; then
 fi
 mkdir -p web/dist
 
-cargo build -p hnn-lab-worker --target wasm32-unknown-unknown --release
-rm -rf web/dist/worker web/dist/node
-wasm-bindgen --target web --no-typescript --out-dir web/dist/worker "$out/hnn_lab_worker.wasm"
-wasm-bindgen --target nodejs --no-typescript --out-dir web/dist/node "$out/hnn_lab_worker.wasm"
+# The worker's module twice: plain, and with relaxed SIMD's fused multiply-add in its products
+# (`worker-relaxed/`, `node-relaxed/`), which web/worker.js loads where the engine has it. The
+# second build recompiles only the project's two crates.
+for variant in "" -relaxed; do
+    features=()
+    [ -n "$variant" ] && features=(--features relaxed-simd)
+    cargo build -p hnn-lab-worker --target wasm32-unknown-unknown --release "${features[@]}"
+    rm -rf "web/dist/worker$variant" "web/dist/node$variant"
+    wasm-bindgen --target web --no-typescript --out-dir "web/dist/worker$variant" "$out/hnn_lab_worker.wasm"
+    wasm-bindgen --target nodejs --no-typescript --out-dir "web/dist/node$variant" "$out/hnn_lab_worker.wasm"
+done
 
 if [ "$what" != worker ]; then
     # The app in the release profile, sharing the worker's dependency builds (the quick build

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Publishes the web page in one command: builds the site (web/build.sh, the app in the `web`
-# size profile), copies what a browser
-# loads (index.html, worker.js, app/, worker/, and models/ and assets/data/, which it fetches
-# when a scene reads them) into DEST (default web/public, emptied first),
+# size profile), copies what a browser loads (index.html, worker.js, app/, worker/ and
+# worker-relaxed/, and models/ and assets/data/, which it fetches when a scene reads them)
+# into DEST (default web/public, emptied first),
 # and writes precompressed .gz and .br copies beside every file for hosts that serve them
 # (web/precompress.cjs checks each decompresses to its original). DEST is then a static site:
 # upload it anywhere that serves .wasm as application/wasm (GitHub Pages, Netlify, nginx,
@@ -18,7 +18,7 @@ esac
 HNN_LAB_WEB_PROFILE=web bash web/build.sh
 rm -rf "$dest"
 mkdir -p "$dest"
-cp -r web/dist/index.html web/dist/worker.js web/dist/app web/dist/worker web/dist/models \
-    web/dist/assets "$dest"/
+cp -r web/dist/index.html web/dist/worker.js web/dist/app web/dist/worker web/dist/worker-relaxed \
+    web/dist/models web/dist/assets "$dest"/
 node web/precompress.cjs "$dest"
 echo "published to $dest"

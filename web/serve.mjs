@@ -2,7 +2,7 @@
 // the page-cost script use it: .wasm as application/wasm, nothing outside the folder. It can
 // damage files on purpose (`damage`, by path relative to the site): 'missing' (404), 'cut'
 // (the first half), 'corrupt' (the right length, every byte flipped), or a number: seconds to
-// hold the second half back (a file still loading).
+// hold the second half back (a file still loading). `served` lists the paths it sent.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,8 +10,10 @@ import path from 'node:path';
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.png': 'image/png' };
 
 export async function serve(dir, damage = new Map()) {
+  const served = new Set();
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    served.add(rel);
     const file = path.join(dir, path.normalize(rel));
     if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404);
@@ -33,5 +35,5 @@ export async function serve(dir, damage = new Map()) {
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { server, base: `http://127.0.0.1:${server.address().port}/` };
+  return { server, base: `http://127.0.0.1:${server.address().port}/`, served };
 }

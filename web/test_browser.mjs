@@ -30,7 +30,7 @@ const dist = path.join(here, 'dist');
 const shot = process.argv[2] ?? path.join(dist, 'browser-test.png');
 // Files the server damages on purpose (web/serve.mjs says how), set by the checks below.
 const damage = new Map();
-const { server, base } = await serve(dist, damage);
+const { server, base, served } = await serve(dist, damage);
 
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -135,11 +135,18 @@ s = await until(px, 'pixel training progresses', (s) =>
 // models' level (~1e-4), where a fresh model's is above 1e-2 for its first hundred steps.
 for (const k of ['hnn', 'baseline'])
   assert.ok(s.training[k].first_loss[1] < 1e-3, `${k}: first pixel loss ${JSON.stringify(s.training[k].first_loss)}`);
+// Chromium (114+) has relaxed SIMD: by web/worker.js's own probe, the workers load the module
+// built with it, and only that one.
+const probe = /RELAXED_SIMD_PROBE = new Uint8Array\(\[([\d,\s]+)\]\)/.exec(fs.readFileSync(path.join(here, 'worker.js'), 'utf8'))[1];
+const relaxed = await px.page.evaluate((p) => WebAssembly.validate(new Uint8Array(p.split(',').map(Number))), probe);
+assert.ok(relaxed, 'Chromium validates the relaxed-SIMD probe');
+const modules = [...served].filter((f) => f.endsWith('_bg.wasm') && f.startsWith('worker'));
+assert.deepStrictEqual(modules, ['worker-relaxed/hnn_lab_worker_bg.wasm'], `served ${modules}`);
 const pixelRate = Object.fromEntries(['hnn', 'baseline'].map((k) => [k, s.training[k].steps_per_sec]));
 const frame = { median: s.frame_ms_median, p95: s.frame_ms_p95, fps: s.fps };
 // The picture for the README: training under way, the kicked pendulum swinging higher.
 await px.page.screenshot({ path: shot });
-console.log(`pixel pendulum: on screen ${firstFrame.toFixed(1)} s after the page was asked for; app ${frame.median.toFixed(2)} ms/frame median, ${frame.p95.toFixed(2)} p95, ${frame.fps.toFixed(1)} fps; training steps/s ${JSON.stringify(pixelRate)} (${s.training.hnn.device})`);
+console.log(`pixel pendulum: on screen ${firstFrame.toFixed(1)} s after the page was asked for; app ${frame.median.toFixed(2)} ms/frame median, ${frame.p95.toFixed(2)} p95, ${frame.fps.toFixed(1)} fps; training steps/s ${JSON.stringify(pixelRate)} (${s.training.hnn.device}; ${modules[0]})`);
 // Saving: the Training panel's Save button (where the page says it is drawn). The workers
 // have no disk: their files come to the page, which offers the folder as downloads, with one
 // meta.ron that lists both models.

@@ -1,14 +1,42 @@
 // The training worker's module, run by Node (the same WebAssembly a browser's worker loads,
 // driven as `web/worker.js` drives it): the spring trains from scratch in it through the
 // command and progress messages, and bad input comes back as one clear error message.
+// Both builds of the module are tested: `dist/node` (plain SIMD), then, in a second Node
+// process, `dist/node-relaxed` (relaxed SIMD's fused multiply-add; Node 20 needs a flag for it,
+// which the script passes). Each first checks its matrix product against a naive one, and that
+// web/worker.js's relaxed-SIMD probe validates exactly where the relaxed module loads.
 // Run: bash web/build.sh worker && node web/test_worker.cjs
 'use strict';
 const assert = require('assert');
+const child = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { TrainerWorker, command_bytes, describe, put_file } = require('./dist/node/hnn_lab_worker.js');
 
 const root = path.join(__dirname, '..');
+const which = process.argv[2] || 'node';
+assert.ok(which === 'node' || which === 'node-relaxed', `unknown module folder ${which}`);
+const flag = '--experimental-wasm-relaxed-simd';
+
+// The probe web/worker.js picks its module with, read from that file.
+const probeText = /RELAXED_SIMD_PROBE = new Uint8Array\(\[([\d,\s]+)\]\)/.exec(fs.readFileSync(path.join(__dirname, 'worker.js'), 'utf8'));
+assert.ok(probeText, 'web/worker.js defines RELAXED_SIMD_PROBE');
+const probe = WebAssembly.validate(new Uint8Array(probeText[1].split(',').map(Number)));
+const relaxedBytes = fs.readFileSync(path.join(__dirname, 'dist/node-relaxed/hnn_lab_worker_bg.wasm'));
+assert.strictEqual(probe, WebAssembly.validate(relaxedBytes),
+  `the relaxed-SIMD probe says ${probe}, the relaxed module ${!probe} (node ${process.version} ${process.execArgv.join(' ')})`);
+assert.ok(WebAssembly.validate(fs.readFileSync(path.join(__dirname, 'dist/node/hnn_lab_worker_bg.wasm'))), 'the plain module validates');
+if (which === 'node-relaxed' && !probe) {
+  // An engine that has relaxed SIMD behind a flag (Node 20): run this test again with it.
+  assert.ok(!process.execArgv.includes(flag), `relaxed SIMD does not validate even with ${flag}`);
+  const r = child.spawnSync(process.execPath, [flag, __filename, which], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+const { TrainerWorker, command_bytes, describe, put_file, matmul_self_check, relaxed_simd } = require(`./dist/${which}/hnn_lab_worker.js`);
+assert.strictEqual(relaxed_simd(), which === 'node-relaxed', `dist/${which} built with relaxed SIMD: ${relaxed_simd()}`);
+const worst = matmul_self_check();
+assert.ok(worst < 1e-5, `dist/${which}: the product's largest relative error ${worst}`);
+console.log(`dist/${which}: node ${process.version}, relaxed SIMD probe ${probe}; product's largest relative error ${worst.toExponential(2)}`);
 const spring = fs.readFileSync(path.join(root, 'scenes/spring.ron'), 'utf8');
 
 function messages(t) {
@@ -81,4 +109,11 @@ assert.strictEqual(messages(rt)[0].type, 'ready');
 rt.command(command_bytes('start', 0, undefined));
 assert.ok(rt.work(0) >= 1);
 assert.ok(messages(rt).some((m) => m.type === 'step'), 'the recorded pendulum did not train');
-console.log('worker module: ok');
+console.log(`dist/${which}: ok`);
+
+// Then the relaxed module, in a process of its own (with the flag where the engine needs it).
+if (which === 'node') {
+  const args = probe ? [__filename, 'node-relaxed'] : [flag, __filename, 'node-relaxed'];
+  const r = child.spawnSync(process.execPath, args, { stdio: 'inherit' });
+  assert.strictEqual(r.status, 0, 'the relaxed-SIMD module failed its test');
+}

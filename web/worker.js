@@ -3,9 +3,21 @@
 // once (files: [path, bytes] pairs the data are read from, e.g. a recording),
 // then commands as bytes; the worker posts back progress as bytes, or {ended: why} if the
 // module stopped on an internal error (it takes no more commands then, as the native thread).
-import init, { TrainerWorker, last_panic, put_file } from './worker/hnn_lab_worker.js';
-
-const ready = init();
+//
+// The module comes in two builds (web/build.sh): `worker-relaxed/` multiplies with WebAssembly
+// relaxed SIMD's fused multiply-add, and does not load at all in an engine without it
+// (Safari; Firefox before 145); `worker/` is the same without it. This probe, a function that
+// uses `f32x4.relaxed_madd`, validates exactly where the first one loads
+// (web/test_worker.cjs checks that).
+const RELAXED_SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 28, 1, 26, 0, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 67, 0, 0, 0, 0, 253, 19, 253, 133, 2, 11]);
+const modulePath = WebAssembly.validate(RELAXED_SIMD_PROBE)
+  ? './worker-relaxed/hnn_lab_worker.js'
+  : './worker/hnn_lab_worker.js';
+let TrainerWorker, last_panic, put_file;
+const ready = import(modulePath).then(async (m) => {
+  await m.default();
+  ({ TrainerWorker, last_panic, put_file } = m);
+});
 let trainer = null;
 let ended = false;
 let scheduled = false;

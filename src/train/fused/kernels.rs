@@ -65,6 +65,26 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
     }
     let (a_cs, a_rs) = a.strides();
     let (b_cs, b_rs) = b.strides();
+    #[cfg(target_arch = "wasm32")]
+    {
+        // In WebAssembly the fused trainer's own kernel (relaxed SIMD's FMA where the module
+        // is built with it); see `wasm_gemm`.
+        use super::wasm_gemm::Strided;
+        let (a, b) = (
+            Strided {
+                data: a.data,
+                cs: a_cs as usize,
+                rs: a_rs as usize,
+            },
+            Strided {
+                data: b.data,
+                cs: b_cs as usize,
+                rs: b_rs as usize,
+            },
+        );
+        super::wasm_gemm::matmul(c, (m, n, k), a, b, accumulate);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
     // SAFETY: the asserts above bound every index gemm touches: a is m×k, b is k×n and c is
     // m×n with the strides of their row-major storage, and c does not alias a or b (&mut).
     unsafe {
@@ -89,7 +109,82 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
             false,
             gemm::Parallelism::None,
         );
+    };
+}
+
+/// The largest relative error of `matmul` against a naive f64 product, over shapes like the
+/// trainers' and odd ones, in every storage order: a check of whichever kernel this build
+/// multiplies with (`web/test_worker.cjs` runs it in each WebAssembly module).
+pub fn matmul_self_check() -> f64 {
+    let mut worst = 0.0f64;
+    // (Past the kernel's blocks of 256 inner indices and columns, its 4-row and 8-column tiles.)
+    let shapes = [
+        (66, 300, 260),
+        (37, 9, 300),
+        (200, 2, 30),
+        (2, 200, 30),
+        (1, 2, 3),
+        (13, 17, 5),
+    ];
+    for (m, n, k) in shapes {
+        let av: Vec<f32> = (0..m * k)
+            .map(|x| ((x * 7 % 23) as f32 - 11.0) * 0.1)
+            .collect();
+        let bv: Vec<f32> = (0..k * n)
+            .map(|x| ((x * 5 % 19) as f32 - 9.0) * 0.1)
+            .collect();
+        for (ta, tb, acc) in [
+            (false, false, false),
+            (true, false, true),
+            (false, true, true),
+            (true, true, false),
+        ] {
+            let a = if ta {
+                View::new(&av, k, m).t()
+            } else {
+                View::new(&av, m, k)
+            };
+            let b = if tb {
+                View::new(&bv, n, k).t()
+            } else {
+                View::new(&bv, k, n)
+            };
+            let start: Vec<f32> = (0..m * n).map(|x| (x % 3) as f32).collect();
+            let mut c = start.clone();
+            matmul(&mut c, a, b, acc);
+            let at = |v: &View, i: usize, j: usize| {
+                let (cs, rs) = v.strides();
+                v.data[i * rs as usize + j * cs as usize] as f64
+            };
+            for i in 0..m {
+                for j in 0..n {
+                    let dot: f64 = (0..k).map(|p| at(&a, i, p) * at(&b, p, j)).sum();
+                    let want = dot + if acc { start[i * n + j] as f64 } else { 0.0 };
+                    let scale: f64 = 1.0
+                        + (0..k)
+                            .map(|p| (at(&a, i, p) * at(&b, p, j)).abs())
+                            .sum::<f64>();
+                    worst = worst.max((c[i * n + j] as f64 - want).abs() / scale);
+                }
+            }
+        }
     }
+    worst
+}
+
+/// Rate (GFLOP/s, best of `reps`) of one `matmul` of an m × k by a k × n matrix on this
+/// thread: the kernel alone, beside a training step's rate (`web/bench_worker.cjs`).
+pub fn matmul_gflops(m: usize, n: usize, k: usize, reps: usize) -> f64 {
+    let a: Vec<f32> = (0..m * k).map(|i| ((i % 17) as f32 - 8.0) * 0.01).collect();
+    let b: Vec<f32> = (0..k * n).map(|i| ((i % 13) as f32 - 6.0) * 0.01).collect();
+    let mut c = vec![0.0f32; m * n];
+    let mut best = f64::MAX;
+    for _ in 0..reps.max(1) {
+        let t = web_time::Instant::now();
+        matmul(&mut c, View::new(&a, m, k), View::new(&b, k, n), false);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    2.0 * (m * n * k) as f64 / best / 1e9
 }
 
 /// Rate of a large square f32 product on all threads (GFLOP/s): the machine's practical peak,

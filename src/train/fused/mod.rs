@@ -9,8 +9,10 @@ mod net;
 mod pixel;
 mod residual;
 mod sparse;
+#[cfg(any(target_arch = "wasm32", test))]
+mod wasm_gemm;
 
-pub use kernels::sgemm_peak_gflops;
+pub use kernels::{matmul_gflops, matmul_self_check, sgemm_peak_gflops};
 pub use net::{dhnn_loss_grad, loss_grad, Params, Workspace};
 pub use pixel::{FusedPixel, MIN_PAIRS_PER_SLICE};
 pub use residual::ResParams;

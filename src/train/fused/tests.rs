@@ -212,3 +212,11 @@ fn fused_adam_steps_match_candle() {
         }
     }
 }
+
+/// The check the WebAssembly modules run on their own kernel (`web/test_worker.cjs`) is at
+/// round-off on the native `gemm` path (the blocked kernel itself: `wasm_gemm`'s tests).
+#[test]
+fn matmul_self_check_is_round_off_here() {
+    let worst = super::matmul_self_check();
+    assert!(worst < 1e-6, "{worst}");
+}

@@ -52,6 +52,25 @@ pub fn put_file(path: &str, bytes: Vec<u8>) {
 }
 
 /// What the last panic said ("" if none).
+/// The largest relative error of this module's matrix product against a naive one (the
+/// kernel with or without relaxed SIMD, `hnn_lab::train::fused::matmul_self_check`).
+#[wasm_bindgen]
+pub fn matmul_self_check() -> f64 {
+    hnn_lab::train::fused::matmul_self_check()
+}
+
+/// GFLOP/s of this module's product of an m × k by a k × n matrix (best of `reps`).
+#[wasm_bindgen]
+pub fn matmul_gflops(m: usize, n: usize, k: usize, reps: usize) -> f64 {
+    hnn_lab::train::fused::matmul_gflops(m, n, k, reps)
+}
+
+/// Whether this module was built with relaxed SIMD.
+#[wasm_bindgen]
+pub fn relaxed_simd() -> bool {
+    cfg!(feature = "relaxed-simd")
+}
+
 #[wasm_bindgen]
 pub fn last_panic() -> String {
     PANIC.with(|p| p.borrow().clone())
