@@ -65,10 +65,11 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
     }
     let (a_cs, a_rs) = a.strides();
     let (b_cs, b_rs) = b.strides();
+    // In WebAssembly the fused trainer's own kernel (relaxed SIMD's FMA where the module is
+    // built with it; see `wasm_gemm`), except for products narrower than its 16-column tiles
+    // (a 2-dimensional output layer), where gemm's 4-column tiles waste less.
     #[cfg(target_arch = "wasm32")]
-    {
-        // In WebAssembly the fused trainer's own kernel (relaxed SIMD's FMA where the module
-        // is built with it); see `wasm_gemm`.
+    if n >= super::wasm_gemm::NR {
         use super::wasm_gemm::Strided;
         let (a, b) = (
             Strided {
@@ -83,8 +84,8 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
             },
         );
         super::wasm_gemm::matmul(c, (m, n, k), a, b, accumulate);
+        return;
     }
-    #[cfg(not(target_arch = "wasm32"))]
     // SAFETY: the asserts above bound every index gemm touches: a is m×k, b is k×n and c is
     // m×n with the strides of their row-major storage, and c does not alias a or b (&mut).
     unsafe {
@@ -121,6 +122,7 @@ pub fn matmul_self_check() -> f64 {
     let shapes = [
         (66, 300, 260),
         (37, 9, 300),
+        (37, 17, 300),
         (200, 2, 30),
         (2, 200, 30),
         (1, 2, 3),
