@@ -238,7 +238,12 @@ fn exp_neg(x: f32) -> f32 {
         * r
         + 0.5;
     let y = p * r * r + r + 1.0;
-    y * f32::from_bits((((n as i32) + 127) << 23) as u32)
+    // 2ⁿ from its exponent field, n + 127 in 1..=127 here. The integer comes out of the
+    // float's own bits (2²³ + n + 127 holds it in its low mantissa bits, which the shift moves
+    // to the exponent), not from `n as i32`: Rust's saturating cast does not vectorise and had
+    // made the whole loop scalar half the time (tanh was 14% of a spring step).
+    let biased = n + (8_388_608.0 + 127.0);
+    y * f32::from_bits(biased.to_bits() << 23)
 }
 
 /// tanh through one exponential: tanh |x| = (1 − e^{−2|x|}) / (1 + e^{−2|x|}).
@@ -427,6 +432,28 @@ mod tests {
         assert_eq!(tanh(100.0), 1.0);
         assert_eq!(tanh(-100.0), -1.0);
         assert_eq!(tanh(0.0), 0.0);
+    }
+
+    /// exp(x) over its whole range here (clamped at −87), including every power of two the
+    /// exponent trick builds (n from −126 to 0), and the vectorised row kernel bit for bit
+    /// against the scalar function.
+    #[test]
+    fn exp_neg_is_accurate_and_the_vector_loop_equals_the_scalar_one() {
+        let mut worst = 0.0f64;
+        for i in 0..=870_000 {
+            let x = -(i as f32) * 1e-4;
+            let want = (x as f64).exp();
+            worst = worst.max((exp_neg(x) as f64 - want).abs() / want);
+        }
+        assert!(worst < 3e-7, "max relative error {worst}");
+        assert_eq!(exp_neg(-200.0), exp_neg(-87.0));
+        let xs: Vec<f32> = (0..4096).map(|i| (i as f32 - 2048.0) * 7.3e-3).collect();
+        let bias = vec![0.25f32; 64];
+        let mut h = xs.clone();
+        bias_tanh(&mut h, &bias);
+        for (got, x) in h.iter().zip(&xs) {
+            assert_eq!(got.to_bits(), tanh(x + 0.25).to_bits(), "tanh({x} + 0.25)");
+        }
     }
 
     #[test]
