@@ -5,6 +5,7 @@
 //! two agree.
 
 mod kernels;
+mod measure;
 mod net;
 mod pixel;
 mod residual;
@@ -12,7 +13,7 @@ mod sparse;
 #[cfg(any(target_arch = "wasm32", test))]
 mod wasm_gemm;
 
-pub use kernels::{matmul_gflops, matmul_self_check, sgemm_peak_gflops};
+pub use measure::{matmul_gflops, matmul_self_check, sgemm_peak_gflops};
 pub use net::{dhnn_loss_grad, loss_grad, Params, Workspace};
 pub use pixel::{FusedPixel, MIN_PAIRS_PER_SLICE};
 pub use residual::ResParams;
