@@ -21,12 +21,7 @@ pub fn matmul_self_check() -> f64 {
         (13, 17, 5),
     ];
     for (m, n, k) in shapes {
-        let av: Vec<f32> = (0..m * k)
-            .map(|x| ((x * 7 % 23) as f32 - 11.0) * 0.1)
-            .collect();
-        let bv: Vec<f32> = (0..k * n)
-            .map(|x| ((x * 5 % 19) as f32 - 9.0) * 0.1)
-            .collect();
+        let (av, bv, start) = check_operands(m, n, k);
         for (ta, tb, acc) in [
             (false, false, false),
             (true, false, true),
@@ -43,7 +38,6 @@ pub fn matmul_self_check() -> f64 {
             } else {
                 View::new(&bv, k, n)
             };
-            let start: Vec<f32> = (0..m * n).map(|x| (x % 3) as f32).collect();
             let mut c = start.clone();
             matmul(&mut c, a, b, acc);
             let at = |v: &View, i: usize, j: usize| {
@@ -116,4 +110,17 @@ pub fn sgemm_peak_gflops(n: usize, reps: usize) -> f64 {
         best = best.min(t.elapsed().as_secs_f64());
     }
     2.0 * (n as f64).powi(3) / best / 1e9
+}
+
+/// The operands of a product check, m × k and k × n (a mix of signs and sizes, no pattern the
+/// blocking could line up with), and a start for c, m × n, to accumulate onto.
+pub(super) fn check_operands(m: usize, n: usize, k: usize) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    let a = (0..m * k)
+        .map(|x| ((x * 7 % 23) as f32 - 11.0) * 0.1)
+        .collect();
+    let b = (0..k * n)
+        .map(|x| ((x * 5 % 19) as f32 - 9.0) * 0.1)
+        .collect();
+    let c = (0..m * n).map(|x| (x % 3) as f32).collect();
+    (a, b, c)
 }

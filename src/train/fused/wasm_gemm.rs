@@ -272,6 +272,7 @@ fn microkernel(kc: usize, astrip: &[f32], bpanel: &[f32], tile: &mut [f32; MR * 
 
 #[cfg(test)]
 mod tests {
+    use super::super::measure::check_operands;
     use super::*;
 
     fn naive(a: Strided, b: Strided, (m, n, k): (usize, usize, usize)) -> Vec<f64> {
@@ -302,12 +303,7 @@ mod tests {
                         (false, true, false),
                         (true, true, true),
                     ] {
-                        let av: Vec<f32> = (0..m * k)
-                            .map(|x| ((x * 7 % 23) as f32 - 11.0) * 0.1)
-                            .collect();
-                        let bv: Vec<f32> = (0..k * n)
-                            .map(|x| ((x * 5 % 19) as f32 - 9.0) * 0.1)
-                            .collect();
+                        let (av, bv, start) = check_operands(m, n, k);
                         let a = if ta {
                             Strided {
                                 data: &av,
@@ -334,7 +330,6 @@ mod tests {
                                 rs: n,
                             }
                         };
-                        let start: Vec<f32> = (0..m * n).map(|x| (x % 3) as f32).collect();
                         let mut c = start.clone();
                         matmul(&mut c, (m, n, k), a, b, acc);
                         let want = naive(a, b, (m, n, k));
