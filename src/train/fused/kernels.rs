@@ -65,6 +65,22 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
     }
     let (a_cs, a_rs) = a.strides();
     let (b_cs, b_rs) = b.strides();
+    // A side of at most 4 (a pendulum's state or field): gemm's wide tiles would idle.
+    let (na, nb) = (
+        super::narrow::Strided {
+            data: a.data,
+            cs: a_cs as usize,
+            rs: a_rs as usize,
+        },
+        super::narrow::Strided {
+            data: b.data,
+            cs: b_cs as usize,
+            rs: b_rs as usize,
+        },
+    );
+    if super::narrow::matmul(c, (m, n, k), na, nb, accumulate) {
+        return;
+    }
     // In WebAssembly the fused trainer's own kernel (relaxed SIMD's FMA where the module is
     // built with it; see `wasm_gemm`), except for products narrower than its 16-column tiles
     // (a 2-dimensional output layer), where gemm's 4-column tiles waste less.
@@ -148,8 +164,14 @@ macro_rules! multiversion {
             fn imp($($arg: $ty),*) $body
             #[cfg(target_arch = "x86_64")]
             {
+                #[target_feature(enable = "avx512f,avx2,fma")]
+                unsafe fn wide($($arg: $ty),*) { imp($($arg),*) }
                 #[target_feature(enable = "avx2,fma")]
                 unsafe fn fast($($arg: $ty),*) { imp($($arg),*) }
+                if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma") {
+                    // SAFETY: the CPU supports the features `wide` was compiled for.
+                    return unsafe { wide($($arg),*) };
+                }
                 if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
                     // SAFETY: the CPU supports the features `fast` was compiled for.
                     return unsafe { fast($($arg),*) };
@@ -162,21 +184,16 @@ macro_rules! multiversion {
 pub(crate) use multiversion;
 
 multiversion! {
-    /// h = tanh(h + bias) over rows of width `bias.len()`.
-    pub fn bias_tanh(h: &mut [f32], bias: &[f32]) {
-        for row in h.chunks_exact_mut(bias.len()) {
-            for (v, b) in row.iter_mut().zip(bias) {
-                *v = tanh(*v + b);
+    /// h = tanh(h + bias) over rows of width `bias.len()`, and its slope s = 1 − h² in the
+    /// same pass (h is read once).
+    pub fn bias_tanh(h: &mut [f32], s: &mut [f32], bias: &[f32]) {
+        let w = bias.len();
+        for (row, s_row) in h.chunks_exact_mut(w).zip(s.chunks_exact_mut(w)) {
+            for ((v, s), b) in row.iter_mut().zip(s_row).zip(bias) {
+                let t = tanh(*v + b);
+                *v = t;
+                *s = 1.0 - t * t;
             }
-        }
-    }
-}
-
-multiversion! {
-    /// s = 1 − h².
-    pub fn one_minus_sq(s: &mut [f32], h: &[f32]) {
-        for (s, h) in s.iter_mut().zip(h) {
-            *s = 1.0 - h * h;
         }
     }
 }
@@ -336,10 +353,16 @@ mod tests {
         assert_eq!(exp_neg(-200.0), exp_neg(-87.0));
         let xs: Vec<f32> = (0..4096).map(|i| (i as f32 - 2048.0) * 7.3e-3).collect();
         let bias = vec![0.25f32; 64];
-        let mut h = xs.clone();
-        bias_tanh(&mut h, &bias);
-        for (got, x) in h.iter().zip(&xs) {
-            assert_eq!(got.to_bits(), tanh(x + 0.25).to_bits(), "tanh({x} + 0.25)");
+        let (mut h, mut s) = (xs.clone(), vec![0.0; xs.len()]);
+        bias_tanh(&mut h, &mut s, &bias);
+        for ((got, slope), x) in h.iter().zip(&s).zip(&xs) {
+            let want = tanh(x + 0.25);
+            assert_eq!(got.to_bits(), want.to_bits(), "tanh({x} + 0.25)");
+            assert_eq!(
+                slope.to_bits(),
+                (1.0 - want * want).to_bits(),
+                "slope at {x}"
+            );
         }
     }
 

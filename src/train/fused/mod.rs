@@ -6,6 +6,7 @@
 
 mod kernels;
 mod measure;
+mod narrow;
 mod net;
 mod pixel;
 mod residual;
@@ -34,6 +35,9 @@ pub struct DissipationNet {
     v: Params,
 }
 
+/// A slice's rows, its workspace, and for a D-HNN the D network's workspace.
+type Chunk = (std::ops::Range<usize>, Workspace, Option<Workspace>);
+
 /// A model trained full-batch on (x, y) rows with the fused kernels.
 pub struct FusedNet {
     pub kind: ModelKind,
@@ -42,8 +46,9 @@ pub struct FusedNet {
     /// A D-HNN's D (None for the other kinds).
     pub dissipation: Option<DissipationNet>,
     adam: AdamState,
-    /// Each slice's rows, its workspace, and for a D-HNN the D network's workspace.
-    chunks: Vec<(std::ops::Range<usize>, Workspace, Option<Workspace>)>,
+    /// Each slice's rows and workspaces (at most [`MAX_SLICES`], so Adam's kernel sums their
+    /// gradients as it goes).
+    chunks: Vec<Chunk>,
     pub lr: f32,
     pub weight_decay: f32,
 }
@@ -55,25 +60,6 @@ pub(crate) fn bias_corrections(t: i32) -> (f32, f32) {
 
 const BETA1: f32 = 0.9;
 const BETA2: f32 = 0.999;
-
-/// The scalars of one Adam step.
-#[derive(Clone, Copy)]
-pub(crate) struct AdamStep {
-    pub lr: f32,
-    pub wd: f32,
-    pub bc1: f32,
-    pub bc2: f32,
-}
-
-/// One Adam update of a buffer, with PyTorch's coupled weight decay (g + wd·θ).
-pub(crate) fn adam_update(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], s: AdamStep) {
-    for i in 0..p.len() {
-        let g = g[i] + s.wd * p[i];
-        m[i] = BETA1 * m[i] + (1.0 - BETA1) * g;
-        v[i] = BETA2 * v[i] + (1.0 - BETA2) * g * g;
-        p[i] -= s.lr * (m[i] / s.bc1) / ((v[i] / s.bc2).sqrt() + 1e-8);
-    }
-}
 
 /// Rows per slice below which splitting the batch costs more than it saves (measured with
 /// `hnn-lab bench` on 1 and 2 threads: 64-row slices made the two-body step of 200 rows 30%
@@ -134,7 +120,7 @@ impl FusedNet {
                 params,
             }
         });
-        let chunks = slices(rows, MIN_ROWS_PER_SLICE)
+        let chunks: Vec<Chunk> = slices(rows, MIN_ROWS_PER_SLICE)
             .into_iter()
             .map(|r| {
                 let ws = Workspace::new(&params.sizes, r.len());
@@ -144,6 +130,10 @@ impl FusedNet {
                 (r, ws, wsd)
             })
             .collect();
+        assert!(
+            chunks.len() <= 2,
+            "Adam's kernel sums at most two slices' gradients"
+        );
         let adam = AdamState {
             m: Params::zeros(&params.sizes),
             v: Params::zeros(&params.sizes),
@@ -168,7 +158,6 @@ impl FusedNet {
         let scale = 1.0 / total;
         let (kind, params) = (self.kind, &self.params);
         let dparams = self.dissipation.as_ref().map(|n| &n.params);
-        type Chunk = (std::ops::Range<usize>, Workspace, Option<Workspace>);
         let run = |(r, ws, wsd): &mut Chunk| {
             let (xs, ys) = (&x[r.start * d..r.end * d], &y[r.start * d..r.end * d]);
             ws.grad.fill(0.0);
@@ -189,18 +178,22 @@ impl FusedNet {
             let parts: Vec<f32> = self.chunks.par_iter_mut().map(run).collect();
             parts.iter().sum()
         };
-        let (first, rest) = self.chunks.split_at_mut(1);
-        for (_, ws, wsd) in rest {
-            for (a, b) in first[0].1.grad.buffers_mut().zip(ws.grad.buffers()) {
-                kernels::add_assign(a, b);
-            }
-            if let (Some(fd), Some(wsd)) = (&mut first[0].2, wsd) {
-                for (a, b) in fd.grad.buffers_mut().zip(wsd.grad.buffers()) {
+        sse * scale
+    }
+
+    /// Each network's gradient summed over the slices, in slice order (main or H, then D).
+    fn summed_gradients(&self) -> (Params, Option<Params>) {
+        let sum = |pick: &dyn Fn(&Chunk) -> Option<&Params>| {
+            let mut total = pick(&self.chunks[0])?.clone();
+            for c in &self.chunks[1..] {
+                for (a, b) in total.buffers_mut().zip(pick(c)?.buffers()) {
                     kernels::add_assign(a, b);
                 }
             }
-        }
-        sse * scale
+            Some(total)
+        };
+        let main = sum(&|c: &Chunk| Some(&c.1.grad)).expect("a main network");
+        (main, sum(&|c: &Chunk| c.2.as_ref().map(|w| &w.grad)))
     }
 
     /// Loss only (no update), e.g. on the test set.
@@ -228,8 +221,8 @@ impl FusedNet {
     /// As `gradient`, with the D network's gradient too (D-HNN).
     pub fn gradients(&mut self, x: &[f32], y: &[f32]) -> (f32, Params, Option<Params>) {
         let l = self.loss_and_grad(x, y);
-        let c = &self.chunks[0];
-        (l, c.1.grad.clone(), c.2.as_ref().map(|w| w.grad.clone()))
+        let (g, gd) = self.summed_gradients();
+        (l, g, gd)
     }
 
     /// One Adam step on the full batch; returns the loss before the step.
@@ -238,28 +231,35 @@ impl FusedNet {
         let a = &mut self.adam;
         a.t += 1;
         let (bc1, bc2) = bias_corrections(a.t);
-        let (lr, wd) = (self.lr, self.weight_decay);
-        let step = AdamStep { lr, wd, bc1, bc2 };
-        let grad = &self.chunks[0].1.grad;
-        for (((p, g), m), v) in self
-            .params
-            .buffers_mut()
-            .zip(grad.buffers())
-            .zip(a.m.buffers_mut())
-            .zip(a.v.buffers_mut())
-        {
-            adam_update(p, g, m, v, step);
-        }
-        if let (Some(n), Some(wsd)) = (&mut self.dissipation, &self.chunks[0].2) {
-            for (((p, g), m), v) in n
-                .params
-                .buffers_mut()
-                .zip(wsd.grad.buffers())
-                .zip(n.m.buffers_mut())
-                .zip(n.v.buffers_mut())
-            {
-                adam_update(p, g, m, v, step);
-            }
+        let k = [self.lr, self.weight_decay, bc1, bc2];
+        // The slices' gradients are summed inside Adam's pass (slice 0 + slice 1, the order
+        // `summed_gradients` uses), so the sum is never written out.
+        let (c0, c1) = (&self.chunks[0], self.chunks.get(1));
+        let update =
+            |p: &mut Params, m: &mut Params, v: &mut Params, g0: &Params, g1: Option<&Params>| {
+                let empty = Vec::new();
+                let g1s = g1.map(|g| g.buffers().collect::<Vec<_>>());
+                for (i, (((p, g0), m), v)) in p
+                    .buffers_mut()
+                    .zip(g0.buffers())
+                    .zip(m.buffers_mut())
+                    .zip(v.buffers_mut())
+                    .enumerate()
+                {
+                    let g1 = g1s.as_ref().map_or(&empty, |g| g[i]);
+                    kernels::adam(p, g0, g1, m, v, k);
+                }
+            };
+        update(
+            &mut self.params,
+            &mut a.m,
+            &mut a.v,
+            &c0.1.grad,
+            c1.map(|c| &c.1.grad),
+        );
+        if let (Some(n), Some(wsd)) = (&mut self.dissipation, &c0.2) {
+            let wsd1 = c1.and_then(|c| c.2.as_ref()).map(|w| &w.grad);
+            update(&mut n.params, &mut n.m, &mut n.v, &wsd.grad, wsd1);
         }
         loss
     }

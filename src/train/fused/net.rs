@@ -144,8 +144,7 @@ fn forward(p: &Params, x: &[f32], ws: &mut Workspace) {
             View::new(&p.w[i], n_in, n_out),
             false,
         );
-        kernels::bias_tanh(&mut rest[0], &p.b[i]);
-        kernels::one_minus_sq(&mut ws.s[i], &rest[0]);
+        kernels::bias_tanh(&mut rest[0], &mut ws.s[i], &p.b[i]);
     }
 }
 
