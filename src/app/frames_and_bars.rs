@@ -14,7 +14,7 @@ use super::sim::Truth;
 use super::thermal::Thermal;
 use super::twins::{Observed, Readouts};
 use super::view::{
-    column_color, column_x, BAR_BASE_Y, BAR_H, BAR_W, BAR_X, FRAME_PX, FRAME_Y, TRUTH_COLOR,
+    bar_x, column_color, column_x, BAR_BASE_Y, BAR_H, BAR_W, FRAME_PX, FRAME_Y, TRUTH_COLOR,
 };
 use crate::truth::Observation;
 
@@ -87,7 +87,7 @@ fn setup(
             commands.spawn((
                 Sprite::from_color(color, Vec2::new(BAR_W, 1.0)),
                 Anchor::BOTTOM_CENTER,
-                Transform::from_xyz(x + BAR_X + part as f32 * (BAR_W + 4.0), BAR_BASE_Y, 0.0),
+                Transform::from_xyz(x + bar_x(part), BAR_BASE_Y, 0.0),
                 Bar(c, part),
             ));
         }

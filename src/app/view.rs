@@ -30,6 +30,12 @@ pub const BAR_BASE_Y: f32 = FRAME_Y - 70.0;
 pub const BAR_H: f32 = 140.0;
 pub const BAR_W: f32 = 12.0;
 
+/// Where bar `part` (0 kinetic, 1 potential, 2 total, 3 thermal) stands from its column's
+/// centre: its sprite and its caption letter both use this.
+pub fn bar_x(part: usize) -> f32 {
+    BAR_X + part as f32 * (BAR_W + 4.0)
+}
+
 pub const TRUTH_COLOR: Color = Color::srgb(0.92, 0.92, 0.88);
 pub const HNN_COLOR: Color = Color::srgb(0.35, 0.65, 1.0);
 pub const BASELINE_COLOR: Color = Color::srgb(1.0, 0.5, 0.3);
@@ -162,7 +168,7 @@ fn setup(mut commands: Commands, lab: Res<Lab>, truth: Res<Truth>) {
         Projection::Orthographic(OrthographicProjection {
             // Every column in view: three at the reference zoom, a fourth zooms out.
             scaling_mode: ScalingMode::AutoMin {
-                min_width: COLUMN_GAP * lab.columns() as f32 + 10.0,
+                min_width: view_width(lab.columns()),
                 min_height: 480.0,
             },
             ..OrthographicProjection::default_2d()
@@ -170,6 +176,13 @@ fn setup(mut commands: Commands, lab: Res<Lab>, truth: Res<Truth>) {
         Transform::from_xyz(0.0, 60.0, 0.0),
     ));
     commands.insert_resource(Stage::for_lab(&lab, &truth.0));
+}
+
+/// The world width the camera keeps in view: every column, and the last column's thermal bar
+/// (the rightmost thing drawn) with a margin, mirrored on the left to stay centred.
+fn view_width(columns: usize) -> f32 {
+    let last_bar = column_x(columns - 1, columns) + bar_x(3) + BAR_W / 2.0;
+    (COLUMN_GAP * columns as f32 + 10.0).max(2.0 * (last_bar + 20.0))
 }
 
 /// A rod of some thickness (parallel lines) from `a` to `b`, with a bob at `b`.

@@ -24,7 +24,7 @@ use bevy_egui::{
     egui, EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext,
 };
 
-use super::view::{column_color, column_x, twin_name, WorldCamera, BAR_BASE_Y, BAR_X, PIVOT_Y};
+use super::view::{bar_x, column_color, column_x, twin_name, WorldCamera, BAR_BASE_Y, PIVOT_Y};
 use crate::scene::SystemSpec;
 
 pub(super) fn plugin(app: &mut App) {
@@ -267,18 +267,25 @@ fn layout(
     let thermal = controls.thermal.shown;
     for c in 0..columns {
         let x = column_x(c, columns);
-        let world = Vec3::new(x + BAR_X - 8.0, BAR_BASE_Y - 4.0, 0.0);
-        if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
-            egui::Area::new(egui::Id::new(("bars", c)))
-                .fixed_pos(egui::pos2(p.x, p.y))
-                .interactable(false)
-                .show(&ctx, |ui| {
-                    let caption = if thermal { "K  U  E  Q" } else { "K  U  E" };
-                    ui.add(
-                        egui::Label::new(egui::RichText::new(caption).small().monospace().weak())
+        // One letter centred under each bar, so that they stay under their bars at any zoom
+        // (a fourth column zooms the world out; the text keeps its size).
+        let letters = if thermal { 4 } else { 3 };
+        for (part, letter) in ["K", "U", "E", "Q"].into_iter().enumerate().take(letters) {
+            let world = Vec3::new(x + bar_x(part), BAR_BASE_Y - 4.0, 0.0);
+            if let Ok(p) = cam.world_to_viewport(cam_tf, world) {
+                egui::Area::new(egui::Id::new(("bars", c, part)))
+                    .fixed_pos(egui::pos2(p.x, p.y))
+                    .pivot(egui::Align2::CENTER_TOP)
+                    .interactable(false)
+                    .show(&ctx, |ui| {
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(letter).small().monospace().weak(),
+                            )
                             .extend(),
-                    );
-                });
+                        );
+                    });
+            }
         }
         let lines = controls::column_readings(&controls, c);
         if lines.is_empty() {
