@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::residual::{self, ResParams, ResWork};
-use super::{bias_corrections, dhnn_loss_grad, kernels, loss_grad, Params, Workspace};
+use super::{dhnn_loss_grad, kernels, loss_grad, Params, Workspace};
 use crate::nn::{ModelKind, PixelSnapshot, HNN_WEIGHT};
 use crate::scene::LatentStep;
 use crate::train::LossValues;
@@ -326,134 +326,13 @@ impl FusedPixel {
             hnn,
         }
     }
-
-    /// Adam over every buffer, summing the threads' partial gradients on the fly, split into
-    /// slices that run in parallel.
-    fn apply_adam(&mut self) {
-        self.t += 1;
-        let (bc1, bc2) = bias_corrections(self.t);
-        let k = [self.lr, self.weight_decay, bc1, bc2];
-        // With more than two threads, fold the extra partial gradients into the second.
-        if self.chunks.len() > 2 {
-            let (head, rest) = self.chunks.split_at_mut(2);
-            for c in rest.iter() {
-                head[1].add_gradients(c);
-            }
-        }
-        let empty: Vec<Vec<f32>> = Vec::new();
-        let first = &self.chunks[0];
-        let second = self.chunks.get(1);
-        let g0: Vec<&Vec<f32>> = first.gradients().collect();
-        let g1: Vec<&Vec<f32>> = match second {
-            Some(c) => c.gradients().collect(),
-            None => empty.iter().collect(),
-        };
-        let mo = &mut self.moments;
-        let params = self
-            .enc
-            .buffers_mut()
-            .chain(self.dec.buffers_mut())
-            .chain(self.dynamics.buffers_mut())
-            .chain(self.dissipation.iter_mut().flat_map(|d| d.buffers_mut()));
-        let (dm, dv) = match &mut mo.dissipation {
-            Some((m, v)) => (Some(m), Some(v)),
-            None => (None, None),
-        };
-        let ms = mo
-            .enc
-            .0
-            .buffers_mut()
-            .chain(mo.dec.0.buffers_mut())
-            .chain(mo.dynamics.0.buffers_mut())
-            .chain(dm.into_iter().flat_map(|m| m.buffers_mut()));
-        let vs = mo
-            .enc
-            .1
-            .buffers_mut()
-            .chain(mo.dec.1.buffers_mut())
-            .chain(mo.dynamics.1.buffers_mut())
-            .chain(dv.into_iter().flat_map(|v| v.buffers_mut()));
-        const SLICE: usize = 1 << 15;
-        let mut tasks = Vec::new();
-        for (i, ((p, m), v)) in params.zip(ms).zip(vs).enumerate() {
-            let ga: &[f32] = g0[i];
-            let gb: &[f32] = g1.get(i).map(|g| &g[..]).unwrap_or(&[]);
-            for (j, ((ps, mss), vss)) in p
-                .chunks_mut(SLICE)
-                .zip(m.chunks_mut(SLICE))
-                .zip(v.chunks_mut(SLICE))
-                .enumerate()
-            {
-                let lo = j * SLICE;
-                let hi = lo + ps.len();
-                let gbs = if gb.is_empty() { gb } else { &gb[lo..hi] };
-                tasks.push((ps, &ga[lo..hi], gbs, mss, vss));
-            }
-        }
-        tasks
-            .into_par_iter()
-            .for_each(|(p, ga, gb, m, v)| kernels::adam(p, ga, gb, m, v, k));
-    }
-
-    /// The gradient of the loss, named like the parameters (for tests against autograd).
-    pub fn named_gradient(
-        &mut self,
-        x: &[f32],
-        xn: &[f32],
-    ) -> (LossValues, Vec<(String, Vec<f32>)>) {
-        let l = self.gradient(x, xn);
-        // Fold every thread's partial gradient into the first chunk's (tests only).
-        let (first, rest) = self.chunks.split_at_mut(1);
-        for c in rest.iter() {
-            first[0].add_gradients(c);
-        }
-        let c = &self.chunks[0];
-        let mut out = Vec::new();
-        for (half, g) in [("encoder", &c.g_enc), ("decoder", &c.g_dec)] {
-            for i in 0..g.shapes.len() {
-                out.push((format!("ae.{half}.l{i}.weight"), g.w[i].clone()));
-                out.push((format!("ae.{half}.l{i}.bias"), g.b[i].clone()));
-            }
-        }
-        let d_prefix = format!("dynamics.{}.", crate::nn::DISSIPATION_PREFIX);
-        let nets = std::iter::once(("dynamics.", &c.dynamics.grad))
-            .chain(c.dissipation.iter().map(|w| (d_prefix.as_str(), &w.grad)));
-        for (prefix, gd) in nets {
-            for (i, w) in gd.w.iter().enumerate() {
-                out.push((format!("{prefix}l{i}.weight"), w.clone()));
-            }
-            for (i, b) in gd.b.iter().enumerate() {
-                out.push((format!("{prefix}l{i}.bias"), b.clone()));
-            }
-        }
-        (l, out)
-    }
-
-    /// Named tensors as the candle model names them (`ae.encoder.l{i}.*`, `ae.decoder.*`,
-    /// `dynamics.*`).
-    pub fn named(&self) -> Vec<(String, Vec<usize>, &[f32])> {
-        let mut out = Vec::new();
-        for (half, p) in [("encoder", &self.enc), ("decoder", &self.dec)] {
-            for (i, (a, b)) in p.shapes.iter().enumerate() {
-                out.push((format!("ae.{half}.l{i}.weight"), vec![*a, *b], &p.w[i][..]));
-                out.push((format!("ae.{half}.l{i}.bias"), vec![*b], &p.b[i][..]));
-            }
-        }
-        let d_prefix = format!("dynamics.{}.", crate::nn::DISSIPATION_PREFIX);
-        let nets = std::iter::once(("dynamics.".to_string(), &self.dynamics))
-            .chain(self.dissipation.iter().map(|p| (d_prefix.clone(), p)));
-        for (prefix, p) in nets {
-            let s = &p.sizes;
-            for (i, w) in p.w.iter().enumerate() {
-                out.push((format!("{prefix}l{i}.weight"), vec![s[i], s[i + 1]], &w[..]));
-            }
-            for (i, b) in p.b.iter().enumerate() {
-                out.push((format!("{prefix}l{i}.bias"), vec![s[i + 1]], &b[..]));
-            }
-        }
-        out
-    }
 }
+
+#[path = "pixel_adam.rs"]
+mod adam;
+
+#[path = "pixel_names.rs"]
+mod names;
 
 #[cfg(test)]
 #[path = "pixel_tests.rs"]

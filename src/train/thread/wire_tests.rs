@@ -1,5 +1,12 @@
 //! The wire format's tests: round trips bit for bit, and damaged messages as errors.
+
+use std::sync::Arc;
+
+use super::super::{Command, Progress};
 use super::*;
+use crate::data::Scaling;
+use crate::nn::{FieldSnapshot, MlpWeights, ModelKind, PixelSnapshot, ResidualWeights};
+use crate::train::LossValues;
 
 fn field() -> FieldSnapshot {
     FieldSnapshot {
