@@ -2,6 +2,8 @@
 //! AVX-512/AVX2/FMA at run time) and elementwise loops compiled for AVX2+FMA when the CPU has
 //! them, since the crate itself is built for baseline x86-64.
 
+use super::narrow::Strided;
+
 /// A row-major matrix view, optionally used transposed.
 #[derive(Clone, Copy)]
 pub struct View<'a> {
@@ -46,6 +48,11 @@ impl<'a> View<'a> {
             (1, self.cols as isize)
         }
     }
+    /// The same matrix as the narrow and WebAssembly kernels read it.
+    fn strided(&self) -> Strided<'a> {
+        let (rows, cols) = self.shape();
+        Strided::stored(self.data, rows, cols, self.t)
+    }
 }
 
 /// c (m × n, row-major) = a·b, or c += a·b when `accumulate`.
@@ -66,19 +73,7 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
     let (a_cs, a_rs) = a.strides();
     let (b_cs, b_rs) = b.strides();
     // A side of at most 4 (a pendulum's state or field): gemm's wide tiles would idle.
-    let (na, nb) = (
-        super::narrow::Strided {
-            data: a.data,
-            cs: a_cs as usize,
-            rs: a_rs as usize,
-        },
-        super::narrow::Strided {
-            data: b.data,
-            cs: b_cs as usize,
-            rs: b_rs as usize,
-        },
-    );
-    if super::narrow::matmul(c, (m, n, k), na, nb, accumulate) {
+    if super::narrow::matmul(c, (m, n, k), a.strided(), b.strided(), accumulate) {
         return;
     }
     // In WebAssembly the fused trainer's own kernel (relaxed SIMD's FMA where the module is
@@ -86,20 +81,7 @@ pub fn matmul(c: &mut [f32], a: View, b: View, accumulate: bool) {
     // (a 2-dimensional output layer), where gemm's 4-column tiles waste less.
     #[cfg(target_arch = "wasm32")]
     if n >= super::wasm_gemm::NR {
-        use super::wasm_gemm::Strided;
-        let (a, b) = (
-            Strided {
-                data: a.data,
-                cs: a_cs as usize,
-                rs: a_rs as usize,
-            },
-            Strided {
-                data: b.data,
-                cs: b_cs as usize,
-                rs: b_rs as usize,
-            },
-        );
-        super::wasm_gemm::matmul(c, (m, n, k), a, b, accumulate);
+        super::wasm_gemm::matmul(c, (m, n, k), a.strided(), b.strided(), accumulate);
         return;
     }
     // SAFETY: the asserts above bound every index gemm touches: a is m×k, b is k×n and c is

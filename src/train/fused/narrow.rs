@@ -15,7 +15,8 @@ pub(super) const NARROW: usize = 4;
 /// Lanes of the dot products' accumulators (one AVX-512 register, four SSE/simd128 ones).
 const LANES: usize = 16;
 
-/// A matrix as used in a product: element (i, p) at `data[i * rs + p * cs]`.
+/// A matrix as used in a product: element (i, p) at `data[i * rs + p * cs]` (also what
+/// `wasm_gemm` reads).
 #[derive(Clone, Copy)]
 pub(super) struct Strided<'a> {
     pub data: &'a [f32],
@@ -23,9 +24,15 @@ pub(super) struct Strided<'a> {
     pub rs: usize,
 }
 
-impl Strided<'_> {
+impl<'a> Strided<'a> {
+    /// A rows × cols operand stored row-major, or, `transposed`, stored as its transpose
+    /// (cols × rows, row-major).
+    pub fn stored(data: &'a [f32], rows: usize, cols: usize, transposed: bool) -> Self {
+        let (cs, rs) = if transposed { (rows, 1) } else { (1, cols) };
+        Strided { data, cs, rs }
+    }
     #[inline(always)]
-    fn at(&self, i: usize, p: usize) -> f32 {
+    pub(super) fn at(&self, i: usize, p: usize) -> f32 {
         self.data[i * self.rs + p * self.cs]
     }
     /// Its (rows × cols) elements row by row in a new buffer.
@@ -241,32 +248,10 @@ mod tests {
                 (false, true, true),
                 (true, true, false),
             ] {
-                let a = if ta {
-                    Strided {
-                        data: &av,
-                        cs: m,
-                        rs: 1,
-                    }
-                } else {
-                    Strided {
-                        data: &av,
-                        cs: 1,
-                        rs: k,
-                    }
-                };
-                let b = if tb {
-                    Strided {
-                        data: &bv,
-                        cs: k,
-                        rs: 1,
-                    }
-                } else {
-                    Strided {
-                        data: &bv,
-                        cs: 1,
-                        rs: n,
-                    }
-                };
+                let (a, b) = (
+                    Strided::stored(&av, m, k, ta),
+                    Strided::stored(&bv, k, n, tb),
+                );
                 let mut c = start.clone();
                 if !matmul(&mut c, (m, n, k), a, b, acc) {
                     // Only a strided b with many rows is left to gemm.

@@ -32,20 +32,7 @@ const KC: usize = 256;
 /// Columns of `b` packed at a time (256 KB at `KC`: the second-level cache).
 const NC: usize = 256;
 
-/// Strided read-only access to a matrix: element (i, j) at `data[i * rs + j * cs]`.
-#[derive(Clone, Copy)]
-pub(super) struct Strided<'a> {
-    pub data: &'a [f32],
-    pub cs: usize,
-    pub rs: usize,
-}
-
-#[cfg(test)]
-impl Strided<'_> {
-    fn at(&self, i: usize, j: usize) -> f32 {
-        self.data[i * self.rs + j * self.cs]
-    }
-}
+use super::narrow::Strided;
 
 thread_local! {
     /// Packing buffers, kept between products (the trainer calls this thousands of times per
@@ -304,32 +291,10 @@ mod tests {
                         (true, true, true),
                     ] {
                         let (av, bv, start) = check_operands(m, n, k);
-                        let a = if ta {
-                            Strided {
-                                data: &av,
-                                cs: m,
-                                rs: 1,
-                            }
-                        } else {
-                            Strided {
-                                data: &av,
-                                cs: 1,
-                                rs: k,
-                            }
-                        };
-                        let b = if tb {
-                            Strided {
-                                data: &bv,
-                                cs: k,
-                                rs: 1,
-                            }
-                        } else {
-                            Strided {
-                                data: &bv,
-                                cs: 1,
-                                rs: n,
-                            }
-                        };
+                        let (a, b) = (
+                            Strided::stored(&av, m, k, ta),
+                            Strided::stored(&bv, k, n, tb),
+                        );
                         let mut c = start.clone();
                         matmul(&mut c, (m, n, k), a, b, acc);
                         let want = naive(a, b, (m, n, k));
