@@ -1,6 +1,7 @@
 //! Dense kernels for the fused CPU trainer: a safe wrapper over the `gemm` crate (which picks
-//! AVX-512/AVX2/FMA at run time) and elementwise loops compiled for AVX2+FMA when the CPU has
-//! them, since the crate itself is built for baseline x86-64.
+//! AVX-512/AVX2/FMA at run time) and elementwise loops compiled for AVX-512 and for AVX2+FMA,
+//! the best the CPU has picked at run time, since the crate itself is built for baseline
+//! x86-64.
 
 use super::narrow::Strided;
 
@@ -138,6 +139,9 @@ pub fn tanh(x: f32) -> f32 {
     ((1.0 - e) / (1.0 + e)).copysign(x)
 }
 
+/// A function compiled three times (AVX-512, AVX2+FMA, baseline) and dispatched at run time.
+/// Its body must inline whole: a closure it hands to a library function (`array::map`,
+/// `try_fold` adapters) may be compiled for baseline x86-64 only.
 macro_rules! multiversion {
     ($(#[$m:meta])* pub fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
         $(#[$m])*
