@@ -237,16 +237,16 @@ impl FusedNet {
         let (c0, c1) = (&self.chunks[0], self.chunks.get(1));
         let update =
             |p: &mut Params, m: &mut Params, v: &mut Params, g0: &Params, g1: Option<&Params>| {
+                // One slice: an empty second gradient, which the kernel skips.
                 let empty = Vec::new();
-                let g1s = g1.map(|g| g.buffers().collect::<Vec<_>>());
-                for (i, (((p, g0), m), v)) in p
+                let mut g1s = g1.map(Params::buffers);
+                for (((p, g0), m), v) in p
                     .buffers_mut()
                     .zip(g0.buffers())
                     .zip(m.buffers_mut())
                     .zip(v.buffers_mut())
-                    .enumerate()
                 {
-                    let g1 = g1s.as_ref().map_or(&empty, |g| g[i]);
+                    let g1 = g1s.as_mut().and_then(Iterator::next).unwrap_or(&empty);
                     kernels::adam(p, g0, g1, m, v, k);
                 }
             };
